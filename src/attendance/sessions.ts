@@ -1,0 +1,119 @@
+// Live sessions: one per run of a room (room.sid). Any room event of a run nobody has seen yet
+// creates its session, so a lost room_started never loses the class.
+import type { LiveSession } from '../db/generated/prisma/client.ts';
+import type { Tx } from '../db/types.ts';
+import type { Change, RoomRef } from './events.ts';
+import { courseSlugFromRoomId, maxDate } from './rules.ts';
+
+/** Another transaction changed what this one read; the caller retries the whole transaction. */
+export class ConcurrentChangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConcurrentChangeError';
+  }
+}
+
+export interface SessionResult {
+  session: LiveSession;
+  changes: Change[];
+}
+
+const started = (session: LiveSession): Change => ({
+  type: 'session',
+  kind: 'STARTED',
+  sessionId: session.id,
+  roomId: session.roomId,
+  courseId: session.courseId,
+});
+
+/**
+ * The session of the event's room run, created (or claimed from a schedule) if needed.
+ * `at` is the event's time: until room_started arrives, startedAt is the earliest event's time.
+ */
+export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
+  const existing = room.roomSid
+    ? await tx.liveSession.findUnique({ where: { roomSid: room.roomSid } })
+    : await tx.liveSession.findFirst({
+        where: { roomId: room.roomId, endedAt: null, startedAt: { not: null } },
+        orderBy: { createdAt: 'desc' },
+      });
+  if (existing) {
+    if (!existing.startConfirmed && existing.startedAt && at < existing.startedAt) {
+      return { session: await tx.liveSession.update({ where: { id: existing.id }, data: { startedAt: at } }), changes: [] };
+    }
+    return { session: existing, changes: [] };
+  }
+
+  const scheduled = await tx.liveSession.findFirst({
+    where: { roomId: room.roomId, startedAt: null, endedAt: null },
+    orderBy: { createdAt: 'asc' },
+  });
+  if (scheduled) {
+    const claimed = await tx.liveSession.updateMany({
+      where: { id: scheduled.id, startedAt: null },
+      data: { roomSid: room.roomSid ?? null, startedAt: at },
+    });
+    if (claimed.count !== 1) throw new ConcurrentChangeError(`scheduled session ${scheduled.id} was claimed concurrently`);
+    const session = { ...scheduled, roomSid: room.roomSid ?? null, startedAt: at };
+    return { session, changes: [started(session)] };
+  }
+
+  const session = await tx.liveSession.create({
+    data: { roomId: room.roomId, roomSid: room.roomSid, startedAt: at, courseId: await courseIdForRoom(tx, room.roomId) },
+  });
+  return { session, changes: [started(session)] };
+}
+
+/** The course a new run of a room belongs to: by the room id's slug, else the room's previous run's. */
+async function courseIdForRoom(tx: Tx, roomId: string): Promise<string | null> {
+  const slug = courseSlugFromRoomId(roomId);
+  if (slug) {
+    const course = await tx.course.findUnique({ where: { slug }, select: { id: true } });
+    if (course) return course.id;
+  }
+  const previous = await tx.liveSession.findFirst({
+    where: { roomId, courseId: { not: null } },
+    orderBy: { createdAt: 'desc' },
+    select: { courseId: true },
+  });
+  return previous?.courseId ?? null;
+}
+
+/** room_started: the session is live and starts at this event's time. */
+export async function confirmStart(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
+  const result = await findOrStartSession(tx, room, at);
+  if (result.session.startConfirmed) return result;
+  const session = await tx.liveSession.update({
+    where: { id: result.session.id },
+    data: { startedAt: at, startConfirmed: true },
+  });
+  return { session, changes: result.changes };
+}
+
+/** room_finished / session_ended: the session ends at the event's time and every open span closes then. */
+export async function endSession(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
+  const { session, changes } = await findOrStartSession(tx, room, at);
+  const endedAt = session.startedAt ? maxDate(at, session.startedAt) : at;
+  const ended = await tx.liveSession.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt } });
+  if (ended.count === 0) return { session, changes }; // already ended: a late or repeated end changes nothing
+
+  // The UPDATE above holds the session's row lock, so no join can open a span behind our back.
+  await tx.$executeRaw`
+    UPDATE "PresenceSpan" AS s SET "leftAt" = GREATEST(s."joinedAt", ${endedAt})
+    FROM "Attendance" AS a
+    WHERE s."attendanceId" = a.id AND a."sessionId" = ${session.id} AND s."leftAt" IS NULL`;
+  const wentOffline = await tx.$queryRaw<{ id: string; userId: string }[]>`
+    UPDATE "Attendance" SET "isOnline" = false, "lastLeftAt" = GREATEST(COALESCE("lastLeftAt", ${endedAt}), ${endedAt})
+    WHERE "sessionId" = ${session.id} AND "isOnline"
+    RETURNING id, "userId"`;
+
+  const scope = { sessionId: session.id, roomId: session.roomId, courseId: session.courseId };
+  return {
+    session: { ...session, endedAt },
+    changes: [
+      ...changes,
+      ...wentOffline.map((a): Change => ({ type: 'attendance', kind: 'LEFT', attendanceId: a.id, userId: a.userId, ...scope })),
+      { type: 'session', kind: 'ENDED', ...scope },
+    ],
+  };
+}

@@ -1,0 +1,127 @@
+// Every environment variable Rollcall reads, parsed and checked once at start-up.
+// Nothing else in the code reads process.env.
+import path from 'node:path';
+import { z } from 'zod';
+
+export const DEV_API_KEY = 'plugnmeet';
+export const DEV_API_SECRET = 'rollcall-dev-secret-change-me';
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+const url = (protocols: string[], example: string) =>
+  optionalString.refine(
+    (v) => {
+      if (v === undefined) return true;
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL like ${example}` },
+  );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/db'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().trim().min(1).default('./data'),
+  PLUGNMEET_API_KEY: optionalString,
+  PLUGNMEET_API_SECRET: optionalString,
+  PLUGNMEET_SERVER_URL: url(['http:', 'https:'], 'https://plugnmeet.example.org'),
+  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  ADMIN_API_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHIQL: z.enum(['true', 'false']).optional(),
+});
+
+export interface Config {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dir: string };
+  dataDir: string;
+  plugnmeet: { apiKey: string; apiSecret: string; serverUrl?: string; usingDevCredentials: boolean };
+  redisUrl?: string;
+  adminApiToken?: string;
+  logLevel: string;
+  graphiql: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses the environment; throws ConfigError with one line per bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => {
+        const name = String(issue.path[0] ?? 'environment');
+        return `invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? '')})`;
+      }),
+    );
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.NODE_ENV === 'production') {
+    if (!e.PLUGNMEET_API_KEY) problems.push('missing PLUGNMEET_API_KEY: required when NODE_ENV=production');
+    if (!e.PLUGNMEET_API_SECRET) problems.push('missing PLUGNMEET_API_SECRET: required when NODE_ENV=production');
+    if (!e.ADMIN_API_TOKEN) problems.push('missing ADMIN_API_TOKEN: required when NODE_ENV=production');
+  }
+  if (Boolean(e.PLUGNMEET_API_KEY) !== Boolean(e.PLUGNMEET_API_SECRET)) {
+    problems.push('PLUGNMEET_API_KEY and PLUGNMEET_API_SECRET must be set together');
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const dataDir = path.resolve(e.DATA_DIR);
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      : { kind: 'embedded', dir: dataDir },
+    dataDir,
+    plugnmeet: {
+      apiKey: e.PLUGNMEET_API_KEY ?? DEV_API_KEY,
+      apiSecret: e.PLUGNMEET_API_SECRET ?? DEV_API_SECRET,
+      serverUrl: e.PLUGNMEET_SERVER_URL?.replace(/\/+$/, ''),
+      usingDevCredentials: !e.PLUGNMEET_API_KEY,
+    },
+    redisUrl: e.REDIS_URL,
+    adminApiToken: e.ADMIN_API_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
+  };
+}
+
+/** The same configuration with secrets masked, for the start-up log. */
+export function describeConfig(config: Config) {
+  return {
+    nodeEnv: config.nodeEnv,
+    listen: `${config.host}:${config.port}`,
+    database: config.database.kind === 'postgres' ? redactUrl(config.database.url) : `embedded (${config.database.dir})`,
+    bus: config.redisUrl ? `redis (${redactUrl(config.redisUrl)})` : 'in-process',
+    plugnmeetServer: config.plugnmeet.serverUrl ?? null,
+    adminToken: config.adminApiToken ? 'set' : 'unset',
+  };
+}
+
+function redactUrl(value: string): string {
+  const u = new URL(value);
+  if (u.password) u.password = '***';
+  return u.toString();
+}

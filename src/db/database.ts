@@ -1,0 +1,123 @@
+// The database: PGlite in-process (embedded default) or PostgreSQL, behind one Prisma client.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlDriverAdapterFactory, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client.ts';
+import { lockDataDir } from './lock.ts';
+import { openMigrationEngine } from './migrate.ts';
+
+export type { PrismaClient };
+export type Prisma = PrismaClient;
+
+export type DatabaseTarget =
+  | { kind: 'embedded'; dir: string }
+  /** in-memory PGlite, optionally from a snapshot (tests) */
+  | { kind: 'memory'; loadDataDir?: Blob }
+  | { kind: 'postgres'; url: string; poolSize: number };
+
+export interface Database {
+  kind: DatabaseTarget['kind'];
+  prisma: PrismaClient;
+  /** Applies pending migrations; returns the names applied. */
+  migrate(): Promise<string[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+  /** The embedded database's PGlite, for snapshots in tests. */
+  pglite?: PGlite;
+}
+
+export interface DatabaseOptions {
+  /** Called with every SQL statement Prisma sends (tests count them). */
+  onQuery?: (sql: string) => void;
+  log?: (message: string) => void;
+}
+
+// Identifies Rollcall's migration lock among PostgreSQL advisory locks.
+const MIGRATION_LOCK_KEY = 7_204_311_509;
+
+export async function openDatabase(target: DatabaseTarget, options: DatabaseOptions = {}): Promise<Database> {
+  if (target.kind === 'postgres') return openPostgres(target, options);
+
+  let release = () => {};
+  let pglite: PGlite;
+  if (target.kind === 'embedded') {
+    await mkdir(target.dir, { recursive: true });
+    release = lockDataDir(target.dir);
+    try {
+      pglite = await PGlite.create(`${target.dir}/pgdata`);
+    } catch (error) {
+      release();
+      throw error;
+    }
+  } else {
+    pglite = await PGlite.create({ loadDataDir: target.loadDataDir });
+  }
+  const adapter = new PrismaPGlite(pglite);
+  const prisma = createClient(adapter, options);
+  return {
+    kind: target.kind,
+    prisma,
+    pglite,
+    migrate: () => runMigrations(adapter, options.log),
+    ping: async () => {
+      await pglite.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pglite.close();
+      release();
+    },
+  };
+}
+
+async function openPostgres(
+  target: Extract<DatabaseTarget, { kind: 'postgres' }>,
+  options: DatabaseOptions,
+): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 5_000 });
+  pool.on('error', (error) => options.log?.(`postgres pool error: ${error.message}`));
+  const adapter = new PrismaPg(pool);
+  const prisma = createClient(adapter, options);
+  return {
+    kind: 'postgres',
+    prisma,
+    async migrate() {
+      // Several instances may start at once: one applies the migrations, the others wait, then find none.
+      const client = new pg.Client({ connectionString: target.url });
+      await client.connect();
+      try {
+        await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+        return await runMigrations(new PrismaPg({ connectionString: target.url, max: 2 }), options.log);
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+        await client.end();
+      }
+    },
+    ping: async () => {
+      await pool.query('SELECT 1');
+    },
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+function createClient(adapter: SqlDriverAdapterFactory, options: DatabaseOptions): PrismaClient {
+  if (!options.onQuery) return new PrismaClient({ adapter });
+  const prisma = new PrismaClient({ adapter, log: [{ emit: 'event', level: 'query' }] });
+  prisma.$on('query', (event: { query: string }) => options.onQuery?.(event.query));
+  return prisma as unknown as PrismaClient;
+}
+
+async function runMigrations(adapter: SqlMigrationAwareDriverAdapterFactory, log?: (message: string) => void) {
+  const engine = await openMigrationEngine(adapter, log);
+  try {
+    return await engine.deploy();
+  } finally {
+    engine.close();
+  }
+}

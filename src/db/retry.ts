@@ -1,0 +1,24 @@
+// Concurrent deliveries race on unique keys and row locks; the loser's transaction is rolled back
+// whole and run again, so constraints in the database (not in-process locks) keep the rules.
+import { ConcurrentChangeError } from '../attendance/sessions.ts';
+
+const RETRYABLE_PRISMA_CODES = new Set(['P2002', 'P2034']);
+const RETRYABLE_SQLSTATE = /\b(40001|40P01)\b|deadlock detected|could not serialize/i;
+
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof ConcurrentChangeError) return true;
+  const e = error as { code?: unknown; message?: unknown; meta?: unknown };
+  if (typeof e?.code === 'string' && RETRYABLE_PRISMA_CODES.has(e.code)) return true;
+  return typeof e?.message === 'string' && RETRYABLE_SQLSTATE.test(e.message);
+}
+
+export async function withRetry<T>(run: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 5 * attempt));
+    }
+  }
+}

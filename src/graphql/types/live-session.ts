@@ -1,0 +1,30 @@
+import { builder } from '../builder.ts';
+import { AttendanceType } from './attendance.ts';
+
+/** Attendances in the order a dashboard lists them: first arrivals first. */
+export const ATTENDANCE_ORDER = [{ firstJoinedAt: 'asc' as const }, { id: 'asc' as const }];
+
+export const LiveSessionType = builder.prismaObject('LiveSession', {
+  description: 'One run of a PlugNMeet room (or a scheduled one not started yet).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    roomId: t.exposeString('roomId'),
+    subject: t.exposeString('subject', { nullable: true }),
+    course: t.relation('course', { nullable: true }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+    isLive: t.boolean({
+      description: 'Started and not ended.',
+      select: { startedAt: true, endedAt: true },
+      resolve: (s) => s.startedAt !== null && s.endedAt === null,
+    }),
+    onlineCount: t.relationCount('attendances', { where: { isOnline: true } }),
+    // Shares the `attendances` query (same arguments) and filters, so both fields cost one query.
+    onlineParticipants: t.field({
+      type: [AttendanceType],
+      select: (_args, _ctx, nested) => ({ attendances: nested({ orderBy: ATTENDANCE_ORDER }) }),
+      resolve: (s) => s.attendances.filter((a) => a.isOnline),
+    }),
+    attendances: t.relation('attendances', { query: { orderBy: ATTENDANCE_ORDER } }),
+  }),
+});

@@ -1,0 +1,15 @@
+import { GraphQLError } from 'graphql';
+
+export const MAX_PAGE = 200;
+
+/** Newest first, with the id as tie-breaker so pages are stable. */
+export const LIVE_SESSION_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+
+/** `first`/`after` (an id cursor) as Prisma's take/cursor/skip. */
+export function pageArgs(args: { first?: number | null; after?: string | null }) {
+  const first = args.first ?? 50;
+  if (first < 0 || first > MAX_PAGE) {
+    throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT' } });
+  }
+  return args.after ? { take: first, skip: 1, cursor: { id: args.after } } : { take: first };
+}

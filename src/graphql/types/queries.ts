@@ -1,0 +1,39 @@
+import { builder } from '../builder.ts';
+import { LIVE_SESSION_ORDER } from './paging.ts';
+
+builder.queryFields((t) => ({
+  liveSessions: t.prismaField({
+    type: ['LiveSession'],
+    description: 'Sessions not ended (live, or scheduled and not started), newest first.',
+    args: { courseId: t.arg.id({ required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.liveSession.findMany({
+        ...query,
+        where: { endedAt: null, ...(args.courseId ? { courseId: args.courseId } : {}) },
+        orderBy: LIVE_SESSION_ORDER,
+      }),
+  }),
+  liveSession: t.prismaField({
+    type: 'LiveSession',
+    nullable: true,
+    description: "The room's current session (live, else scheduled), else its latest.",
+    args: { roomId: t.arg.string({ required: true }) },
+    resolve: async (query, _root, { roomId }, ctx) =>
+      (await ctx.prisma.liveSession.findFirst({
+        ...query,
+        where: { roomId, endedAt: null, startedAt: { not: null } },
+        orderBy: LIVE_SESSION_ORDER,
+      })) ?? ctx.prisma.liveSession.findFirst({ ...query, where: { roomId }, orderBy: LIVE_SESSION_ORDER }),
+  }),
+  course: t.prismaField({
+    type: 'Course',
+    nullable: true,
+    args: { slug: t.arg.string({ required: true }) },
+    resolve: (query, _root, { slug }, ctx) => ctx.prisma.course.findUnique({ ...query, where: { slug } }),
+  }),
+  courses: t.prismaField({
+    type: ['Course'],
+    description: 'Every course, by slug.',
+    resolve: (query, _root, _args, ctx) => ctx.prisma.course.findMany({ ...query, orderBy: { slug: 'asc' } }),
+  }),
+}));

@@ -1,0 +1,50 @@
+import { EVERY_COURSE, type AttendanceChangedEvent, type LiveSessionChangedEvent } from '../../bus.ts';
+import { builder } from '../builder.ts';
+
+const AttendanceChangeKindEnum = builder.enumType('AttendanceChangeKind', {
+  values: ['JOINED', 'LEFT'] as const,
+  description: 'JOINED: the attendance changed and the user is online; LEFT: it changed and the user is offline.',
+});
+const LiveSessionChangeKindEnum = builder.enumType('LiveSessionChangeKind', { values: ['STARTED', 'ENDED'] as const });
+
+// Bus payloads carry ids; each delivery reads the current rows with the subscriber's selection.
+const AttendanceChange = builder.objectRef<AttendanceChangedEvent>('AttendanceChange').implement({
+  fields: (t) => ({
+    kind: t.field({ type: AttendanceChangeKindEnum, resolve: (e) => e.kind }),
+    attendance: t.prismaField({
+      type: 'Attendance',
+      resolve: (query, e, _args, ctx) => ctx.prisma.attendance.findUniqueOrThrow({ ...query, where: { id: e.attendanceId } }),
+    }),
+    session: t.prismaField({
+      type: 'LiveSession',
+      resolve: (query, e, _args, ctx) => ctx.prisma.liveSession.findUniqueOrThrow({ ...query, where: { id: e.sessionId } }),
+    }),
+  }),
+});
+
+const LiveSessionChange = builder.objectRef<LiveSessionChangedEvent>('LiveSessionChange').implement({
+  fields: (t) => ({
+    kind: t.field({ type: LiveSessionChangeKindEnum, resolve: (e) => e.kind }),
+    session: t.prismaField({
+      type: 'LiveSession',
+      resolve: (query, e, _args, ctx) => ctx.prisma.liveSession.findUniqueOrThrow({ ...query, where: { id: e.sessionId } }),
+    }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  attendanceChanged: t.field({
+    type: AttendanceChange,
+    description: 'Every join and leave in the room (any of its runs).',
+    args: { roomId: t.arg.string({ required: true }) },
+    subscribe: (_root, { roomId }, ctx) => ctx.pubsub.subscribe('attendanceChanged', roomId),
+    resolve: (event) => event,
+  }),
+  liveSessionChanged: t.field({
+    type: LiveSessionChange,
+    description: "Sessions starting and ending: one course's, or every course's when courseId is omitted.",
+    args: { courseId: t.arg.id({ required: false }) },
+    subscribe: (_root, { courseId }, ctx) => ctx.pubsub.subscribe('liveSessionChanged', courseId ?? EVERY_COURSE),
+    resolve: (event) => event,
+  }),
+}));

@@ -1,0 +1,59 @@
+// The routes beside /graphql: the webhook receiver, liveness and readiness. A Yoga plugin, so that
+// one fetch handler (yoga.fetch in tests, the node server in production) serves everything.
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from '../webhook/route.ts';
+
+export interface RouteDeps extends WebhookDeps {
+  logger: Logger;
+  /** Named readiness checks (database, redis): each resolves when healthy. */
+  readiness: Record<string, () => Promise<void>>;
+}
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+
+function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+    check().then(resolve, reject).finally(() => clearTimeout(timer));
+  });
+}
+
+async function ready(checks: RouteDeps['readiness']): Promise<Response> {
+  const results = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      try {
+        await withTimeout(check, 2_000);
+        return [name, 'ok'] as const;
+      } catch (error) {
+        return [name, `unavailable: ${(error as Error).message}`] as const;
+      }
+    }),
+  );
+  const healthy = results.every(([, state]) => state === 'ok');
+  return json(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
+}
+
+export function useRollcallRoutes(deps: RouteDeps): Plugin {
+  return {
+    async onRequest({ request, url, endResponse }) {
+      switch (url.pathname) {
+        case WEBHOOK_PATH:
+          try {
+            endResponse(await handleWebhook(request, deps));
+          } catch (error) {
+            deps.logger.error({ err: error }, 'webhook failed before it could be stored');
+            endResponse(json(500, { status: 'error', message: 'Internal error: the event was not stored; retry it' }));
+          }
+          return;
+        case '/health':
+          endResponse(json(200, { status: 'ok' }));
+          return;
+        case '/ready':
+          endResponse(await ready(deps.readiness));
+          return;
+      }
+    },
+  };
+}

@@ -1,0 +1,66 @@
+// Start-up: config -> database (lock, migrate) -> bus -> server. SIGTERM/SIGINT -> graceful stop.
+import { createBus } from './bus.ts';
+import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { DataDirLockedError } from './db/lock.ts';
+import { createLogger } from './logger.ts';
+import { startServer } from './server.ts';
+
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function fail(message: string): never {
+  process.stderr.write(`rollcall: ${message}\n`);
+  process.exit(1);
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`invalid configuration:\n  ${error.problems.join('\n  ')}`);
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.info(describeConfig(config), 'starting Rollcall');
+  if (config.plugnmeet.usingDevCredentials) {
+    logger.warn('PLUGNMEET_API_KEY/PLUGNMEET_API_SECRET not set: using the development credentials; set them before real use');
+  }
+  if (!config.adminApiToken) {
+    logger.warn('ADMIN_API_TOKEN not set: the GraphQL API is open to anyone who can reach it (development mode)');
+  }
+
+  const db = await openDatabase(config.database, { log: (m) => logger.debug({ component: 'schema-engine' }, m) }).catch((error) => {
+    if (error instanceof DataDirLockedError) fail(error.message);
+    throw error;
+  });
+  const applied = await db.migrate();
+  logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
+
+  const bus = createBus({ redisUrl: config.redisUrl, onError: (error) => logger.warn({ err: error }, 'redis error') });
+  const server = await startServer({ config, db, bus, logger }, { port: config.port, host: config.host });
+  logger.info({ url: `${server.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${server.url}/graphql`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    await server.stop(SHUTDOWN_DEADLINE_MS - 2_000);
+    await bus.close();
+    await db.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error) => {
+  process.stderr.write(`rollcall: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,83 @@
+// The event store: every verified event is written before it is acted on, in the same transaction
+// as its effects. The event id makes redeliveries harmless; a failed event stays stored so that
+// PlugNMeet's retry (or a replay) finishes it.
+import type { Effect } from '../attendance/events.ts';
+import type { WebhookEventStatus } from '../db/generated/prisma/client.ts';
+import { withRetry } from '../db/retry.ts';
+import type { PrismaClient, Tx } from '../db/types.ts';
+
+export interface InboundEvent {
+  id: string;
+  name: string;
+  body: string;
+  roomId?: string;
+  roomSid?: string;
+  occurredAt?: Date;
+}
+
+export type Outcome = { duplicate: true } | { duplicate: false; effect: Effect };
+
+/** Statuses after which a redelivery is a duplicate; RECEIVED and FAILED events are (re)applied. */
+const FINAL: WebhookEventStatus[] = ['APPLIED', 'IGNORED', 'PENDING', 'REJECTED'];
+
+const row = (event: InboundEvent, status: WebhookEventStatus, error?: string) => ({
+  id: event.id,
+  name: event.name,
+  body: event.body,
+  roomId: event.roomId ?? null,
+  roomSid: event.roomSid ?? null,
+  occurredAt: event.occurredAt ?? null,
+  status,
+  error: error ?? null,
+});
+
+/** Stores the event and applies it in one transaction, unless it was already applied. */
+export async function processEvent(
+  prisma: PrismaClient,
+  event: InboundEvent,
+  apply: (tx: Tx) => Promise<Effect>,
+): Promise<Outcome> {
+  try {
+    return await withRetry(() =>
+      prisma.$transaction(async (tx) => {
+        const inserted = await tx.webhookEvent.createMany({ data: [row(event, 'RECEIVED')], skipDuplicates: true });
+        if (inserted.count === 0) {
+          // Known id: wait for any concurrent delivery of it to finish, then look at what it left.
+          const [existing] = await tx.$queryRaw<{ status: WebhookEventStatus }[]>`
+            SELECT status FROM "WebhookEvent" WHERE id = ${event.id} FOR UPDATE`;
+          if (existing && FINAL.includes(existing.status)) return { duplicate: true as const };
+        }
+        const effect = await apply(tx);
+        await tx.webhookEvent.update({
+          where: { id: event.id },
+          data: { status: effect.status, appliedAt: new Date(), error: null, attempts: { increment: 1 } },
+        });
+        return { duplicate: false as const, effect };
+      }),
+    );
+  } catch (error) {
+    await markFailed(prisma, event, error);
+    throw error;
+  }
+}
+
+/** Keeps an event whose effects failed (rolled back), so nothing is lost. */
+async function markFailed(prisma: PrismaClient, event: InboundEvent, error: unknown) {
+  const message = error instanceof Error ? error.message.slice(0, 2000) : String(error);
+  const created = await prisma.webhookEvent.createMany({
+    data: [{ ...row(event, 'FAILED', message), attempts: 1 }],
+    skipDuplicates: true,
+  });
+  if (created.count === 0) {
+    // never overwrite the result of a concurrent delivery that succeeded
+    await prisma.webhookEvent.updateMany({
+      where: { id: event.id, status: { in: ['RECEIVED', 'FAILED'] } },
+      data: { status: 'FAILED', error: message, attempts: { increment: 1 } },
+    });
+  }
+}
+
+/** Stores an event that needs no processing (ignored, or unusable), once. */
+export async function storeOnly(prisma: PrismaClient, event: InboundEvent, status: 'IGNORED' | 'REJECTED', error?: string) {
+  await prisma.webhookEvent.createMany({ data: [row(event, status, error)], skipDuplicates: true });
+}

@@ -1,0 +1,115 @@
+// From the raw body to a typed event. The body is protojson of plugnmeet.CommonNotifyEvent:
+// snake_case keys, int64 as decimal strings, unset fields omitted; older payloads use
+// `room.identity` and a numeric `joinedAt`.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { DomainEvent } from '../attendance/events.ts';
+import { isAdminFromMetadata } from '../attendance/rules.ts';
+
+export type ParsedBody =
+  | { ok: true; name: string; id: string; json: Record<string, unknown> }
+  | { ok: false; message: 'Invalid JSON payload' | 'Missing event field' };
+
+/** JSON object with an `event` name; an event without `id` gets one derived from the body's hash. */
+export function parseBody(raw: Uint8Array): ParsedBody {
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(raw).toString('utf8'));
+  } catch {
+    return { ok: false, message: 'Invalid JSON payload' };
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, message: 'Invalid JSON payload' };
+  const record = json as Record<string, unknown>;
+  if (typeof record.event !== 'string' || record.event.trim() === '') return { ok: false, message: 'Missing event field' };
+  const id =
+    typeof record.id === 'string' && record.id.trim() !== ''
+      ? record.id
+      : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  return { ok: true, name: record.event, id, json: record };
+}
+
+/** int64 as a decimal string (protojson) or a number (older payloads). */
+const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
+const nonEmpty = z.string().trim().min(1);
+
+const room = z.object({ sid: nonEmpty.optional(), room_id: nonEmpty.optional(), identity: nonEmpty.optional() });
+const participant = z.object({
+  identity: nonEmpty,
+  name: z.string().optional(),
+  sid: nonEmpty.optional(),
+  metadata: z.string().optional(),
+  joined_at: int64.optional(),
+  joined_at_ms: int64.optional(),
+  joinedAt: int64.optional(),
+});
+const recordingInfo = z.object({
+  record_id: nonEmpty,
+  file_path: z.string().optional(),
+  file_size: z.number().optional(),
+});
+const envelope = z.object({ created_at: int64.optional(), createdAt: int64.optional(), room });
+
+const seconds = (s: number) => new Date(s * 1000);
+
+export const ACTED_ON = new Set([
+  'room_created',
+  'room_started',
+  'room_finished',
+  'session_ended',
+  'participant_joined',
+  'participant_left',
+  'end_recording',
+  'recording_proceeded',
+]);
+
+export type Interpreted = { ok: true; event: DomainEvent } | { ok: false; message: string };
+
+/** Maps a body whose event Rollcall acts on to a domain event, or says precisely what is missing. */
+export function interpret(name: string, json: Record<string, unknown>, receivedAt: Date): Interpreted {
+  const fail = (issues: z.core.$ZodIssue[]) => ({
+    ok: false as const,
+    message: `Invalid ${name} event: ${issues.map((i) => `${i.path.join('.') || 'body'} ${i.message}`).join('; ')}`,
+  });
+  const base = envelope.safeParse(json);
+  if (!base.success) return fail(base.error.issues);
+  const roomId = base.data.room.room_id ?? base.data.room.identity;
+  if (!roomId) return { ok: false, message: `Invalid ${name} event: room.room_id is required` };
+  const createdAt = base.data.created_at ?? base.data.createdAt;
+  const at = createdAt !== undefined ? seconds(createdAt) : receivedAt;
+  const roomRef = { roomId, roomSid: base.data.room.sid };
+
+  switch (name) {
+    case 'participant_joined':
+    case 'participant_left': {
+      const parsed = participant.safeParse(json.participant);
+      if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ ...i, path: ['participant', ...i.path] })));
+      const p = parsed.data;
+      const joinedAtSeconds = p.joined_at ?? p.joinedAt;
+      const joinedAt = p.joined_at_ms !== undefined ? new Date(p.joined_at_ms)
+        : joinedAtSeconds !== undefined && joinedAtSeconds > 0 ? seconds(joinedAtSeconds) : undefined;
+      return {
+        ok: true,
+        event: {
+          name,
+          room: roomRef,
+          at,
+          participant: { identity: p.identity, name: p.name || undefined, sid: p.sid, joinedAt, isAdmin: isAdminFromMetadata(p.metadata) },
+        },
+      };
+    }
+    case 'end_recording':
+    case 'recording_proceeded': {
+      const parsed = recordingInfo.safeParse(json.recording_info);
+      if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ ...i, path: ['recording_info', ...i.path] })));
+      const r = parsed.data;
+      return { ok: true, event: { name, room: roomRef, at, recording: { recordId: r.record_id, filePath: r.file_path, fileSizeMb: r.file_size } } };
+    }
+    case 'room_created':
+    case 'room_started':
+    case 'room_finished':
+    case 'session_ended':
+      return { ok: true, event: { name, room: roomRef, at } };
+    default:
+      return { ok: false, message: `Event ${name} ignored` };
+  }
+}

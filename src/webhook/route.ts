@@ -1,0 +1,126 @@
+// POST /webhooks/plugnmeet: verify -> parse -> store and apply (one transaction) -> publish -> answer.
+import type { Logger } from 'pino';
+import { applyEvent } from '../attendance/apply.ts';
+import { publishChanges, type RollcallPubSub } from '../bus.ts';
+import type { PrismaClient } from '../db/types.ts';
+import { processEvent, storeOnly, type InboundEvent } from './inbox.ts';
+import { ACTED_ON, interpret, parseBody } from './parse.ts';
+import type { WebhookVerifier } from './verify.ts';
+
+export const WEBHOOK_PATH = '/webhooks/plugnmeet';
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookDeps {
+  prisma: PrismaClient;
+  pubsub: RollcallPubSub;
+  verify: WebhookVerifier;
+  logger: Logger;
+}
+
+const json = (status: number, body: Record<string, unknown>) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+const error = (status: number, message: string) => json(status, { status: 'error', message });
+
+class BodyTooLarge extends Error {}
+
+/** Reads the body, refusing (without buffering it) anything over the limit. */
+async function readBody(request: Request): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? Number.NaN);
+  if (declared > MAX_BODY_BYTES) throw new BodyTooLarge();
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+function roomOf(json: Record<string, unknown>) {
+  const room = (typeof json.room === 'object' && json.room) as Record<string, unknown> | false;
+  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const createdAt = Number(json.created_at ?? json.createdAt);
+  return {
+    roomId: room ? str(room.room_id) ?? str(room.identity) : undefined,
+    roomSid: room ? str(room.sid) : undefined,
+    occurredAt: Number.isFinite(createdAt) && createdAt > 0 ? new Date(createdAt * 1000) : undefined,
+  };
+}
+
+export async function handleWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
+  if (request.method !== 'POST') {
+    return new Response(JSON.stringify({ status: 'error', message: 'Use POST' }), {
+      status: 405,
+      headers: { allow: 'POST', 'content-type': 'application/json; charset=utf-8' },
+    });
+  }
+  let raw: Uint8Array;
+  try {
+    raw = await readBody(request);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) return error(413, `Payload too large: the limit is ${MAX_BODY_BYTES} bytes`);
+    throw e;
+  }
+
+  const verified = await deps.verify(
+    { authorization: request.headers.get('authorization'), hashToken: request.headers.get('hash-token') },
+    raw,
+  );
+  if (!verified.ok) {
+    deps.logger.warn({ reason: verified.reason }, 'webhook rejected: invalid signature');
+    return error(403, 'Invalid webhook signature');
+  }
+
+  const parsed = parseBody(raw);
+  if (!parsed.ok) {
+    deps.logger.warn({ reason: parsed.message }, 'webhook rejected');
+    return error(400, parsed.message);
+  }
+  const { id, name, json: body } = parsed;
+  const inbound: InboundEvent = { id, name, body: Buffer.from(raw).toString('utf8'), ...roomOf(body) };
+  const log = deps.logger.child({ eventId: id, event: name, room: inbound.roomId, roomSid: inbound.roomSid });
+
+  if (!ACTED_ON.has(name)) {
+    await storeOnly(deps.prisma, inbound, 'IGNORED');
+    log.info('webhook ignored: not an event Rollcall acts on');
+    return json(200, { status: 'ok', message: `Event ${name} ignored` });
+  }
+  const interpreted = interpret(name, body, new Date());
+  if (!interpreted.ok) {
+    await storeOnly(deps.prisma, inbound, 'REJECTED', interpreted.message);
+    log.warn({ reason: interpreted.message }, 'webhook rejected: unusable payload (stored)');
+    return error(400, interpreted.message);
+  }
+
+  let outcome;
+  try {
+    outcome = await processEvent(deps.prisma, inbound, (tx) => applyEvent(tx, interpreted.event));
+  } catch (e) {
+    log.error({ err: e }, 'webhook failed; the event is kept for a retry');
+    return error(500, 'Internal error: the event is stored and will be applied when PlugNMeet retries it');
+  }
+  if (outcome.duplicate) {
+    log.info('webhook duplicate: already applied');
+    return json(200, { status: 'ok', duplicate: true, id });
+  }
+  const { effect } = outcome;
+  publishChanges(deps.pubsub, effect.changes);
+  log.info({ status: effect.status, sessionId: effect.sessionId, changes: effect.changes.length }, effect.message);
+  return json(200, {
+    status: 'ok',
+    id,
+    event: name,
+    result: effect.status.toLowerCase(),
+    message: effect.message,
+    ...(effect.sessionId ? { sessionId: effect.sessionId } : {}),
+    changes: effect.changes.map((c) => (c.type === 'attendance' ? { kind: c.kind, userId: c.userId } : { kind: c.kind })),
+  });
+}
