@@ -1,0 +1,82 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query LiveSession($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      endedAt\n      onlineCount\n      course { id slug title }\n      onlineParticipants { user { id } }\n      attendances {\n        id\n        role\n        isOnline\n        firstJoinedAt\n        lastLeftAt\n        attendedSeconds\n        user { id name }\n        spans { joinedAt leftAt }\n      }\n    }\n  }\n": typeof types.LiveSessionDocument,
+    "\n  query LiveSessions($courseId: ID) {\n    liveSessions(courseId: $courseId) {\n      id\n      roomId\n      isLive\n      onlineCount\n      course { slug }\n      onlineParticipants { user { id name } role attendedSeconds }\n      attendances { user { id } spans { joinedAt leftAt } }\n    }\n  }\n": typeof types.LiveSessionsDocument,
+    "\n  query Course($slug: String!, $first: Int, $after: ID) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      managers { id name }\n      liveSessions(first: $first, after: $after) { id roomId subject isLive }\n    }\n  }\n": typeof types.CourseDocument,
+    "\n  mutation UpsertCourse($slug: String!, $title: String!, $managerIds: [ID!]) {\n    upsertCourse(slug: $slug, title: $title, managerIds: $managerIds) {\n      id\n      slug\n      title\n      managers { id name }\n    }\n  }\n": typeof types.UpsertCourseDocument,
+    "\n  mutation ScheduleLiveSession($courseSlug: String!, $roomId: String!, $subject: String) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId, subject: $subject) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      course { slug }\n    }\n  }\n": typeof types.ScheduleLiveSessionDocument,
+    "\n  subscription AttendanceChanged($roomId: String!) {\n    attendanceChanged(roomId: $roomId) {\n      kind\n      attendance { id role isOnline user { id name } spans { joinedAt leftAt } }\n      session { id roomId onlineCount course { slug } }\n    }\n  }\n": typeof types.AttendanceChangedDocument,
+    "\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n": typeof types.LiveSessionChangedDocument,
+};
+const documents: Documents = {
+    "\n  query LiveSession($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      endedAt\n      onlineCount\n      course { id slug title }\n      onlineParticipants { user { id } }\n      attendances {\n        id\n        role\n        isOnline\n        firstJoinedAt\n        lastLeftAt\n        attendedSeconds\n        user { id name }\n        spans { joinedAt leftAt }\n      }\n    }\n  }\n": types.LiveSessionDocument,
+    "\n  query LiveSessions($courseId: ID) {\n    liveSessions(courseId: $courseId) {\n      id\n      roomId\n      isLive\n      onlineCount\n      course { slug }\n      onlineParticipants { user { id name } role attendedSeconds }\n      attendances { user { id } spans { joinedAt leftAt } }\n    }\n  }\n": types.LiveSessionsDocument,
+    "\n  query Course($slug: String!, $first: Int, $after: ID) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      managers { id name }\n      liveSessions(first: $first, after: $after) { id roomId subject isLive }\n    }\n  }\n": types.CourseDocument,
+    "\n  mutation UpsertCourse($slug: String!, $title: String!, $managerIds: [ID!]) {\n    upsertCourse(slug: $slug, title: $title, managerIds: $managerIds) {\n      id\n      slug\n      title\n      managers { id name }\n    }\n  }\n": types.UpsertCourseDocument,
+    "\n  mutation ScheduleLiveSession($courseSlug: String!, $roomId: String!, $subject: String) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId, subject: $subject) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      course { slug }\n    }\n  }\n": types.ScheduleLiveSessionDocument,
+    "\n  subscription AttendanceChanged($roomId: String!) {\n    attendanceChanged(roomId: $roomId) {\n      kind\n      attendance { id role isOnline user { id name } spans { joinedAt leftAt } }\n      session { id roomId onlineCount course { slug } }\n    }\n  }\n": types.AttendanceChangedDocument,
+    "\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n": types.LiveSessionChangedDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveSession($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      endedAt\n      onlineCount\n      course { id slug title }\n      onlineParticipants { user { id } }\n      attendances {\n        id\n        role\n        isOnline\n        firstJoinedAt\n        lastLeftAt\n        attendedSeconds\n        user { id name }\n        spans { joinedAt leftAt }\n      }\n    }\n  }\n"): (typeof documents)["\n  query LiveSession($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      endedAt\n      onlineCount\n      course { id slug title }\n      onlineParticipants { user { id } }\n      attendances {\n        id\n        role\n        isOnline\n        firstJoinedAt\n        lastLeftAt\n        attendedSeconds\n        user { id name }\n        spans { joinedAt leftAt }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query LiveSessions($courseId: ID) {\n    liveSessions(courseId: $courseId) {\n      id\n      roomId\n      isLive\n      onlineCount\n      course { slug }\n      onlineParticipants { user { id name } role attendedSeconds }\n      attendances { user { id } spans { joinedAt leftAt } }\n    }\n  }\n"): (typeof documents)["\n  query LiveSessions($courseId: ID) {\n    liveSessions(courseId: $courseId) {\n      id\n      roomId\n      isLive\n      onlineCount\n      course { slug }\n      onlineParticipants { user { id name } role attendedSeconds }\n      attendances { user { id } spans { joinedAt leftAt } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Course($slug: String!, $first: Int, $after: ID) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      managers { id name }\n      liveSessions(first: $first, after: $after) { id roomId subject isLive }\n    }\n  }\n"): (typeof documents)["\n  query Course($slug: String!, $first: Int, $after: ID) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      managers { id name }\n      liveSessions(first: $first, after: $after) { id roomId subject isLive }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpsertCourse($slug: String!, $title: String!, $managerIds: [ID!]) {\n    upsertCourse(slug: $slug, title: $title, managerIds: $managerIds) {\n      id\n      slug\n      title\n      managers { id name }\n    }\n  }\n"): (typeof documents)["\n  mutation UpsertCourse($slug: String!, $title: String!, $managerIds: [ID!]) {\n    upsertCourse(slug: $slug, title: $title, managerIds: $managerIds) {\n      id\n      slug\n      title\n      managers { id name }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ScheduleLiveSession($courseSlug: String!, $roomId: String!, $subject: String) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId, subject: $subject) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      course { slug }\n    }\n  }\n"): (typeof documents)["\n  mutation ScheduleLiveSession($courseSlug: String!, $roomId: String!, $subject: String) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId, subject: $subject) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      course { slug }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AttendanceChanged($roomId: String!) {\n    attendanceChanged(roomId: $roomId) {\n      kind\n      attendance { id role isOnline user { id name } spans { joinedAt leftAt } }\n      session { id roomId onlineCount course { slug } }\n    }\n  }\n"): (typeof documents)["\n  subscription AttendanceChanged($roomId: String!) {\n    attendanceChanged(roomId: $roomId) {\n      kind\n      attendance { id role isOnline user { id name } spans { joinedAt leftAt } }\n      session { id roomId onlineCount course { slug } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

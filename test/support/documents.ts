@@ -1,0 +1,97 @@
+// The operations the tests run, typed by GraphQL Code Generator (npm run codegen).
+import { graphql } from '../graphql/index.ts';
+
+export const LiveSessionQuery = graphql(`
+  query LiveSession($roomId: String!) {
+    liveSession(roomId: $roomId) {
+      id
+      roomId
+      subject
+      isLive
+      startedAt
+      endedAt
+      onlineCount
+      course { id slug title }
+      onlineParticipants { user { id } }
+      attendances {
+        id
+        role
+        isOnline
+        firstJoinedAt
+        lastLeftAt
+        attendedSeconds
+        user { id name }
+        spans { joinedAt leftAt }
+      }
+    }
+  }
+`);
+
+export const LiveSessionsQuery = graphql(`
+  query LiveSessions($courseId: ID) {
+    liveSessions(courseId: $courseId) {
+      id
+      roomId
+      isLive
+      onlineCount
+      course { slug }
+      onlineParticipants { user { id name } role attendedSeconds }
+      attendances { user { id } spans { joinedAt leftAt } }
+    }
+  }
+`);
+
+export const CourseQuery = graphql(`
+  query Course($slug: String!, $first: Int, $after: ID) {
+    course(slug: $slug) {
+      id
+      slug
+      title
+      managers { id name }
+      liveSessions(first: $first, after: $after) { id roomId subject isLive }
+    }
+  }
+`);
+
+export const UpsertCourseMutation = graphql(`
+  mutation UpsertCourse($slug: String!, $title: String!, $managerIds: [ID!]) {
+    upsertCourse(slug: $slug, title: $title, managerIds: $managerIds) {
+      id
+      slug
+      title
+      managers { id name }
+    }
+  }
+`);
+
+export const ScheduleLiveSessionMutation = graphql(`
+  mutation ScheduleLiveSession($courseSlug: String!, $roomId: String!, $subject: String) {
+    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId, subject: $subject) {
+      id
+      roomId
+      subject
+      isLive
+      startedAt
+      course { slug }
+    }
+  }
+`);
+
+export const AttendanceChangedSubscription = graphql(`
+  subscription AttendanceChanged($roomId: String!) {
+    attendanceChanged(roomId: $roomId) {
+      kind
+      attendance { id role isOnline user { id name } spans { joinedAt leftAt } }
+      session { id roomId onlineCount course { slug } }
+    }
+  }
+`);
+
+export const LiveSessionChangedSubscription = graphql(`
+  subscription LiveSessionChanged($courseId: ID) {
+    liveSessionChanged(courseId: $courseId) {
+      kind
+      session { id roomId isLive startedAt endedAt course { id slug } }
+    }
+  }
+`);

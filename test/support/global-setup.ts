@@ -1,0 +1,35 @@
+// Migrates one template database per run; each test file then starts from a copy of it
+// (a PGlite snapshot, or PostgreSQL's CREATE DATABASE ... TEMPLATE).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../../src/db/database.ts';
+import { databaseUrlFor, TEMPLATE_DATABASE, testDatabaseUrl } from './backends.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteSnapshot: string;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  if (testDatabaseUrl) {
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
+    await admin.end();
+    const db = await openDatabase({ kind: 'postgres', url: databaseUrlFor(TEMPLATE_DATABASE), poolSize: 2 });
+    await db.migrate();
+    await db.close();
+  }
+  const db = await openDatabase({ kind: 'memory' });
+  await db.migrate();
+  const snapshot = await db.pglite!.dumpDataDir('gzip');
+  await db.close();
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'rollcall-test-')), 'migrated.tar.gz');
+  writeFileSync(file, Buffer.from(await snapshot.arrayBuffer()));
+  project.provide('pgliteSnapshot', file);
+}

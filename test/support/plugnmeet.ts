@@ -1,0 +1,55 @@
+// Plays PlugNMeet: its real-format webhook bodies, signed the way plugnmeet-server signs them.
+import { createHash, createHmac } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { SignJWT } from 'jose';
+
+export const API_KEY = 'test-plugnmeet-key';
+export const API_SECRET = 'test-plugnmeet-secret-0123456789abcdef';
+
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+
+export const fixtureNames = () => readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+
+/** The exact body bytes of a fixture, e.g. fixture('04-participant_joined-student'). */
+export function fixture(name: string): string {
+  return readFileSync(new URL(`${name.replace(/\.json$/, '')}.json`, FIXTURES), 'utf8').trim();
+}
+
+/** A fixture with changes, re-serialized (a new body, so sign it again). */
+export function fixtureWith(name: string, change: (event: any) => void): string {
+  const event = JSON.parse(fixture(name));
+  change(event);
+  return JSON.stringify(event);
+}
+
+export interface SignOptions {
+  apiKey?: string;
+  apiSecret?: string;
+  /** seconds since the epoch */
+  issuedAt?: number;
+  expiresInSeconds?: number;
+  /** sign a hash of this body instead of the one sent */
+  hashOf?: string;
+}
+
+/** The JWT PlugNMeet puts in Authorization and Hash-Token. */
+export async function signBody(body: string, o: SignOptions = {}): Promise<string> {
+  const iat = o.issuedAt ?? Math.floor(Date.now() / 1000);
+  return new SignJWT({ sha256: createHash('sha256').update(o.hashOf ?? body).digest('base64') })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setIssuer(o.apiKey ?? API_KEY)
+    .setIssuedAt(iat)
+    .setNotBefore(iat)
+    .setExpirationTime(iat + (o.expiresInSeconds ?? 300))
+    .sign(new TextEncoder().encode(o.apiSecret ?? API_SECRET));
+}
+
+/** The older integrations' signature: lowercase hex HMAC-SHA256 of the body. */
+export function legacyHashToken(body: string, secret = API_SECRET): string {
+  return createHmac('sha256', secret).update(body).digest('hex');
+}
+
+export async function signedHeaders(body: string, o: SignOptions = {}): Promise<Record<string, string>> {
+  const token = await signBody(body, o);
+  return { 'content-type': 'application/json', authorization: token, 'hash-token': token };
+}

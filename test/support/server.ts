@@ -1,0 +1,142 @@
+// Starts the real service (Yoga, webhook route, graphql-ws) on an ephemeral port over a database of
+// the test's own, and drives it as PlugNMeet and a dashboard would.
+import { print, type ExecutionResult } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { createClient, type Client } from 'graphql-ws';
+import { pino } from 'pino';
+import WebSocket from 'ws';
+import { createBus, type Bus } from '../../src/bus.ts';
+import type { Database } from '../../src/db/database.ts';
+import { startServer, type RunningServer } from '../../src/server.ts';
+import { testRedisUrl } from './backends.ts';
+import { openTestDatabase } from './database.ts';
+import { API_KEY, API_SECRET, signedHeaders, type SignOptions } from './plugnmeet.ts';
+
+export interface TestServerOptions {
+  adminApiToken?: string;
+  onQuery?: (sql: string) => void;
+  db?: Database;
+}
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  db: Database;
+  bus: Bus;
+  server: RunningServer;
+  /** POST a body to the webhook, signed as PlugNMeet signs it (or with the given headers). */
+  postWebhook(body: string, opts?: { headers?: Record<string, string>; sign?: SignOptions }): Promise<Response>;
+  /** Run a GraphQL operation over HTTP. */
+  graphql<R, V>(document: TypedDocumentNode<R, V>, variables?: V, token?: string): Promise<ExecutionResult<R>>;
+  /** A graphql-ws client on this server. */
+  wsClient(token?: string): Client;
+  close(): Promise<void>;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const db = options.db ?? (await openTestDatabase({ onQuery: options.onQuery }));
+  const bus = createBus({ redisUrl: testRedisUrl });
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const server = await startServer(
+    {
+      config: {
+        adminApiToken: options.adminApiToken,
+        graphiql: true,
+        nodeEnv: 'test',
+        plugnmeet: { apiKey: API_KEY, apiSecret: API_SECRET, usingDevCredentials: false },
+      },
+      db,
+      bus,
+      logger,
+    },
+    { port: 0, host: '127.0.0.1' },
+  );
+  const clients: Client[] = [];
+  return {
+    url: server.url,
+    wsUrl: `${server.url.replace(/^http/, 'ws')}/graphql`,
+    db,
+    bus,
+    server,
+    async postWebhook(body, opts = {}) {
+      const headers = opts.headers ?? (await signedHeaders(body, opts.sign));
+      return fetch(`${server.url}/webhooks/plugnmeet`, { method: 'POST', headers, body });
+    },
+    async graphql(document, variables, token) {
+      const response = await fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(token ? { authorization: `Bearer ${token}` } : {}),
+        },
+        body: JSON.stringify({ query: print(document), variables }),
+      });
+      return (await response.json()) as ExecutionResult<any>;
+    },
+    wsClient(token) {
+      const client = createClient({
+        url: `${server.url.replace(/^http/, 'ws')}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+        retryAttempts: 0,
+        lazy: false,
+      });
+      clients.push(client);
+      return client;
+    },
+    async close() {
+      await Promise.all(clients.map((c) => c.dispose()));
+      await server.stop(1_000);
+      await bus.close();
+      if (!options.db) await db.close();
+    },
+  };
+}
+
+/** Collects a subscription's results; `next(n)` waits until n have arrived. */
+export function subscribe<R, V>(client: Client, document: TypedDocumentNode<R, V>, variables: V) {
+  const received: ExecutionResult<R>[] = [];
+  let waiters: Array<() => void> = [];
+  let failure: unknown;
+  let acknowledged!: () => void;
+  const ready = new Promise<void>((resolve) => (acknowledged = resolve));
+  const unsubscribe = client.subscribe<R>(
+    { query: print(document), variables: variables as Record<string, unknown> },
+    {
+      next: (value) => {
+        received.push(value as ExecutionResult<R>);
+        waiters.forEach((w) => w());
+      },
+      error: (error) => {
+        failure = error;
+        waiters.forEach((w) => w());
+      },
+      complete: () => waiters.forEach((w) => w()),
+    },
+  );
+  client.on('connected', () => acknowledged());
+  return {
+    received,
+    /** Resolves once the socket is acknowledged and the subscription has had a moment to register. */
+    ready: () => ready.then(() => new Promise((r) => setTimeout(r, 100))),
+    async next(count: number, timeoutMs = 5_000): Promise<ExecutionResult<R>[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (received.length < count) {
+        if (failure) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`expected ${count} subscription results, got ${received.length}: ${JSON.stringify(received)}`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        waiters = [];
+      }
+      return received.slice(0, count);
+    },
+    unsubscribe,
+  };
+}
