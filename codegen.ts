@@ -6,6 +6,7 @@ const config: CodegenConfig = {
   schema: 'schema.graphql',
   documents: ['test/**/*.ts', 'bench/**/*.ts', '!test/graphql/**'],
   ignoreNoDocuments: true,
+  emitLegacyCommonJSImports: false,
   generates: {
     'test/graphql/': {
       preset: 'client',

@@ -41,26 +41,54 @@ export interface Bus {
   close(): Promise<void>;
 }
 
-export function createBus(options: { redisUrl?: string; onError?: (error: Error) => void }): Bus {
+export interface BusOptions {
+  redisUrl?: string;
+  /** Prefix of every Redis channel, so deployments (or test runs) can share one Redis. */
+  channelPrefix?: string;
+  onError?: (error: Error) => void;
+}
+
+export function createBus(options: BusOptions): Bus {
   if (!options.redisUrl) {
     return { pubsub: createPubSub<BusTopics>(), kind: 'in-process', ping: async () => {}, close: async () => {} };
   }
-  const connect = () => {
-    const client = new Redis(options.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
-    client.on('error', (error) => options.onError?.(error));
+  const prefix = options.channelPrefix ?? 'rollcall:';
+  const report = (error: Error) => options.onError?.(error);
+  const connect = (offlineQueue: boolean) => {
+    const client = new Redis(options.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: offlineQueue });
+    client.on('error', report);
     return client;
   };
-  const publishClient = connect();
-  const subscribeClient = connect();
+  // Publishing fails fast while Redis is down (the database already holds the change); subscribing
+  // queues until it is back, and ioredis re-subscribes every channel after a reconnect.
+  const publisher = connect(false);
+  const subscriber = connect(true);
+  // The adapters give the Yoga event target prefixed channels and swallow (but report) the
+  // rejections it leaves unhandled.
+  const publishClient = {
+    publish: (channel: string, message: string) => publisher.publish(prefix + channel, message).catch(report),
+  };
+  const subscribeClient = {
+    subscribe: (channel: string) => subscriber.subscribe(prefix + channel).catch(report),
+    unsubscribe: (channel: string) => subscriber.unsubscribe(prefix + channel).catch(report),
+    on: (event: 'message', listener: (channel: string, message: string) => void) =>
+      subscriber.on(event, (channel: string, message: string) => {
+        if (channel.startsWith(prefix)) listener(channel.slice(prefix.length), message);
+      }),
+  };
+  const eventTarget = createRedisEventTarget<any>({
+    publishClient: publishClient as unknown as Redis,
+    subscribeClient: subscribeClient as unknown as Redis,
+  });
   return {
-    pubsub: createPubSub<BusTopics>({ eventTarget: createRedisEventTarget({ publishClient, subscribeClient }) }),
+    pubsub: createPubSub<BusTopics>({ eventTarget }),
     kind: 'redis',
     ping: async () => {
-      await publishClient.ping();
+      await publisher.ping();
     },
     close: async () => {
-      publishClient.disconnect();
-      subscribeClient.disconnect();
+      publisher.disconnect();
+      subscriber.disconnect();
     },
   };
 }

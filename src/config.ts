@@ -36,6 +36,7 @@ const envSchema = z.object({
   PLUGNMEET_API_SECRET: optionalString,
   PLUGNMEET_SERVER_URL: url(['http:', 'https:'], 'https://plugnmeet.example.org'),
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379'),
+  REDIS_CHANNEL_PREFIX: z.string().default('rollcall:'),
   ADMIN_API_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters',
   }),
@@ -51,6 +52,7 @@ export interface Config {
   dataDir: string;
   plugnmeet: { apiKey: string; apiSecret: string; serverUrl?: string; usingDevCredentials: boolean };
   redisUrl?: string;
+  redisChannelPrefix: string;
   adminApiToken?: string;
   logLevel: string;
   graphiql: boolean;
@@ -102,6 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       usingDevCredentials: !e.PLUGNMEET_API_KEY,
     },
     redisUrl: e.REDIS_URL,
+    redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     adminApiToken: e.ADMIN_API_TOKEN,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',

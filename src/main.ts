@@ -37,7 +37,7 @@ async function main() {
   const applied = await db.migrate();
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
 
-  const bus = createBus({ redisUrl: config.redisUrl, onError: (error) => logger.warn({ err: error }, 'redis error') });
+  const bus = createBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, onError: (error) => logger.warn({ err: error }, 'redis error') });
   const server = await startServer({ config, db, bus, logger }, { port: config.port, host: config.host });
   logger.info({ url: `${server.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${server.url}/graphql`);
 

@@ -87,13 +87,15 @@ async function openPostgres(
     async migrate() {
       // Several instances may start at once: one applies the migrations, the others wait, then find none.
       const client = new pg.Client({ connectionString: target.url });
+      const migrationPool = new pg.Pool({ connectionString: target.url, max: 2 });
       await client.connect();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-        return await runMigrations(new PrismaPg({ connectionString: target.url, max: 2 }), options.log);
+        return await runMigrations(new PrismaPg(migrationPool), options.log);
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
         await client.end();
+        await migrationPool.end();
       }
     },
     ping: async () => {

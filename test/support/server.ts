@@ -1,5 +1,6 @@
 // Starts the real service (Yoga, webhook route, graphql-ws) on an ephemeral port over a database of
 // the test's own, and drives it as PlugNMeet and a dashboard would.
+import { randomBytes } from 'node:crypto';
 import { print, type ExecutionResult } from 'graphql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
@@ -35,7 +36,7 @@ export interface TestServer {
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = options.db ?? (await openTestDatabase({ onQuery: options.onQuery }));
-  const bus = createBus({ redisUrl: testRedisUrl });
+  const bus = createBus({ redisUrl: testRedisUrl, channelPrefix: `rollcall-test-${randomBytes(4).toString('hex')}:` });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const server = await startServer(
     {
