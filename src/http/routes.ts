@@ -55,5 +55,11 @@ export function useRollcallRoutes(deps: RouteDeps): Plugin {
           return;
       }
     },
+    onResponse({ response }) {
+      // The GraphiQL page is ~9 MB with its assets inlined (so it works offline): let browsers keep it.
+      if (response.headers.get('content-type')?.startsWith('text/html')) {
+        response.headers.set('cache-control', 'public, max-age=86400');
+      }
+    },
   };
 }
