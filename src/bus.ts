@@ -4,7 +4,7 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
-import type { AttendanceChangeKind, Change, LiveSessionChangeKind } from './attendance/events.ts';
+import type { AttendanceChangeKind, Change, LiveSessionChangeKind, RecordingStatus } from './attendance/events.ts';
 
 export interface AttendanceChangedEvent {
   kind: AttendanceChangeKind;
@@ -22,6 +22,14 @@ export interface LiveSessionChangedEvent {
   courseId: string | null;
 }
 
+export interface RecordingChangedEvent {
+  status: RecordingStatus;
+  recordingId: string;
+  roomId: string;
+  sessionId: string | null;
+  courseId: string | null;
+}
+
 /** liveSessionChanged is published to the course's scope and to this one, for "every course". */
 export const EVERY_COURSE = '*';
 
@@ -30,6 +38,8 @@ export type BusTopics = {
   attendanceChanged: [roomId: string, payload: AttendanceChangedEvent];
   /** keyed by course id, or EVERY_COURSE */
   liveSessionChanged: [courseScope: string, payload: LiveSessionChangedEvent];
+  /** keyed by `room:<roomId>`, `course:<courseId>`, or EVERY_COURSE */
+  recordingChanged: [scope: string, payload: RecordingChangedEvent];
 };
 
 export type RollcallPubSub = PubSub<BusTopics>;
@@ -99,10 +109,15 @@ export function publishChanges(pubsub: RollcallPubSub, changes: readonly Change[
     if (change.type === 'attendance') {
       const { type: _type, ...payload } = change;
       pubsub.publish('attendanceChanged', change.roomId, payload);
-    } else {
+    } else if (change.type === 'session') {
       const { type: _type, ...payload } = change;
       pubsub.publish('liveSessionChanged', EVERY_COURSE, payload);
       if (change.courseId) pubsub.publish('liveSessionChanged', change.courseId, payload);
+    } else {
+      const { type: _type, ...payload } = change;
+      pubsub.publish('recordingChanged', EVERY_COURSE, payload);
+      pubsub.publish('recordingChanged', `room:${change.roomId}`, payload);
+      if (change.courseId) pubsub.publish('recordingChanged', `course:${change.courseId}`, payload);
     }
   }
 }

@@ -4,7 +4,7 @@ import { ConfigError, describeConfig, loadConfig, type Config } from './config.t
 import { openDatabase } from './db/database.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { createLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { startRollcall } from './app.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -38,7 +38,8 @@ async function main() {
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
 
   const bus = createBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, onError: (error) => logger.warn({ err: error }, 'redis error') });
-  const server = await startServer({ config, db, bus, logger }, { port: config.port, host: config.host });
+  const app = await startRollcall({ config, db, bus, logger, listen: { port: config.port, host: config.host } });
+  const server = app.server;
   logger.info({ url: `${server.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${server.url}/graphql`);
 
   let stopping = false;
@@ -50,7 +51,7 @@ async function main() {
       logger.error('shutdown took too long; exiting');
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS).unref();
-    await server.stop(SHUTDOWN_DEADLINE_MS - 2_000);
+    await app.stop(SHUTDOWN_DEADLINE_MS - 2_000);
     await bus.close();
     await db.close();
     logger.info('stopped');

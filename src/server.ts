@@ -8,7 +8,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import type { Bus } from './bus.ts';
+import type { Change } from './attendance/events.ts';
+import { publishChanges, type Bus } from './bus.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { GraphQLContext, Viewer } from './graphql/context.ts';
@@ -22,7 +23,16 @@ export interface AppParts {
   db: Database;
   bus: Bus;
   logger: Logger;
+  /** Stored recordings and their downloader; without it recordings are listed but not served. */
+  recordings?: {
+    /** Folder of the stored recordings (DATA_DIR/recordings). */
+    dir: string;
+    /** Wakes the downloader. */
+    kick(): void;
+  };
 }
+
+const NO_RECORDINGS = { dir: '', kick: () => {} };
 
 type ServerContext = { connectionParams?: Record<string, unknown> };
 export type RollcallYoga = YogaServerInstance<ServerContext, GraphQLContext>;
@@ -32,7 +42,8 @@ const unauthenticated = () =>
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 
-export function createApp({ config, db, bus, logger }: AppParts): RollcallYoga {
+export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS }: AppParts): RollcallYoga {
+  const publish = (changes: Change[]) => publishChanges(bus.pubsub, changes);
   return createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -52,7 +63,7 @@ export function createApp({ config, db, bus, logger }: AppParts): RollcallYoga {
       const credential = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
       const viewer: Viewer | null = identify(credential, config.adminApiToken);
       if (!viewer) throw unauthenticated();
-      return { prisma: db.prisma, pubsub: bus.pubsub, viewer };
+      return { prisma: db.prisma, pubsub: bus.pubsub, viewer, publish, kickRecordings: recordings.kick };
     },
     plugins: [
       useRollcallRoutes({
@@ -60,6 +71,11 @@ export function createApp({ config, db, bus, logger }: AppParts): RollcallYoga {
         pubsub: bus.pubsub,
         verify: createWebhookVerifier(config.plugnmeet),
         logger,
+        onRecordingWork: recordings.kick,
+        recordings: {
+          dir: recordings.dir,
+          authorize: (request) => identify(request.headers.get('authorization'), config.adminApiToken) !== null,
+        },
         readiness: {
           database: () => db.ping(),
           ...(bus.kind === 'redis' ? { redis: () => bus.ping() } : {}),

@@ -44,12 +44,7 @@ export async function applyEvent(tx: Tx, event: DomainEvent): Promise<Effect> {
         changes: [...started.changes, ...changes],
       };
     }
-    case 'end_recording':
-    case 'recording_proceeded':
-      return {
-        status: 'PENDING',
-        message: `recording ${event.recording.recordId} stored; recordings are not processed yet`,
-        changes: [],
-      };
+    default:
+      throw new Error(`${event.name} is not an attendance event`);
   }
 }

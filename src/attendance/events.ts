@@ -42,9 +42,19 @@ export interface SessionScope {
   courseId: string | null;
 }
 
+export type RecordingStatus = 'PROCESSING' | 'DOWNLOADING' | 'READY' | 'FAILED';
+
 export type Change =
   | ({ type: 'attendance'; kind: AttendanceChangeKind; attendanceId: string; userId: string } & SessionScope)
-  | ({ type: 'session'; kind: LiveSessionChangeKind } & SessionScope);
+  | ({ type: 'session'; kind: LiveSessionChangeKind } & SessionScope)
+  | {
+      type: 'recording';
+      status: RecordingStatus;
+      recordingId: string;
+      roomId: string;
+      sessionId: string | null;
+      courseId: string | null;
+    };
 
 /** What applying one event did: stored as the event's status, answered to PlugNMeet, published. */
 export interface Effect {

@@ -55,13 +55,22 @@ export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date): Promi
     });
     if (claimed.count !== 1) throw new ConcurrentChangeError(`scheduled session ${scheduled.id} was claimed concurrently`);
     const session = { ...scheduled, roomSid: room.roomSid ?? null, startedAt: at };
+    await adoptRecordings(tx, session);
     return { session, changes: [started(session)] };
   }
 
   const session = await tx.liveSession.create({
     data: { roomId: room.roomId, roomSid: room.roomSid, startedAt: at, courseId: await courseIdForRoom(tx, room.roomId) },
   });
+  await adoptRecordings(tx, session);
   return { session, changes: [started(session)] };
+}
+
+/** Recordings that arrived before any other event of their run belong to its new session. */
+async function adoptRecordings(tx: Tx, session: LiveSession) {
+  if (session.roomSid) {
+    await tx.recording.updateMany({ where: { roomSid: session.roomSid, sessionId: null }, data: { sessionId: session.id } });
+  }
 }
 
 /** The course a new run of a room belongs to: by the room id's slug, else the room's previous run's. */

@@ -11,6 +11,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
+    SafeInt: { Input: number; Output: number };
     ID: { Input: string; Output: string };
   };
 }>({

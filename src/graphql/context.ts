@@ -1,3 +1,4 @@
+import type { Change } from '../attendance/events.ts';
 import type { RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
 
@@ -10,4 +11,8 @@ export interface GraphQLContext {
   prisma: PrismaClient;
   pubsub: RollcallPubSub;
   viewer: Viewer;
+  /** Publishes committed changes (admin mutations). */
+  publish(changes: Change[]): void;
+  /** Wakes the recording downloader. */
+  kickRecordings(): void;
 }

@@ -7,6 +7,7 @@ import './types/live-session.ts';
 import './types/queries.ts';
 import './types/mutations.ts';
 import './types/subscriptions.ts';
+import './types/recording.ts';
 
 export const schema = builder.toSchema();
 /** What schema.graphql holds. */

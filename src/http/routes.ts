@@ -2,10 +2,16 @@
 // one fetch handler (yoga.fetch in tests, the node server in production) serves everything.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { RECORDING_ROUTE, serveRecording } from '../recordings/serve.ts';
 import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from '../webhook/route.ts';
 
 export interface RouteDeps extends WebhookDeps {
   logger: Logger;
+  recordings: {
+    dir: string;
+    /** The same access rule as the GraphQL API. */
+    authorize(request: Request): boolean;
+  };
   /** Named readiness checks (database, redis): each resolves when healthy. */
   readiness: Record<string, () => Promise<void>>;
 }
@@ -38,6 +44,20 @@ async function ready(checks: RouteDeps['readiness']): Promise<Response> {
 export function useRollcallRoutes(deps: RouteDeps): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
+      const recording = RECORDING_ROUTE.exec(url.pathname);
+      if (recording) {
+        if (!deps.recordings.authorize(request)) {
+          endResponse(json(401, { status: 'error', message: 'Missing or invalid credentials: send Authorization: Bearer <token>' }));
+          return;
+        }
+        endResponse(
+          await serveRecording(request, { id: decodeURIComponent(recording[1]), what: recording[2] as 'file' | 'thumbnail' }, {
+            prisma: deps.prisma,
+            dir: deps.recordings.dir,
+          }),
+        );
+        return;
+      }
       switch (url.pathname) {
         case WEBHOOK_PATH:
           try {

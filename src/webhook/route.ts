@@ -1,6 +1,7 @@
 // POST /webhooks/plugnmeet: verify -> parse -> store and apply (one transaction) -> publish -> answer.
 import type { Logger } from 'pino';
-import { applyEvent } from '../attendance/apply.ts';
+import type { Change } from '../attendance/events.ts';
+import { dispatch } from './dispatch.ts';
 import { publishChanges, type RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
 import { processEvent, storeOnly, type InboundEvent } from './inbox.ts';
@@ -15,6 +16,8 @@ export interface WebhookDeps {
   pubsub: RollcallPubSub;
   verify: WebhookVerifier;
   logger: Logger;
+  /** Wakes the recording downloader after a recording event committed. */
+  onRecordingWork?: () => void;
 }
 
 const json = (status: number, body: Record<string, unknown>) =>
@@ -53,6 +56,12 @@ function roomOf(json: Record<string, unknown>) {
     roomSid: room ? str(room.sid) : undefined,
     occurredAt: Number.isFinite(createdAt) && createdAt > 0 ? new Date(createdAt * 1000) : undefined,
   };
+}
+
+function describeChange(c: Change) {
+  if (c.type === 'attendance') return { kind: c.kind, userId: c.userId };
+  if (c.type === 'session') return { kind: c.kind };
+  return { recording: c.recordingId, status: c.status };
 }
 
 export async function handleWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
@@ -102,7 +111,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
 
   let outcome;
   try {
-    outcome = await processEvent(deps.prisma, inbound, (tx) => applyEvent(tx, interpreted.event));
+    outcome = await processEvent(deps.prisma, inbound, (tx) => dispatch(tx, interpreted.event));
   } catch (e) {
     log.error({ err: e }, 'webhook failed; the event is kept for a retry');
     return error(500, 'Internal error: the event is stored and will be applied when PlugNMeet retries it');
@@ -113,6 +122,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
   }
   const { effect } = outcome;
   publishChanges(deps.pubsub, effect.changes);
+  if (effect.changes.some((c) => c.type === 'recording') || interpreted.event.name === 'recording_proceeded') deps.onRecordingWork?.();
   log.info({ status: effect.status, sessionId: effect.sessionId, changes: effect.changes.length }, effect.message);
   return json(200, {
     status: 'ok',
@@ -121,6 +131,6 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     result: effect.status.toLowerCase(),
     message: effect.message,
     ...(effect.sessionId ? { sessionId: effect.sessionId } : {}),
-    changes: effect.changes.map((c) => (c.type === 'attendance' ? { kind: c.kind, userId: c.userId } : { kind: c.kind })),
+    changes: effect.changes.map(describeChange),
   });
 }

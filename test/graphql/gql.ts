@@ -21,6 +21,10 @@ type Documents = {
     "\n  mutation ScheduleLiveSession($courseSlug: String!, $roomId: String!, $subject: String) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId, subject: $subject) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      course { slug }\n    }\n  }\n": typeof types.ScheduleLiveSessionDocument,
     "\n  subscription AttendanceChanged($roomId: String!) {\n    attendanceChanged(roomId: $roomId) {\n      kind\n      attendance { id role isOnline user { id name } spans { joinedAt leftAt } }\n      session { id roomId onlineCount course { slug } }\n    }\n  }\n": typeof types.AttendanceChangedDocument,
     "\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n": typeof types.LiveSessionChangedDocument,
+    "\n  query Recordings($courseId: ID, $roomId: String, $first: Int, $after: String) {\n    recordings(courseId: $courseId, roomId: $roomId, first: $first, after: $after) {\n      id\n      recordId\n      title\n      type\n      status\n      durationSeconds\n      fileName\n      fileSize\n      sha256\n      url\n      thumbnailUrl\n      createdAt\n      readyAt\n      error\n      session { id roomId }\n    }\n  }\n": typeof types.RecordingsDocument,
+    "\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n": typeof types.RecordingChangedDocument,
+    "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": typeof types.RetryRecordingDocument,
+    "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": typeof types.SessionRecordingsDocument,
 };
 const documents: Documents = {
     "\n  query LiveSession($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      endedAt\n      onlineCount\n      course { id slug title }\n      onlineParticipants { user { id } }\n      attendances {\n        id\n        role\n        isOnline\n        firstJoinedAt\n        lastLeftAt\n        attendedSeconds\n        user { id name }\n        spans { joinedAt leftAt }\n      }\n    }\n  }\n": types.LiveSessionDocument,
@@ -30,6 +34,10 @@ const documents: Documents = {
     "\n  mutation ScheduleLiveSession($courseSlug: String!, $roomId: String!, $subject: String) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId, subject: $subject) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      course { slug }\n    }\n  }\n": types.ScheduleLiveSessionDocument,
     "\n  subscription AttendanceChanged($roomId: String!) {\n    attendanceChanged(roomId: $roomId) {\n      kind\n      attendance { id role isOnline user { id name } spans { joinedAt leftAt } }\n      session { id roomId onlineCount course { slug } }\n    }\n  }\n": types.AttendanceChangedDocument,
     "\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n": types.LiveSessionChangedDocument,
+    "\n  query Recordings($courseId: ID, $roomId: String, $first: Int, $after: String) {\n    recordings(courseId: $courseId, roomId: $roomId, first: $first, after: $after) {\n      id\n      recordId\n      title\n      type\n      status\n      durationSeconds\n      fileName\n      fileSize\n      sha256\n      url\n      thumbnailUrl\n      createdAt\n      readyAt\n      error\n      session { id roomId }\n    }\n  }\n": types.RecordingsDocument,
+    "\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n": types.RecordingChangedDocument,
+    "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": types.RetryRecordingDocument,
+    "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": types.SessionRecordingsDocument,
 };
 
 /**
@@ -74,6 +82,22 @@ export function graphql(source: "\n  subscription AttendanceChanged($roomId: Str
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveSessionChanged($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) {\n      kind\n      session { id roomId isLive startedAt endedAt course { id slug } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Recordings($courseId: ID, $roomId: String, $first: Int, $after: String) {\n    recordings(courseId: $courseId, roomId: $roomId, first: $first, after: $after) {\n      id\n      recordId\n      title\n      type\n      status\n      durationSeconds\n      fileName\n      fileSize\n      sha256\n      url\n      thumbnailUrl\n      createdAt\n      readyAt\n      error\n      session { id roomId }\n    }\n  }\n"): (typeof documents)["\n  query Recordings($courseId: ID, $roomId: String, $first: Int, $after: String) {\n    recordings(courseId: $courseId, roomId: $roomId, first: $first, after: $after) {\n      id\n      recordId\n      title\n      type\n      status\n      durationSeconds\n      fileName\n      fileSize\n      sha256\n      url\n      thumbnailUrl\n      createdAt\n      readyAt\n      error\n      session { id roomId }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n"): (typeof documents)["\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n"): (typeof documents)["\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n"): (typeof documents)["\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

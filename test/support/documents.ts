@@ -95,3 +95,46 @@ export const LiveSessionChangedSubscription = graphql(`
     }
   }
 `);
+
+export const RecordingsQuery = graphql(`
+  query Recordings($courseId: ID, $roomId: String, $first: Int, $after: String) {
+    recordings(courseId: $courseId, roomId: $roomId, first: $first, after: $after) {
+      id
+      recordId
+      title
+      type
+      status
+      durationSeconds
+      fileName
+      fileSize
+      sha256
+      url
+      thumbnailUrl
+      createdAt
+      readyAt
+      error
+      session { id roomId }
+    }
+  }
+`);
+
+export const RecordingChangedSubscription = graphql(`
+  subscription RecordingChanged($courseId: ID, $roomId: String) {
+    recordingChanged(courseId: $courseId, roomId: $roomId) {
+      status
+      recording { id recordId status type url }
+    }
+  }
+`);
+
+export const RetryRecordingMutation = graphql(`
+  mutation RetryRecording($id: ID!) {
+    retryRecording(id: $id) { id status error }
+  }
+`);
+
+export const SessionRecordingsQuery = graphql(`
+  query SessionRecordings($roomId: String!) {
+    liveSession(roomId: $roomId) { id recordings { id recordId status } }
+  }
+`);

@@ -8,7 +8,11 @@ import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createBus, type Bus } from '../../src/bus.ts';
 import type { Database } from '../../src/db/database.ts';
-import { startServer, type RunningServer } from '../../src/server.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startRollcall, type RollcallParts } from '../../src/app.ts';
+import type { RunningServer } from '../../src/server.ts';
 import { testRedisUrl } from './backends.ts';
 import { openTestDatabase } from './database.ts';
 import { API_KEY, API_SECRET, signedHeaders, type SignOptions } from './plugnmeet.ts';
@@ -17,6 +21,11 @@ export interface TestServerOptions {
   adminApiToken?: string;
   onQuery?: (sql: string) => void;
   db?: Database;
+  /** Where recordings are stored (default: a new temp folder). */
+  dataDir?: string;
+  /** A PlugNMeet server for recordings (a fake one on loopback in tests). */
+  plugnmeetServerUrl?: string;
+  downloader?: RollcallParts['downloader'];
 }
 
 export interface TestServer {
@@ -25,6 +34,7 @@ export interface TestServer {
   db: Database;
   bus: Bus;
   server: RunningServer;
+  dataDir: string;
   /** POST a body to the webhook, signed as PlugNMeet signs it (or with the given headers). */
   postWebhook(body: string, opts?: { headers?: Record<string, string>; sign?: SignOptions }): Promise<Response>;
   /** Run a GraphQL operation over HTTP. */
@@ -38,20 +48,22 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const db = options.db ?? (await openTestDatabase({ onQuery: options.onQuery }));
   const bus = createBus({ redisUrl: testRedisUrl, channelPrefix: `rollcall-test-${randomBytes(4).toString('hex')}:` });
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-  const server = await startServer(
-    {
-      config: {
-        adminApiToken: options.adminApiToken,
-        graphiql: true,
-        nodeEnv: 'test',
-        plugnmeet: { apiKey: API_KEY, apiSecret: API_SECRET, usingDevCredentials: false },
-      },
-      db,
-      bus,
-      logger,
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'rollcall-data-'));
+  const app = await startRollcall({
+    config: {
+      adminApiToken: options.adminApiToken,
+      graphiql: true,
+      nodeEnv: 'test',
+      dataDir,
+      plugnmeet: { apiKey: API_KEY, apiSecret: API_SECRET, usingDevCredentials: false, serverUrl: options.plugnmeetServerUrl },
     },
-    { port: 0, host: '127.0.0.1' },
-  );
+    db,
+    bus,
+    logger,
+    listen: { port: 0, host: '127.0.0.1' },
+    downloader: options.downloader,
+  });
+  const server = app.server;
   const clients: Client[] = [];
   return {
     url: server.url,
@@ -59,6 +71,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     db,
     bus,
     server,
+    dataDir,
     async postWebhook(body, opts = {}) {
       const headers = opts.headers ?? (await signedHeaders(body, opts.sign));
       return fetch(`${server.url}/webhooks/plugnmeet`, { method: 'POST', headers, body });
@@ -88,7 +101,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     async close() {
       await Promise.all(clients.map((c) => c.dispose()));
-      await server.stop(1_000);
+      await app.stop(1_000);
       await bus.close();
       if (!options.db) await db.close();
     },

@@ -1,5 +1,6 @@
 import { builder } from '../builder.ts';
 import { AttendanceType } from './attendance.ts';
+import { RECORDING_ORDER } from './paging.ts';
 
 /** Attendances in the order a dashboard lists them: first arrivals first. */
 export const ATTENDANCE_ORDER = [{ firstJoinedAt: 'asc' as const }, { id: 'asc' as const }];
@@ -26,5 +27,9 @@ export const LiveSessionType = builder.prismaObject('LiveSession', {
       resolve: (s) => s.attendances.filter((a) => a.isOnline),
     }),
     attendances: t.relation('attendances', { query: { orderBy: ATTENDANCE_ORDER } }),
+    recordings: t.relation('recordings', {
+      description: "This run's recordings, newest first.",
+      query: { orderBy: RECORDING_ORDER },
+    }),
   }),
 });

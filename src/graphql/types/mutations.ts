@@ -1,16 +1,6 @@
-import { GraphQLError } from 'graphql';
-import { DomainError, scheduleLiveSession, upsertCourse } from '../../attendance/courses.ts';
-import { requireAdmin } from '../auth.ts';
+import { scheduleLiveSession, upsertCourse } from '../../attendance/courses.ts';
+import { asGraphQLErrors, requireAdmin } from '../auth.ts';
 import { builder } from '../builder.ts';
-
-async function domain<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof DomainError) throw new GraphQLError(error.message, { extensions: { code: error.code } });
-    throw error;
-  }
-}
 
 builder.mutationFields((t) => ({
   upsertCourse: t.prismaField({
@@ -23,7 +13,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       requireAdmin(ctx);
-      const { id } = await domain(() => upsertCourse(ctx.prisma, args));
+      const { id } = await asGraphQLErrors(() => upsertCourse(ctx.prisma, args));
       return ctx.prisma.course.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),
@@ -37,7 +27,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (query, _root, args, ctx) => {
       requireAdmin(ctx);
-      const { id } = await domain(() => scheduleLiveSession(ctx.prisma, args));
+      const { id } = await asGraphQLErrors(() => scheduleLiveSession(ctx.prisma, args));
       return ctx.prisma.liveSession.findUniqueOrThrow({ ...query, where: { id } });
     },
   }),

@@ -5,8 +5,10 @@ export const MAX_PAGE = 200;
 /** Newest first, with the id as tie-breaker so pages are stable. */
 export const LIVE_SESSION_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
+export const RECORDING_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
+
 /** `first`/`after` (an id cursor) as Prisma's take/cursor/skip. */
-export function pageArgs(args: { first?: number | null; after?: string | null }) {
+export function pageArgs(args: { first?: number | null; after?: string | null }): { take: number; skip?: number; cursor?: { id: string } } {
   const first = args.first ?? 50;
   if (first < 0 || first > MAX_PAGE) {
     throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT' } });

@@ -1,0 +1,57 @@
+// Rollcall assembled: the server plus the recording downloader, over a database and a bus that
+// the caller opened (main.ts in production, the test harness in tests).
+import type { Logger } from 'pino';
+import { publishChanges, type Bus } from './bus.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import { createDownloader, releaseStaleLeases, type DownloaderOptions } from './recordings/downloader.ts';
+import type { MediaToolPaths } from './recordings/media.ts';
+import { createPlugNMeetApi } from './recordings/plugnmeet-api.ts';
+import { recordingsDir } from './recordings/storage.ts';
+import { startServer, type RunningServer } from './server.ts';
+
+export interface RollcallParts {
+  config: Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'>;
+  db: Database;
+  bus: Bus;
+  logger: Logger;
+  listen: { port: number; host: string };
+  downloader?: Partial<DownloaderOptions> & { media?: MediaToolPaths };
+}
+
+export interface Rollcall {
+  server: RunningServer;
+  url: string;
+  /** Graceful stop: the server (in-flight requests, WebSockets), then the downloader. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export async function startRollcall(parts: RollcallParts): Promise<Rollcall> {
+  const { config, db, bus, logger } = parts;
+  const dir = recordingsDir(config.dataDir);
+  const api = config.plugnmeet.serverUrl
+    ? createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
+    : null;
+  if (!api) logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed but not downloaded until it is');
+  // Only this process can hold leases on the embedded database: any lease there is a previous run's.
+  if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma);
+  const downloader = createDownloader({
+    prisma: db.prisma,
+    dir,
+    api,
+    publish: (changes) => publishChanges(bus.pubsub, changes),
+    logger,
+    options: parts.downloader,
+  });
+  const server = await startServer({ config, db, bus, logger, recordings: { dir, kick: downloader.kick } }, parts.listen);
+  downloader.start();
+  return {
+    server,
+    url: server.url,
+    async stop(graceMs) {
+      await server.stop(graceMs);
+      await downloader.stop();
+    },
+  };
+}
+

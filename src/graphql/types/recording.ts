@@ -1,0 +1,130 @@
+import { filter } from 'graphql-yoga';
+import { SafeIntResolver } from 'graphql-scalars';
+import { EVERY_COURSE, type RecordingChangedEvent } from '../../bus.ts';
+import { retryRecording } from '../../recordings/admin.ts';
+import { asGraphQLErrors, requireAdmin } from '../auth.ts';
+import { builder } from '../builder.ts';
+import { RECORDING_ORDER, pageArgs } from './paging.ts';
+
+builder.addScalarType('SafeInt', SafeIntResolver);
+
+export const RecordingTypeEnum = builder.enumType('RecordingType', {
+  values: ['VIDEO', 'VOICE'] as const,
+  description: 'From the file\'s streams (ffprobe), not its name: VIDEO has a video stream, VOICE is audio only.',
+});
+export const RecordingStatusEnum = builder.enumType('RecordingStatus', {
+  values: ['PROCESSING', 'DOWNLOADING', 'READY', 'FAILED'] as const,
+});
+
+export const RecordingObject = builder.prismaObject('Recording', {
+  description: 'A PlugNMeet recording, downloaded and stored by Rollcall.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    recordId: t.exposeString('recordId', { description: "PlugNMeet's record_id." }),
+    title: t.string({
+      description: "PlugNMeet's title, else the session's subject, else the room id.",
+      select: { title: true, roomId: true, session: { select: { subject: true } } },
+      resolve: (r) => r.title ?? r.session?.subject ?? r.roomId,
+    }),
+    type: t.expose('type', { type: RecordingTypeEnum, nullable: true }),
+    status: t.expose('status', { type: RecordingStatusEnum }),
+    durationSeconds: t.exposeFloat('durationSeconds', { nullable: true }),
+    fileName: t.exposeString('fileName', { nullable: true }),
+    fileSize: t.field({
+      type: 'SafeInt',
+      nullable: true,
+      description: 'Bytes.',
+      select: { fileSize: true },
+      resolve: (r) => (r.fileSize === null ? null : Number(r.fileSize)),
+    }),
+    sha256: t.exposeString('sha256', { nullable: true }),
+    url: t.string({
+      nullable: true,
+      description: 'Path of the file on this server (HTTP Range supported), once READY.',
+      select: { status: true },
+      resolve: (r) => (r.status === 'READY' ? `/recordings/${r.id}/file` : null),
+    }),
+    thumbnailUrl: t.string({
+      nullable: true,
+      description: 'Path of a 640 px wide JPEG, for video recordings once READY.',
+      select: { status: true, hasThumbnail: true },
+      resolve: (r) => (r.status === 'READY' && r.hasThumbnail ? `/recordings/${r.id}/thumbnail` : null),
+    }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    readyAt: t.expose('readyAt', { type: 'DateTime', nullable: true }),
+    error: t.exposeString('error', { nullable: true, description: 'Why the last attempt failed.' }),
+    session: t.relation('session', { nullable: true }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  recordings: t.prismaField({
+    type: ['Recording'],
+    description: 'Recordings, newest first, a page at a time (after: the last recording id seen).',
+    args: {
+      courseId: t.arg.id({ required: false }),
+      roomId: t.arg.string({ required: false }),
+      first: t.arg.int({ defaultValue: 50 }),
+      after: t.arg.string({ required: false }),
+    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.recording.findMany({
+        ...query,
+        where: {
+          ...(args.roomId ? { roomId: args.roomId } : {}),
+          ...(args.courseId ? { session: { courseId: args.courseId } } : {}),
+        },
+        orderBy: RECORDING_ORDER,
+        ...pageArgs(args),
+      }),
+  }),
+  recording: t.prismaField({
+    type: 'Recording',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.recording.findUnique({ ...query, where: { id } }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  retryRecording: t.prismaField({
+    type: 'Recording',
+    description: 'Admin: queue a FAILED recording for download again, with a fresh set of attempts.',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      requireAdmin(ctx);
+      const { changes } = await asGraphQLErrors(() => retryRecording(ctx.prisma, id));
+      ctx.publish(changes);
+      const recording = await ctx.prisma.recording.findUniqueOrThrow({ ...query, where: { id } });
+      ctx.kickRecordings();
+      return recording;
+    },
+  }),
+}));
+
+const RecordingChange = builder.objectRef<RecordingChangedEvent>('RecordingChange').implement({
+  fields: (t) => ({
+    status: t.field({ type: RecordingStatusEnum, resolve: (e) => e.status }),
+    recording: t.prismaField({
+      type: 'Recording',
+      resolve: (query, e, _args, ctx) => ctx.prisma.recording.findUniqueOrThrow({ ...query, where: { id: e.recordingId } }),
+    }),
+  }),
+});
+
+builder.subscriptionFields((t) => ({
+  recordingChanged: t.field({
+    type: RecordingChange,
+    description: "Every status change of a recording: one room's, one course's, or all when neither is given.",
+    args: { courseId: t.arg.id({ required: false }), roomId: t.arg.string({ required: false }) },
+    subscribe: (_root, { courseId, roomId }, ctx) => {
+      if (courseId && roomId) {
+        // both: the room's stream, narrowed to the course
+        const onlyCourse = filter<RecordingChangedEvent>((e) => e.courseId === courseId);
+        return onlyCourse(ctx.pubsub.subscribe('recordingChanged', `room:${roomId}`));
+      }
+      return ctx.pubsub.subscribe('recordingChanged', roomId ? `room:${roomId}` : courseId ? `course:${courseId}` : EVERY_COURSE);
+    },
+    resolve: (event) => event,
+  }),
+}));
