@@ -11,7 +11,8 @@ import { recordingsDir } from './recordings/storage.ts';
 import { startServer, type RunningServer } from './server.ts';
 
 export interface RollcallParts {
-  config: Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'>;
+  config: Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
+    Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection'>>;
   db: Database;
   bus: Bus;
   logger: Logger;

@@ -40,6 +40,13 @@ const envSchema = z.object({
   ADMIN_API_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  DASHBOARD_JWT_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+    message: 'must be at least 32 characters (HS256 key)',
+  }),
+  DASHBOARD_JWKS_URL: url(['http:', 'https:'], 'https://lms.example.org/.well-known/jwks.json'),
+  DASHBOARD_JWT_ISSUER: optionalString,
+  DASHBOARD_JWT_AUDIENCE: optionalString,
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
 });
@@ -54,6 +61,8 @@ export interface Config {
   redisUrl?: string;
   redisChannelPrefix: string;
   adminApiToken?: string;
+  dashboard: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  maxSubscriptionsPerConnection: number;
   logLevel: string;
   graphiql: boolean;
 }
@@ -82,6 +91,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.PLUGNMEET_API_KEY) problems.push('missing PLUGNMEET_API_KEY: required when NODE_ENV=production');
     if (!e.PLUGNMEET_API_SECRET) problems.push('missing PLUGNMEET_API_SECRET: required when NODE_ENV=production');
     if (!e.ADMIN_API_TOKEN) problems.push('missing ADMIN_API_TOKEN: required when NODE_ENV=production');
+    if (!e.DASHBOARD_JWT_SECRET && !e.DASHBOARD_JWKS_URL) {
+      problems.push('missing DASHBOARD_JWT_SECRET (or DASHBOARD_JWKS_URL): a dashboard token verifier is required when NODE_ENV=production');
+    }
+  }
+  if (e.DASHBOARD_JWT_SECRET && e.DASHBOARD_JWKS_URL) {
+    problems.push('DASHBOARD_JWT_SECRET and DASHBOARD_JWKS_URL are exclusive: set one way to verify dashboard tokens');
   }
   if (Boolean(e.PLUGNMEET_API_KEY) !== Boolean(e.PLUGNMEET_API_SECRET)) {
     problems.push('PLUGNMEET_API_KEY and PLUGNMEET_API_SECRET must be set together');
@@ -106,6 +121,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     redisChannelPrefix: e.REDIS_CHANNEL_PREFIX,
     adminApiToken: e.ADMIN_API_TOKEN,
+    dashboard: {
+      secret: e.DASHBOARD_JWT_SECRET,
+      jwksUrl: e.DASHBOARD_JWKS_URL,
+      issuer: e.DASHBOARD_JWT_ISSUER,
+      audience: e.DASHBOARD_JWT_AUDIENCE,
+    },
+    maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
   };
@@ -120,6 +142,7 @@ export function describeConfig(config: Config) {
     bus: config.redisUrl ? `redis (${redactUrl(config.redisUrl)})` : 'in-process',
     plugnmeetServer: config.plugnmeet.serverUrl ?? null,
     adminToken: config.adminApiToken ? 'set' : 'unset',
+    dashboardTokens: config.dashboard.jwksUrl ? `JWKS (${config.dashboard.jwksUrl})` : config.dashboard.secret ? 'HS256 secret' : 'unset',
   };
 }
 

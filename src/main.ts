@@ -26,8 +26,8 @@ async function main() {
   if (config.plugnmeet.usingDevCredentials) {
     logger.warn('PLUGNMEET_API_KEY/PLUGNMEET_API_SECRET not set: using the development credentials; set them before real use');
   }
-  if (!config.adminApiToken) {
-    logger.warn('ADMIN_API_TOKEN not set: the GraphQL API is open to anyone who can reach it (development mode)');
+  if (!config.adminApiToken && !config.dashboard.secret && !config.dashboard.jwksUrl) {
+    logger.warn('no credential configured (ADMIN_API_TOKEN, DASHBOARD_JWT_SECRET or DASHBOARD_JWKS_URL): the GraphQL API is open to anyone who can reach it (development mode)');
   }
 
   const db = await openDatabase(config.database, { log: (m) => logger.debug({ component: 'schema-engine' }, m) }).catch((error) => {

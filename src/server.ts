@@ -1,25 +1,29 @@
-// Builds the service from its parts: Yoga (GraphQL over HTTP, GraphiQL, the webhook and health
-// routes) and graphql-ws on the same path, both through Yoga's envelop chain.
+// Builds the service from its parts: Yoga (GraphQL over HTTP, GraphiQL, the webhook, health and
+// recording routes) and graphql-ws on the same path, both through Yoga's envelop chain.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Change } from './attendance/events.ts';
+import { createAuthenticator, CredentialError, type AuthConfig, type Authenticator } from './auth/credentials.ts';
+import { canSeeCourse, type Viewer } from './auth/viewer.ts';
 import { publishChanges, type Bus } from './bus.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
-import type { GraphQLContext, Viewer } from './graphql/context.ts';
+import type { GraphQLContext } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
-import { identify } from './http/auth.ts';
 import { useRollcallRoutes } from './http/routes.ts';
 import { createWebhookVerifier } from './webhook/verify.ts';
 
 export interface AppParts {
-  config: Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv'>;
+  config: Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv'> &
+    Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection'>>;
   db: Database;
   bus: Bus;
   logger: Logger;
@@ -34,23 +38,38 @@ export interface AppParts {
 
 const NO_RECORDINGS = { dir: '', kick: () => {} };
 
-type ServerContext = { connectionParams?: Record<string, unknown> };
-export type RollcallYoga = YogaServerInstance<ServerContext, GraphQLContext>;
+/** The largest GraphQL document accepted: dashboards send a few KB. */
+export const MAX_QUERY_BYTES = 32 * 1024;
 
-const unauthenticated = () =>
-  new GraphQLError('Missing or invalid credentials: send Authorization: Bearer <token>', {
+type ServerContext = { viewer?: Viewer };
+export type RollcallYoga = YogaServerInstance<ServerContext, GraphQLContext> & { authenticator: Authenticator };
+
+const unauthenticated = (reason: string) =>
+  new GraphQLError(`Missing or invalid credentials (${reason}): send Authorization: Bearer <token>`, {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 
+const tooLarge = () =>
+  new GraphQLError(`Query too large: at most ${MAX_QUERY_BYTES} bytes`, { extensions: { code: 'QUERY_TOO_LARGE', http: { status: 413 } } });
+
+/** Refuses oversized documents before they are parsed. */
+const useMaxQuerySize = (): Plugin => ({
+  onParams({ params }) {
+    if (typeof params.query === 'string' && Buffer.byteLength(params.query) > MAX_QUERY_BYTES) throw tooLarge();
+  },
+});
+
 export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS }: AppParts): RollcallYoga {
   const publish = (changes: Change[]) => publishChanges(bus.pubsub, changes);
-  return createYoga<ServerContext, GraphQLContext>({
+  const authConfig: AuthConfig = { adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} };
+  const authenticator = createAuthenticator(authConfig, db.prisma);
+  const production = config.nodeEnv === 'production';
+
+  const yoga = createYoga<ServerContext, GraphQLContext>({
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: config.graphiql
-      ? { title: 'Rollcall', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY }
-      : false,
+    graphiql: config.graphiql ? { title: 'Rollcall', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY } : false,
     // Inlined assets: the stock page loads from a CDN, blank behind a school firewall.
     renderGraphiQL,
     logging: {
@@ -59,13 +78,28 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
       warn: (...args) => logger.warn(args.map(String).join(' ')),
       error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
     },
-    context: ({ request, connectionParams }): Omit<GraphQLContext, never> => {
-      const credential = connectionParams ? connectionParams.authorization : request.headers.get('authorization');
-      const viewer: Viewer | null = identify(credential, config.adminApiToken);
-      if (!viewer) throw unauthenticated();
-      return { prisma: db.prisma, pubsub: bus.pubsub, viewer, publish, kickRecordings: recordings.kick };
+    context: async ({ request, viewer }): Promise<GraphQLContext> => {
+      let who = viewer; // graphql-ws: authenticated once, at connection
+      if (!who) {
+        try {
+          who = await authenticator.authenticate(request.headers.get('authorization'));
+        } catch (error) {
+          if (error instanceof CredentialError) throw unauthenticated(error.message);
+          throw error;
+        }
+      }
+      return { prisma: db.prisma, pubsub: bus.pubsub, viewer: who, publish, kickRecordings: recordings.kick };
     },
     plugins: [
+      useMaxQuerySize(),
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 30 },
+        maxTokens: { n: 3_000 },
+        maxDirectives: { n: 20 },
+        costLimit: { maxCost: 20_000 },
+        blockFieldSuggestion: { enabled: production },
+      }),
       useRollcallRoutes({
         prisma: db.prisma,
         pubsub: bus.pubsub,
@@ -74,7 +108,15 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
         onRecordingWork: recordings.kick,
         recordings: {
           dir: recordings.dir,
-          authorize: (request) => identify(request.headers.get('authorization'), config.adminApiToken) !== null,
+          authorize: async (request, courseId) => {
+            try {
+              const viewer = await authenticator.authenticate(request.headers.get('authorization'));
+              return canSeeCourse(viewer, courseId) ? 'ok' : 'forbidden';
+            } catch (error) {
+              if (error instanceof CredentialError) return 'unauthenticated';
+              throw error;
+            }
+          },
         },
         readiness: {
           database: () => db.ping(),
@@ -83,6 +125,7 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
       }),
     ],
   });
+  return Object.assign(yoga, { authenticator });
 }
 
 const DEFAULT_QUERY = `# Rollcall: live attendance from PlugNMeet.
@@ -103,40 +146,79 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** What Rollcall keeps per graphql-ws connection. */
+interface ConnectionState {
+  viewer?: Viewer;
+  active: Set<string>;
+  expiry?: NodeJS.Timeout;
+}
+type Extra = { socket: WebSocket; request: unknown; rollcall?: ConnectionState };
+
 export async function startServer(parts: AppParts, listen: { port: number; host: string }): Promise<RunningServer> {
   const yoga = createApp(parts);
+  const maxSubscriptions = parts.config.maxSubscriptionsPerConnection ?? 50;
   const server: Server = createServer(yoga);
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const state = (ctx: WsContext<Record<string, unknown>, Extra>) => (ctx.extra.rollcall ??= { active: new Set() });
 
-  const wsServer = useServer<Record<string, unknown>, { request: unknown }>(
+  const wsServer = useServer<Record<string, unknown>, Extra>(
     {
       execute: (args: any) => args.rootValue.execute(args),
       subscribe: (args: any) => args.rootValue.subscribe(args),
-      onConnect: (ctx) => identify(ctx.connectionParams?.authorization, parts.config.adminApiToken) !== null,
-      onSubscribe: async (ctx, _id, params) => {
-        const { schema: s, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+      onConnect: async (ctx) => {
+        let viewer: Viewer;
+        try {
+          viewer = await yoga.authenticator.authenticate(ctx.connectionParams?.authorization);
+        } catch (error) {
+          if (error instanceof CredentialError) return false; // closes with 4403 Forbidden
+          throw error;
+        }
+        const s = state(ctx);
+        s.viewer = viewer;
+        if (viewer.kind === 'user' && viewer.expiresAt) {
+          // the socket lives no longer than its token
+          const ms = Math.max(0, viewer.expiresAt.getTime() - Date.now());
+          s.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'Forbidden: token expired'), ms);
+          ctx.extra.socket.once('close', () => clearTimeout(s.expiry));
+        }
+        return true;
+      },
+      onSubscribe: async (ctx, id, params) => {
+        const s = state(ctx);
+        if (Buffer.byteLength(params.query) > MAX_QUERY_BYTES) return [tooLarge()];
+        if (s.active.size >= maxSubscriptions) {
+          return [new GraphQLError(`Too many subscriptions on this connection: at most ${maxSubscriptions}`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+        }
+        const { schema: s2, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
           req: ctx.extra.request,
-          socket: (ctx.extra as any).socket,
+          socket: ctx.extra.socket,
           params,
-          connectionParams: ctx.connectionParams ?? {},
+          viewer: s.viewer,
         });
         let document;
         try {
           document = parse(params.query);
         } catch (error) {
-          return [error as GraphQLError];
+          return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
         }
-        const errors = validate(s, document);
+        const errors = validate(s2, document);
         if (errors.length) return errors;
+        s.active.add(id);
         return {
-          schema: s,
+          schema: s2,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
           rootValue: { execute, subscribe },
         };
+      },
+      onComplete: (ctx, id) => {
+        state(ctx).active.delete(id);
+      },
+      onError: (ctx, id) => {
+        state(ctx).active.delete(id);
       },
     },
     wss,

@@ -88,6 +88,18 @@ async function courseIdForRoom(tx: Tx, roomId: string): Promise<string | null> {
   return previous?.courseId ?? null;
 }
 
+/** The course a room belongs to: its latest session's, else by the room id's slug; null if none. */
+export async function courseOfRoom(prisma: Pick<Tx, 'liveSession' | 'course'>, roomId: string): Promise<string | null> {
+  const latest = await prisma.liveSession.findFirst({
+    where: { roomId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { courseId: true },
+  });
+  if (latest?.courseId) return latest.courseId;
+  const slug = courseSlugFromRoomId(roomId);
+  return slug ? ((await prisma.course.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null) : null;
+}
+
 /** room_started: the session is live and starts at this event's time. */
 export async function confirmStart(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
   const result = await findOrStartSession(tx, room, at);

@@ -1,6 +1,9 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
+import { canSeeCourse } from '../auth/viewer.ts';
 import type PrismaTypes from '../db/generated/pothos-types.ts';
 import { getDatamodel } from '../db/generated/pothos-types.ts';
 import type { GraphQLContext } from './context.ts';
@@ -9,14 +12,34 @@ export const builder = new SchemaBuilder<{
   Context: GraphQLContext;
   PrismaTypes: PrismaTypes;
   DefaultFieldNullability: false;
+  AuthScopes: {
+    /** the admin token */
+    admin: boolean;
+    /** may read this course's sessions, attendance and recordings (admin, or one of its managers) */
+    course: string | null;
+    /** is this user (or admin) */
+    self: string;
+  };
   Scalars: {
     DateTime: { Input: Date; Output: Date | string };
     SafeInt: { Input: number; Output: number };
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [PrismaPlugin],
+  plugins: [ScopeAuthPlugin, PrismaPlugin],
   defaultFieldNullability: false,
+  scopeAuth: {
+    authorizeOnSubscribe: true,
+    unauthorizedError: (_parent, _context, info, result) =>
+      new GraphQLError(`Not allowed to read ${info.parentType.name}.${info.fieldName}: ${result.message}`, {
+        extensions: { code: 'FORBIDDEN' },
+      }),
+    authScopes: (ctx) => ({
+      admin: ctx.viewer.kind === 'admin',
+      course: (courseId) => canSeeCourse(ctx.viewer, courseId),
+      self: (userId) => ctx.viewer.kind === 'admin' || ctx.viewer.userId === userId,
+    }),
+  },
   prisma: {
     // One schema serves every database: the client comes from the request's context.
     client: (ctx) => ctx.prisma,
@@ -27,5 +50,5 @@ export const builder = new SchemaBuilder<{
 
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.queryType({});
-builder.mutationType({});
+builder.mutationType({ authScopes: { admin: true } });
 builder.subscriptionType({});

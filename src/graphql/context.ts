@@ -1,11 +1,9 @@
 import type { Change } from '../attendance/events.ts';
+import type { Viewer } from '../auth/viewer.ts';
 import type { RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
 
-/** Who is calling. Dashboard identities come with the access-control work; today: admin or not. */
-export interface Viewer {
-  isAdmin: boolean;
-}
+export type { Viewer };
 
 export interface GraphQLContext {
   prisma: PrismaClient;

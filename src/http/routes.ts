@@ -2,15 +2,15 @@
 // one fetch handler (yoga.fetch in tests, the node server in production) serves everything.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { RECORDING_ROUTE, serveRecording } from '../recordings/serve.ts';
+import { RECORDING_ROUTE, serveRecording, type Access } from '../recordings/serve.ts';
 import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from '../webhook/route.ts';
 
 export interface RouteDeps extends WebhookDeps {
   logger: Logger;
   recordings: {
     dir: string;
-    /** The same access rule as the GraphQL API. */
-    authorize(request: Request): boolean;
+    /** The same access rule as the GraphQL API, for a recording of this course. */
+    authorize(request: Request, courseId: string | null): Promise<Access>;
   };
   /** Named readiness checks (database, redis): each resolves when healthy. */
   readiness: Record<string, () => Promise<void>>;
@@ -46,14 +46,11 @@ export function useRollcallRoutes(deps: RouteDeps): Plugin {
     async onRequest({ request, url, endResponse }) {
       const recording = RECORDING_ROUTE.exec(url.pathname);
       if (recording) {
-        if (!deps.recordings.authorize(request)) {
-          endResponse(json(401, { status: 'error', message: 'Missing or invalid credentials: send Authorization: Bearer <token>' }));
-          return;
-        }
         endResponse(
           await serveRecording(request, { id: decodeURIComponent(recording[1]), what: recording[2] as 'file' | 'thumbnail' }, {
             prisma: deps.prisma,
             dir: deps.recordings.dir,
+            authorize: deps.recordings.authorize,
           }),
         );
         return;

@@ -29,16 +29,22 @@ export function parseRange(header: string | null, size: number): { start: number
   return { start, end };
 }
 
+export type Access = 'ok' | 'forbidden' | 'unauthenticated';
+
 export async function serveRecording(
   request: Request,
   params: { id: string; what: 'file' | 'thumbnail' },
-  deps: { prisma: PrismaClient; dir: string },
+  deps: { prisma: PrismaClient; dir: string; authorize(request: Request, courseId: string | null): Promise<Access> },
 ): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'Use GET', { allow: 'GET, HEAD' });
   const recording = await deps.prisma.recording.findUnique({
     where: { id: params.id },
-    select: { status: true, fileName: true, mimeType: true, hasThumbnail: true, sha256: true },
+    select: { status: true, fileName: true, mimeType: true, hasThumbnail: true, sha256: true, session: { select: { courseId: true } } },
   });
+  // the same rule as the GraphQL API; an unknown id is no different from another course's
+  const access = await deps.authorize(request, recording?.session?.courseId ?? null);
+  if (access === 'unauthenticated') return problem(401, 'Missing or invalid credentials: send Authorization: Bearer <token>');
+  if (access === 'forbidden') return problem(403, `Not allowed to read recording ${params.id}`);
   if (!recording) return problem(404, `No recording ${params.id}`);
   if (recording.status !== 'READY' || !recording.fileName) return problem(404, `Recording ${params.id} is ${recording.status}, not ready`);
   if (params.what === 'thumbnail' && !recording.hasThumbnail) return problem(404, `Recording ${params.id} has no thumbnail`);

@@ -75,7 +75,12 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
   try {
     raw = await readBody(request);
   } catch (e) {
-    if (e instanceof BodyTooLarge) return error(413, `Payload too large: the limit is ${MAX_BODY_BYTES} bytes`);
+    if (e instanceof BodyTooLarge) {
+      // the rest of the body is never read: close the connection so the next request starts clean
+      const response = error(413, `Payload too large: the limit is ${MAX_BODY_BYTES} bytes`);
+      response.headers.set('connection', 'close');
+      return response;
+    }
     throw e;
   }
 

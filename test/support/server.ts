@@ -19,6 +19,9 @@ import { API_KEY, API_SECRET, signedHeaders, type SignOptions } from './plugnmee
 
 export interface TestServerOptions {
   adminApiToken?: string;
+  /** Dashboard token verification (HS256 secret or JWKS URL, issuer, audience). */
+  dashboard?: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+  maxSubscriptionsPerConnection?: number;
   onQuery?: (sql: string) => void;
   db?: Database;
   /** Where recordings are stored (default: a new temp folder). */
@@ -52,6 +55,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const app = await startRollcall({
     config: {
       adminApiToken: options.adminApiToken,
+      dashboard: options.dashboard,
+      maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
       graphiql: true,
       nodeEnv: 'test',
       dataDir,

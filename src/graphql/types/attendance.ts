@@ -28,5 +28,10 @@ export const AttendanceType = builder.prismaObject('Attendance', {
       resolve: (a) => attendedSeconds(a.spans, a.session.endedAt ?? new Date()),
     }),
     spans: t.relation('spans', { query: { orderBy: SPAN_ORDER } }),
+    session: t.relation('session', {
+      description: 'The session attended (its attendee may read it, not its other attendances).',
+      grantScopes: (attendance, _args, ctx) =>
+        ctx.viewer.kind === 'user' && ctx.viewer.userId === attendance.userId ? ['attendee'] : [],
+    }),
   }),
 });

@@ -3,6 +3,7 @@ import { UserType } from './user.ts';
 import { LIVE_SESSION_ORDER, pageArgs } from './paging.ts';
 
 export const CourseType = builder.prismaObject('Course', {
+  authScopes: (course) => ({ course: course.id }),
   fields: (t) => ({
     id: t.exposeID('id'),
     slug: t.exposeString('slug'),

@@ -5,8 +5,13 @@ import { RECORDING_ORDER } from './paging.ts';
 /** Attendances in the order a dashboard lists them: first arrivals first. */
 export const ATTENDANCE_ORDER = [{ firstJoinedAt: 'asc' as const }, { id: 'asc' as const }];
 
+/** Everyone's attendance and the recordings: the course's managers (and admins) only. */
+const courseOnly = (session: { courseId: string | null }) => ({ course: session.courseId });
+
 export const LiveSessionType = builder.prismaObject('LiveSession', {
   description: 'One run of a PlugNMeet room (or a scheduled one not started yet).',
+  // its course's managers (and admins); an attendee sees the session of their own attendance
+  authScopes: (session) => ({ course: session.courseId, $granted: 'attendee' }),
   fields: (t) => ({
     id: t.exposeID('id'),
     roomId: t.exposeString('roomId'),
@@ -19,17 +24,19 @@ export const LiveSessionType = builder.prismaObject('LiveSession', {
       select: { startedAt: true, endedAt: true },
       resolve: (s) => s.startedAt !== null && s.endedAt === null,
     }),
-    onlineCount: t.relationCount('attendances', { where: { isOnline: true } }),
+    onlineCount: t.relationCount('attendances', { where: { isOnline: true }, authScopes: courseOnly }),
     // Shares the `attendances` query (same arguments) and filters, so both fields cost one query.
     onlineParticipants: t.field({
       type: [AttendanceType],
+      authScopes: courseOnly,
       select: (_args, _ctx, nested) => ({ attendances: nested({ orderBy: ATTENDANCE_ORDER }) }),
       resolve: (s) => s.attendances.filter((a) => a.isOnline),
     }),
-    attendances: t.relation('attendances', { query: { orderBy: ATTENDANCE_ORDER } }),
+    attendances: t.relation('attendances', { query: { orderBy: ATTENDANCE_ORDER }, authScopes: courseOnly }),
     recordings: t.relation('recordings', {
       description: "This run's recordings, newest first.",
       query: { orderBy: RECORDING_ORDER },
+      authScopes: courseOnly,
     }),
   }),
 });

@@ -5,6 +5,8 @@ export const MAX_PAGE = 200;
 /** Newest first, with the id as tie-breaker so pages are stable. */
 export const LIVE_SESSION_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
+export const ATTENDANCE_HISTORY_ORDER = [{ firstJoinedAt: 'desc' as const }, { id: 'desc' as const }];
+
 export const RECORDING_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 /** `first`/`after` (an id cursor) as Prisma's take/cursor/skip. */

@@ -1,15 +1,16 @@
+import { visibleCourseIds, type Viewer } from '../../auth/viewer.ts';
 import { builder } from '../builder.ts';
 import { LIVE_SESSION_ORDER } from './paging.ts';
 
 builder.queryFields((t) => ({
   liveSessions: t.prismaField({
     type: ['LiveSession'],
-    description: 'Sessions not ended (live, or scheduled and not started), newest first.',
+    description: 'Sessions not ended (live, or scheduled and not started), newest first; only courses the caller may read.',
     args: { courseId: t.arg.id({ required: false }) },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.liveSession.findMany({
         ...query,
-        where: { endedAt: null, ...(args.courseId ? { courseId: args.courseId } : {}) },
+        where: { AND: [{ endedAt: null }, args.courseId ? { courseId: args.courseId } : {}, visibleSessions(ctx.viewer)] },
         orderBy: LIVE_SESSION_ORDER,
       }),
   }),
@@ -33,7 +34,16 @@ builder.queryFields((t) => ({
   }),
   courses: t.prismaField({
     type: ['Course'],
-    description: 'Every course, by slug.',
-    resolve: (query, _root, _args, ctx) => ctx.prisma.course.findMany({ ...query, orderBy: { slug: 'asc' } }),
+    description: 'The courses the caller may read (every course for admins), by slug.',
+    resolve: (query, _root, _args, ctx) => {
+      const courseIds = visibleCourseIds(ctx.viewer);
+      return ctx.prisma.course.findMany({ ...query, where: courseIds ? { id: { in: courseIds } } : {}, orderBy: { slug: 'asc' } });
+    },
   }),
 }));
+
+/** Sessions of the courses the viewer may read (all for admins). */
+function visibleSessions(viewer: Viewer) {
+  const courseIds = visibleCourseIds(viewer);
+  return courseIds ? { courseId: { in: courseIds } } : {};
+}

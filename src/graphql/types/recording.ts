@@ -2,7 +2,9 @@ import { filter } from 'graphql-yoga';
 import { SafeIntResolver } from 'graphql-scalars';
 import { EVERY_COURSE, type RecordingChangedEvent } from '../../bus.ts';
 import { retryRecording } from '../../recordings/admin.ts';
-import { asGraphQLErrors, requireAdmin } from '../auth.ts';
+import { courseOfRoom } from '../../attendance/sessions.ts';
+import { canSeeCourse, visibleCourseIds } from '../../auth/viewer.ts';
+import { asGraphQLErrors, forbidden } from '../errors.ts';
 import { builder } from '../builder.ts';
 import { RECORDING_ORDER, pageArgs } from './paging.ts';
 
@@ -71,8 +73,11 @@ builder.queryFields((t) => ({
       ctx.prisma.recording.findMany({
         ...query,
         where: {
-          ...(args.roomId ? { roomId: args.roomId } : {}),
-          ...(args.courseId ? { session: { courseId: args.courseId } } : {}),
+          AND: [
+            args.roomId ? { roomId: args.roomId } : {},
+            args.courseId ? { session: { courseId: args.courseId } } : {},
+            visible(ctx),
+          ],
         },
         orderBy: RECORDING_ORDER,
         ...pageArgs(args),
@@ -82,17 +87,28 @@ builder.queryFields((t) => ({
     type: 'Recording',
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
-    resolve: (query, _root, { id }, ctx) => ctx.prisma.recording.findUnique({ ...query, where: { id } }),
+    resolve: async (query, _root, { id }, ctx) => {
+      const owner = await ctx.prisma.recording.findUnique({ where: { id }, select: { session: { select: { courseId: true } } } });
+      if (!owner) return null;
+      if (!canSeeCourse(ctx.viewer, owner.session?.courseId)) throw forbidden(`Not allowed to read recording ${id}`);
+      return ctx.prisma.recording.findUnique({ ...query, where: { id } });
+    },
   }),
 }));
 
+/** Recordings of the courses the viewer may read (all for admins). */
+function visible(ctx: { viewer: Parameters<typeof visibleCourseIds>[0] }) {
+  const courseIds = visibleCourseIds(ctx.viewer);
+  return courseIds ? { session: { courseId: { in: courseIds } } } : {};
+}
+
 builder.mutationFields((t) => ({
   retryRecording: t.prismaField({
+    authScopes: { admin: true },
     type: 'Recording',
     description: 'Admin: queue a FAILED recording for download again, with a fresh set of attempts.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      requireAdmin(ctx);
       const { changes } = await asGraphQLErrors(() => retryRecording(ctx.prisma, id));
       ctx.publish(changes);
       const recording = await ctx.prisma.recording.findUniqueOrThrow({ ...query, where: { id } });
@@ -117,13 +133,16 @@ builder.subscriptionFields((t) => ({
     type: RecordingChange,
     description: "Every status change of a recording: one room's, one course's, or all when neither is given.",
     args: { courseId: t.arg.id({ required: false }), roomId: t.arg.string({ required: false }) },
+    authScopes: async (_root, { courseId, roomId }, ctx) => {
+      if (courseId) return { course: courseId };
+      if (roomId) return { course: await courseOfRoom(ctx.prisma, roomId) };
+      return true; // every course: events are filtered per subscriber
+    },
     subscribe: (_root, { courseId, roomId }, ctx) => {
-      if (courseId && roomId) {
-        // both: the room's stream, narrowed to the course
-        const onlyCourse = filter<RecordingChangedEvent>((e) => e.courseId === courseId);
-        return onlyCourse(ctx.pubsub.subscribe('recordingChanged', `room:${roomId}`));
-      }
-      return ctx.pubsub.subscribe('recordingChanged', roomId ? `room:${roomId}` : courseId ? `course:${courseId}` : EVERY_COURSE);
+      const source = ctx.pubsub.subscribe('recordingChanged', roomId ? `room:${roomId}` : courseId ? `course:${courseId}` : EVERY_COURSE);
+      // each subscriber receives only what it may read (and, with both arguments, that course's)
+      const mine = filter<RecordingChangedEvent>((e) => canSeeCourse(ctx.viewer, e.courseId) && (!courseId || e.courseId === courseId));
+      return mine(source);
     },
     resolve: (event) => event,
   }),

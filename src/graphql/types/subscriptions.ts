@@ -1,3 +1,6 @@
+import { filter } from 'graphql-yoga';
+import { courseOfRoom } from '../../attendance/sessions.ts';
+import { canSeeCourse } from '../../auth/viewer.ts';
 import { EVERY_COURSE, type AttendanceChangedEvent, type LiveSessionChangedEvent } from '../../bus.ts';
 import { builder } from '../builder.ts';
 
@@ -37,14 +40,21 @@ builder.subscriptionFields((t) => ({
     type: AttendanceChange,
     description: 'Every join and leave in the room (any of its runs).',
     args: { roomId: t.arg.string({ required: true }) },
-    subscribe: (_root, { roomId }, ctx) => ctx.pubsub.subscribe('attendanceChanged', roomId),
+    authScopes: async (_root, { roomId }, ctx) => ({ course: await courseOfRoom(ctx.prisma, roomId) }),
+    subscribe: (_root, { roomId }, ctx) =>
+      // a room can change course between runs: each event is checked against this subscriber
+      filter<AttendanceChangedEvent>((e) => canSeeCourse(ctx.viewer, e.courseId))(ctx.pubsub.subscribe('attendanceChanged', roomId)),
     resolve: (event) => event,
   }),
   liveSessionChanged: t.field({
     type: LiveSessionChange,
     description: "Sessions starting and ending: one course's, or every course's when courseId is omitted.",
     args: { courseId: t.arg.id({ required: false }) },
-    subscribe: (_root, { courseId }, ctx) => ctx.pubsub.subscribe('liveSessionChanged', courseId ?? EVERY_COURSE),
+    authScopes: (_root, { courseId }) => (courseId ? { course: courseId } : true),
+    subscribe: (_root, { courseId }, ctx) =>
+      filter<LiveSessionChangedEvent>((e) => canSeeCourse(ctx.viewer, e.courseId))(
+        ctx.pubsub.subscribe('liveSessionChanged', courseId ?? EVERY_COURSE),
+      ),
     resolve: (event) => event,
   }),
 }));

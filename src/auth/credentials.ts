@@ -1,0 +1,87 @@
+// Turns a bearer credential into a Viewer: the admin token, or a dashboard JWT issued by the LMS
+// (HS256 with a shared secret, or any algorithm the issuer's JWKS publishes).
+import { timingSafeEqual } from 'node:crypto';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import type { PrismaClient } from '../db/types.ts';
+import type { Viewer } from './viewer.ts';
+
+export interface AuthConfig {
+  adminApiToken?: string;
+  dashboard: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
+}
+
+/** The bearer token of an Authorization header or graphql-ws connectionParams value. */
+export function bearerToken(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const token = value.replace(/^Bearer\s+/i, '').trim();
+  return token || undefined;
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+export class CredentialError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CredentialError';
+  }
+}
+
+export interface Authenticator {
+  /** No credential configured: the API is open (development). */
+  open: boolean;
+  /** The viewer, or a CredentialError saying why not. */
+  authenticate(authorization: unknown): Promise<Viewer>;
+}
+
+const CLOCK_TOLERANCE_SECONDS = 5;
+
+export function createAuthenticator(config: AuthConfig, prisma: PrismaClient): Authenticator {
+  const { dashboard } = config;
+  const key: Uint8Array | JWTVerifyGetKey | undefined = dashboard.jwksUrl
+    ? createRemoteJWKSet(new URL(dashboard.jwksUrl), { timeoutDuration: 5_000, cooldownDuration: 30_000 })
+    : dashboard.secret
+      ? new TextEncoder().encode(dashboard.secret)
+      : undefined;
+  const open = !config.adminApiToken && !key;
+
+  async function verifyDashboardToken(token: string): Promise<Viewer> {
+    if (!key) throw new CredentialError('invalid token');
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, key as Uint8Array, {
+        algorithms: dashboard.jwksUrl ? undefined : ['HS256'],
+        issuer: dashboard.issuer,
+        audience: dashboard.audience,
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        requiredClaims: ['sub', 'exp'],
+      }));
+    } catch (error) {
+      if (error instanceof errors.JWTExpired) throw new CredentialError('token expired');
+      if (error instanceof errors.JOSEError) throw new CredentialError(`invalid token: ${error.message}`);
+      throw error;
+    }
+    const userId = payload.sub!;
+    const managed = await prisma.courseManager.findMany({ where: { userId }, select: { courseId: true } });
+    return {
+      kind: 'user',
+      userId,
+      managedCourseIds: new Set(managed.map((m) => m.courseId)),
+      expiresAt: payload.exp ? new Date(payload.exp * 1000) : null,
+    };
+  }
+
+  return {
+    open,
+    async authenticate(authorization) {
+      if (open) return { kind: 'admin' };
+      const token = bearerToken(authorization);
+      if (!token) throw new CredentialError('missing credentials');
+      if (config.adminApiToken && sameSecret(token, config.adminApiToken)) return { kind: 'admin' };
+      return verifyDashboardToken(token);
+    },
+  };
+}
