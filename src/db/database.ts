@@ -35,6 +35,10 @@ export interface DatabaseOptions {
   log?: (message: string) => void;
 }
 
+// PostgreSQL's default 128 MB of shared buffers would live in PGlite's wasm memory, in our process;
+// Rollcall's working set is small and the OS caches the data folder anyway.
+const PGLITE_SETTINGS = { postgresqlconf: 'shared_buffers = 16MB\nwork_mem = 4MB' };
+
 // Identifies Rollcall's migration lock among PostgreSQL advisory locks.
 const MIGRATION_LOCK_KEY = 7_204_311_509;
 
@@ -47,13 +51,13 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     await mkdir(target.dir, { recursive: true });
     release = lockDataDir(target.dir);
     try {
-      pglite = await PGlite.create(`${target.dir}/pgdata`);
+      pglite = await PGlite.create(`${target.dir}/pgdata`, PGLITE_SETTINGS);
     } catch (error) {
       release();
       throw error;
     }
   } else {
-    pglite = await PGlite.create({ loadDataDir: target.loadDataDir });
+    pglite = await PGlite.create({ loadDataDir: target.loadDataDir, ...PGLITE_SETTINGS });
   }
   const adapter = new PrismaPGlite(pglite);
   const prisma = createClient(adapter, options);
