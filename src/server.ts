@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -16,6 +16,7 @@ import { canSeeCourse, type Viewer } from './auth/viewer.ts';
 import { publishChanges, type Bus } from './bus.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { CohortHub } from './graphql/cohorts.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { useRollcallRoutes } from './http/routes.ts';
@@ -142,8 +143,15 @@ export interface RunningServer {
   url: string;
   port: number;
   yoga: RollcallYoga;
+  /** Subscription cohorts (multiplexing), for diagnostics. */
+  cohorts: CohortHub;
   /** Stops accepting, closes WebSockets (1001), waits for in-flight requests (up to `graceMs`). */
   stop(graceMs?: number): Promise<void>;
+}
+
+function cohortKey(viewer: Viewer | undefined, params: { query: string; operationName?: string | null; variables?: unknown }) {
+  const who = !viewer ? 'none' : viewer.kind === 'admin' ? 'admin' : `user:${viewer.userId}`;
+  return JSON.stringify([who, params.operationName ?? null, params.variables ?? null, params.query]);
 }
 
 /** What Rollcall keeps per graphql-ws connection. */
@@ -160,11 +168,16 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
   const server: Server = createServer(yoga);
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const state = (ctx: WsContext<Record<string, unknown>, Extra>) => (ctx.extra.rollcall ??= { active: new Set() });
+  const cohorts = new CohortHub();
 
   const wsServer = useServer<Record<string, unknown>, Extra>(
     {
       execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => args.rootValue.subscribe(args),
+      subscribe: (args: any) => {
+        const { cohort } = args.rootValue as { cohort?: { key: string; id: string; socket: WebSocket } };
+        if (!cohort) return args.rootValue.subscribe(args);
+        return cohorts.join(cohort.key, cohort, () => args.rootValue.subscribe(args));
+      },
       onConnect: async (ctx) => {
         let viewer: Viewer;
         try {
@@ -205,13 +218,19 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         const errors = validate(s2, document);
         if (errors.length) return errors;
         s.active.add(id);
+        const operation = getOperationAST(document, params.operationName);
+        // the same document, variables and viewer see the same results: share one execution
+        const cohort =
+          operation?.operation === 'subscription'
+            ? { key: cohortKey(s.viewer, params), id, socket: ctx.extra.socket }
+            : undefined;
         return {
           schema: s2,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          rootValue: { execute, subscribe, cohort },
         };
       },
       onComplete: (ctx, id) => {
@@ -235,6 +254,7 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
     url: `http://${host}:${port}`,
     port,
     yoga,
+    cohorts,
     async stop(graceMs = 8_000) {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
