@@ -48,6 +48,8 @@ export interface Bus {
   pubsub: RollcallPubSub;
   kind: 'in-process' | 'redis';
   ping(): Promise<void>;
+  /** Resolves once the bus can carry messages (Redis connected); start-up does not wait for it. */
+  connected(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -60,7 +62,13 @@ export interface BusOptions {
 
 export function createBus(options: BusOptions): Bus {
   if (!options.redisUrl) {
-    return { pubsub: createPubSub<BusTopics>(), kind: 'in-process', ping: async () => {}, close: async () => {} };
+    return {
+      pubsub: createPubSub<BusTopics>(),
+      kind: 'in-process',
+      ping: async () => {},
+      connected: async () => {},
+      close: async () => {},
+    };
   }
   const prefix = options.channelPrefix ?? 'rollcall:';
   const report = (error: Error) => options.onError?.(error);
@@ -96,6 +104,12 @@ export function createBus(options: BusOptions): Bus {
     ping: async () => {
       await publisher.ping();
     },
+    connected: () =>
+      Promise.all(
+        [publisher, subscriber].map((client) =>
+          client.status === 'ready' ? undefined : new Promise<void>((resolve) => client.once('ready', () => resolve())),
+        ),
+      ).then(() => {}),
     close: async () => {
       publisher.disconnect();
       subscriber.disconnect();

@@ -39,6 +39,8 @@ export interface AppParts {
 
 const NO_RECORDINGS = { dir: '', kick: () => {} };
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** The largest GraphQL document accepted: dashboards send a few KB. */
 export const MAX_QUERY_BYTES = 32 * 1024;
 
@@ -189,9 +191,15 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         const s = state(ctx);
         s.viewer = viewer;
         if (viewer.kind === 'user' && viewer.expiresAt) {
-          // the socket lives no longer than its token
-          const ms = Math.max(0, viewer.expiresAt.getTime() - Date.now());
-          s.expiry = setTimeout(() => ctx.extra.socket.close(4403, 'Forbidden: token expired'), ms);
+          // the socket lives no longer than its token (re-armed: timers top out at ~24.8 days)
+          const expiresAt = viewer.expiresAt.getTime();
+          const arm = () => {
+            const ms = expiresAt - Date.now();
+            s.expiry = ms <= 0
+              ? setTimeout(() => ctx.extra.socket.close(4403, 'Forbidden: token expired'), 0)
+              : setTimeout(arm, Math.min(ms, MAX_TIMER_MS));
+          };
+          arm();
           ctx.extra.socket.once('close', () => clearTimeout(s.expiry));
         }
         return true;
@@ -215,7 +223,13 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         } catch (error) {
           return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
         }
-        const errors = validate(s2, document);
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(s2, document);
+        } catch (error) {
+          // armor's rules throw their rejection: refuse this operation, keep the socket
+          return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
+        }
         if (errors.length) return errors;
         s.active.add(id);
         const operation = getOperationAST(document, params.operationName);

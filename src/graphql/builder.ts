@@ -1,5 +1,6 @@
 import SchemaBuilder from '@pothos/core';
 import PrismaPlugin from '@pothos/plugin-prisma';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
@@ -26,8 +27,22 @@ export const builder = new SchemaBuilder<{
     ID: { Input: string; Output: string };
   };
 }>({
-  plugins: [ScopeAuthPlugin, PrismaPlugin],
+  plugins: [ScopeAuthPlugin, ComplexityPlugin, PrismaPlugin],
   defaultFieldNullability: false,
+  // Counted with the arguments' real values (defaults and variables included): a page of `first`
+  // items multiplies what is selected under it; other lists count 10.
+  complexity: {
+    defaultComplexity: 1,
+    defaultListMultiplier: 10,
+    limit: { complexity: 10_000, depth: 12, breadth: 300 },
+    complexityError: (kind, result) => {
+      const limits = { complexity: result.maxComplexity, depth: result.maxDepth, breadth: result.maxBreadth };
+      const key = String(kind).toLowerCase() as keyof typeof limits;
+      return new GraphQLError(`Query too complex: its ${key} is ${result[key]}, the limit is ${limits[key]}`, {
+        extensions: { code: 'QUERY_TOO_COMPLEX' },
+      });
+    },
+  },
   scopeAuth: {
     authorizeOnSubscribe: true,
     unauthorizedError: (_parent, _context, info, result) =>

@@ -2,7 +2,8 @@
 // PostgreSQL and Redis when TEST_DATABASE_URL / TEST_REDIS_URL are given (.ci/run sets both).
 export const testDatabaseUrl = process.env.TEST_DATABASE_URL || undefined;
 export const testRedisUrl = process.env.TEST_REDIS_URL || undefined;
-export const TEMPLATE_DATABASE = 'rollcall_test_template';
+/** One template per test run (runs on one PostgreSQL server must not share it). */
+export const templateDatabaseName = () => `rollcall_test_template_${process.pid}`;
 
 export function databaseUrlFor(name: string): string {
   const url = new URL(testDatabaseUrl!);

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { openDatabase, type Database, type DatabaseOptions } from '../../src/db/database.ts';
-import { databaseUrlFor, TEMPLATE_DATABASE, testDatabaseUrl } from './backends.ts';
+import { databaseUrlFor, testDatabaseUrl } from './backends.ts';
 
 async function admin<T>(run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: testDatabaseUrl });
@@ -22,7 +22,7 @@ export async function openTestDatabase(options: DatabaseOptions = {}): Promise<D
     return openDatabase({ kind: 'memory', loadDataDir: snapshot }, options);
   }
   const name = `rollcall_test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
+  await admin((c) => c.query(`CREATE DATABASE ${name} TEMPLATE ${inject('templateDatabase')}`));
   const url = databaseUrlFor(name);
   const db = await openDatabase({ kind: 'postgres', url, poolSize: 10 }, options);
   return {

@@ -6,15 +6,18 @@ import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/database.ts';
-import { databaseUrlFor, TEMPLATE_DATABASE, testDatabaseUrl } from './backends.ts';
+import { databaseUrlFor, templateDatabaseName, testDatabaseUrl } from './backends.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteSnapshot: string;
+    templateDatabase: string;
   }
 }
 
 export default async function setup(project: TestProject) {
+  const TEMPLATE_DATABASE = templateDatabaseName();
+  project.provide('templateDatabase', TEMPLATE_DATABASE);
   if (testDatabaseUrl) {
     const admin = new pg.Client({ connectionString: testDatabaseUrl });
     await admin.connect();
@@ -32,4 +35,11 @@ export default async function setup(project: TestProject) {
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'rollcall-test-')), 'migrated.tar.gz');
   writeFileSync(file, Buffer.from(await snapshot.arrayBuffer()));
   project.provide('pgliteSnapshot', file);
+  return async () => {
+    if (!testDatabaseUrl) return;
+    const admin = new pg.Client({ connectionString: testDatabaseUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE} WITH (FORCE)`);
+    await admin.end();
+  };
 }

@@ -50,6 +50,7 @@ export interface TestServer {
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
   const db = options.db ?? (await openTestDatabase({ onQuery: options.onQuery }));
   const bus = createBus({ redisUrl: testRedisUrl, channelPrefix: `rollcall-test-${randomBytes(4).toString('hex')}:` });
+  await bus.connected();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'rollcall-data-'));
   const app = await startRollcall({
@@ -138,7 +139,7 @@ export function subscribe<R, V>(client: Client, document: TypedDocumentNode<R, V
   return {
     received,
     /** Resolves once the socket is acknowledged and the subscription has had a moment to register. */
-    ready: () => ready.then(() => new Promise((r) => setTimeout(r, 100))),
+    ready: () => ready.then(() => new Promise((r) => setTimeout(r, 250))),
     async next(count: number, timeoutMs = 5_000): Promise<ExecutionResult<R>[]> {
       const deadline = Date.now() + timeoutMs;
       while (received.length < count) {

@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts';
 import { UserType } from './user.ts';
-import { LIVE_SESSION_ORDER, pageArgs } from './paging.ts';
+import { LIVE_SESSION_ORDER, pageArgs, pageComplexity } from './paging.ts';
 
 export const CourseType = builder.prismaObject('Course', {
   authScopes: (course) => ({ course: course.id }),
@@ -11,6 +11,7 @@ export const CourseType = builder.prismaObject('Course', {
     liveSessions: t.relation('liveSessions', {
       description: "The course's sessions, newest first, a page at a time (after: the last session id seen).",
       args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.id({ required: false }) },
+      complexity: pageComplexity,
       query: (args) => ({ orderBy: LIVE_SESSION_ORDER, ...pageArgs(args) }),
     }),
     managers: t.field({

@@ -17,3 +17,6 @@ export function pageArgs(args: { first?: number | null; after?: string | null })
   }
   return args.after ? { take: first, skip: 1, cursor: { id: args.after } } : { take: first };
 }
+
+/** A page costs what it selects, times the page size (its default when not given). */
+export const pageComplexity = (args: { first?: number | null }) => ({ field: 1, multiplier: args.first ?? 50 });

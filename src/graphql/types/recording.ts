@@ -6,7 +6,7 @@ import { courseOfRoom } from '../../attendance/sessions.ts';
 import { canSeeCourse, visibleCourseIds } from '../../auth/viewer.ts';
 import { asGraphQLErrors, forbidden } from '../errors.ts';
 import { builder } from '../builder.ts';
-import { RECORDING_ORDER, pageArgs } from './paging.ts';
+import { RECORDING_ORDER, pageArgs, pageComplexity } from './paging.ts';
 
 builder.addScalarType('SafeInt', SafeIntResolver);
 
@@ -69,6 +69,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ defaultValue: 50 }),
       after: t.arg.string({ required: false }),
     },
+    complexity: pageComplexity,
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.recording.findMany({
         ...query,

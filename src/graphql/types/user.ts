@@ -1,5 +1,5 @@
 import { builder } from '../builder.ts';
-import { ATTENDANCE_HISTORY_ORDER, pageArgs } from './paging.ts';
+import { ATTENDANCE_HISTORY_ORDER, pageArgs, pageComplexity } from './paging.ts';
 
 export const UserType = builder.prismaObject('User', {
   description: 'A person, identified by their LMS user id (PlugNMeet participant.identity).',
@@ -10,6 +10,7 @@ export const UserType = builder.prismaObject('User', {
       description: "This user's attendances, newest first (the user themself, or an admin).",
       authScopes: (user) => ({ self: user.id }),
       args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.id({ required: false }) },
+      complexity: pageComplexity,
       query: (args) => ({ orderBy: ATTENDANCE_HISTORY_ORDER, ...pageArgs(args) }),
     }),
   }),
