@@ -39,7 +39,13 @@ export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date): Promi
       });
   if (existing) {
     if (!existing.startConfirmed && existing.startedAt && at < existing.startedAt) {
-      return { session: await tx.liveSession.update({ where: { id: existing.id }, data: { startedAt: at } }), changes: [] };
+      // guarded: a room_started (or an earlier event) may have committed since we read the row
+      const moved = await tx.liveSession.updateMany({
+        where: { id: existing.id, startConfirmed: false, startedAt: { gt: at } },
+        data: { startedAt: at },
+      });
+      if (moved.count === 1) return { session: { ...existing, startedAt: at }, changes: [] };
+      return { session: await tx.liveSession.findUniqueOrThrow({ where: { id: existing.id } }), changes: [] };
     }
     return { session: existing, changes: [] };
   }

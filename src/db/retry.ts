@@ -2,7 +2,8 @@
 // whole and run again, so constraints in the database (not in-process locks) keep the rules.
 import { ConcurrentChangeError } from '../attendance/sessions.ts';
 
-const RETRYABLE_PRISMA_CODES = new Set(['P2002', 'P2034']);
+// unique violation, write conflict or deadlock, no connection free in time
+const RETRYABLE_PRISMA_CODES = new Set(['P2002', 'P2034', 'P2028']);
 const RETRYABLE_SQLSTATE = /\b(40001|40P01)\b|deadlock detected|could not serialize/i;
 
 export function isRetryable(error: unknown): boolean {
@@ -22,3 +23,6 @@ export async function withRetry<T>(run: () => Promise<T>, attempts = 8): Promise
     }
   }
 }
+
+/** Interactive transactions wait longer than Prisma's 2 s for a connection under bursts of deliveries. */
+export const TRANSACTION_OPTIONS = { maxWait: 10_000, timeout: 20_000 };

@@ -3,7 +3,7 @@
 // PlugNMeet's retry (or a replay) finishes it.
 import type { Effect } from '../attendance/events.ts';
 import type { WebhookEventStatus } from '../db/generated/prisma/client.ts';
-import { withRetry } from '../db/retry.ts';
+import { TRANSACTION_OPTIONS, withRetry } from '../db/retry.ts';
 import type { PrismaClient, Tx } from '../db/types.ts';
 
 export interface InboundEvent {
@@ -53,7 +53,7 @@ export async function processEvent(
           data: { status: effect.status, appliedAt: new Date(), error: null, attempts: { increment: 1 } },
         });
         return { duplicate: false as const, effect };
-      }),
+      }, TRANSACTION_OPTIONS),
     );
   } catch (error) {
     await markFailed(prisma, event, error);

@@ -1,0 +1,150 @@
+// Drives the attendance domain without HTTP: builds DomainEvents the way the webhook layer maps
+// PlugNMeet's bodies, stores and applies them through the inbox (one transaction, deduplicated by
+// event id), and reads back what a user would see.
+import { randomUUID } from 'node:crypto';
+import { applyEvent } from '../../src/attendance/apply.ts';
+import type { DomainEvent, ParticipantEventName, RoomEventName, RoomRef } from '../../src/attendance/events.ts';
+import { attendedSeconds } from '../../src/attendance/rules.ts';
+import type { PrismaClient } from '../../src/db/types.ts';
+import { processEvent, type Outcome } from '../../src/webhook/inbox.ts';
+
+/** 2026-11-24T09:00:00Z in unix seconds; event times are given as seconds after it. */
+export const T0 = 1_795_510_800;
+export const at = (offsetSeconds: number) => new Date((T0 + offsetSeconds) * 1000);
+export const iso = (offsetSeconds: number) => at(offsetSeconds).toISOString();
+
+let rooms = 0;
+/** A room run of its own: a room id and a room.sid no other test uses. */
+export function freshRoom(roomId?: string): RoomRef {
+  rooms += 1;
+  const suffix = `${rooms}-${randomUUID().slice(0, 8)}`;
+  return { roomId: roomId ?? `room-${suffix}`, roomSid: `RM_${suffix}` };
+}
+
+export interface Who {
+  identity: string;
+  name?: string;
+  /** the connection (participant.sid) */
+  sid?: string;
+  /** participant.joined_at, in seconds after T0 */
+  joinedAt?: number;
+  isAdmin?: boolean;
+}
+
+export function roomEvent(name: RoomEventName, room: RoomRef, offset: number): DomainEvent {
+  return { name, room, at: at(offset) };
+}
+
+function participantEvent(name: ParticipantEventName, room: RoomRef, who: Who, offset: number): DomainEvent {
+  return {
+    name,
+    room,
+    at: at(offset),
+    participant: {
+      identity: who.identity,
+      name: who.name,
+      sid: who.sid,
+      joinedAt: who.joinedAt === undefined ? undefined : at(who.joinedAt),
+      isAdmin: who.isAdmin ?? false,
+    },
+  };
+}
+
+/** participant_joined at `offset`; participant.joined_at defaults to the event's time, as PlugNMeet sends it. */
+export const join = (room: RoomRef, who: Who, offset: number) =>
+  participantEvent('participant_joined', room, { joinedAt: offset, ...who }, offset);
+
+/** participant_left at `offset`; participant.joined_at only when given. */
+export const leave = (room: RoomRef, who: Who, offset: number) => participantEvent('participant_left', room, who, offset);
+
+export interface Delivery {
+  id: string;
+  event: DomainEvent;
+}
+
+/** A delivery of the event with an id (a new one unless given): redeliver it to test duplicates. */
+export const delivery = (event: DomainEvent, id: string = randomUUID()): Delivery => ({ id, event });
+
+/** Stores and applies one delivery as the webhook route does, in one transaction. */
+export function deliver(prisma: PrismaClient, d: Delivery | DomainEvent): Promise<Outcome> {
+  const { id, event } = 'event' in d ? d : delivery(d);
+  return processEvent(
+    prisma,
+    {
+      id,
+      name: event.name,
+      body: JSON.stringify({ event: event.name, id, room: { sid: event.room.roomSid, room_id: event.room.roomId } }),
+      roomId: event.room.roomId,
+      roomSid: event.room.roomSid,
+      occurredAt: event.at,
+    },
+    (tx) => applyEvent(tx, event),
+  );
+}
+
+/** Delivers each in turn, in this order. */
+export async function deliverAll(prisma: PrismaClient, deliveries: Array<Delivery | DomainEvent>): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const d of deliveries) outcomes.push(await deliver(prisma, d));
+  return outcomes;
+}
+
+/** The sessions of a room id, oldest first. */
+export const sessionsOf = (prisma: PrismaClient, roomId: string) =>
+  prisma.liveSession.findMany({ where: { roomId }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
+
+/** The session of one run of a room (by room.sid). */
+export const sessionOf = (prisma: PrismaClient, room: RoomRef) =>
+  prisma.liveSession.findUnique({ where: { roomSid: room.roomSid! } });
+
+export interface AttendanceView {
+  userId: string;
+  role: string;
+  isOnline: boolean;
+  firstJoinedAt: string;
+  lastLeftAt: string | null;
+  attendedSeconds: number;
+  spans: Array<{ sid: string; joinedAt: string; leftAt: string | null }>;
+}
+
+/**
+ * The attendances of a room run as a dashboard shows them (spans in join order). Open spans count
+ * up to the session's end, or to `now` while it is live.
+ */
+export async function attendancesOf(prisma: PrismaClient, room: RoomRef, now = new Date()): Promise<AttendanceView[]> {
+  const session = await sessionOf(prisma, room);
+  if (!session) return [];
+  const rows = await prisma.attendance.findMany({
+    where: { sessionId: session.id },
+    include: { spans: { orderBy: [{ joinedAt: 'asc' }, { participantSid: 'asc' }] } },
+    orderBy: { userId: 'asc' },
+  });
+  return rows.map((a) => ({
+    userId: a.userId,
+    role: a.role,
+    isOnline: a.isOnline,
+    firstJoinedAt: a.firstJoinedAt.toISOString(),
+    lastLeftAt: a.lastLeftAt?.toISOString() ?? null,
+    attendedSeconds: attendedSeconds(a.spans, session.endedAt ?? now),
+    spans: a.spans.map((s) => ({ sid: s.participantSid, joinedAt: s.joinedAt.toISOString(), leftAt: s.leftAt?.toISOString() ?? null })),
+  }));
+}
+
+/** One user's attendance in a room run, or undefined. */
+export async function attendanceOf(prisma: PrismaClient, room: RoomRef, userId: string, now?: Date) {
+  return (await attendancesOf(prisma, room, now)).find((a) => a.userId === userId);
+}
+
+/** Every row Rollcall keeps, to compare before and after deliveries that must change nothing. */
+export async function snapshot(prisma: PrismaClient) {
+  const [users, courses, managers, sessions, attendances, spans, events] = await Promise.all([
+    prisma.user.findMany({ orderBy: { id: 'asc' } }),
+    prisma.course.findMany({ orderBy: { id: 'asc' } }),
+    prisma.courseManager.findMany({ orderBy: [{ courseId: 'asc' }, { userId: 'asc' }] }),
+    prisma.liveSession.findMany({ orderBy: { id: 'asc' } }),
+    prisma.attendance.findMany({ orderBy: { id: 'asc' } }),
+    prisma.presenceSpan.findMany({ orderBy: { id: 'asc' } }),
+    prisma.webhookEvent.findMany({ orderBy: { id: 'asc' } }),
+  ]);
+  return { users, courses, managers, sessions, attendances, spans, events };
+}
