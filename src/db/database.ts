@@ -83,6 +83,12 @@ async function openPostgres(
 ): Promise<Database> {
   const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 5_000 });
   pool.on('error', (error) => options.log?.(`postgres pool error: ${error.message}`));
+  // A connection killed between the pool handing it out and Prisma's adapter listening on it
+  // (a restart, a failover, pg_terminate_backend) would emit 'error' with no listener and end the
+  // process: every client keeps one of ours; the request using it fails and is retried.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.log?.(`postgres connection error: ${error.message}`));
+  });
   const adapter = new PrismaPg(pool);
   const prisma = createClient(adapter, options);
   return {
@@ -92,6 +98,8 @@ async function openPostgres(
       // Several instances may start at once: one applies the migrations, the others wait, then find none.
       const client = new pg.Client({ connectionString: target.url });
       const migrationPool = new pg.Pool({ connectionString: target.url, max: 2 });
+      client.on('error', (error) => options.log?.(`postgres migration lock connection error: ${error.message}`));
+      migrationPool.on('error', (error) => options.log?.(`postgres migration pool error: ${error.message}`));
       await client.connect();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
