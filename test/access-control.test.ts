@@ -279,7 +279,7 @@ const ROOM_QUERY = /* GraphQL */ `
   }
 `;
 const COURSE_QUERY = /* GraphQL */ `
-  query Course($slug: String!) {
+  query CourseForRole($slug: String!) {
     course(slug: $slug) { slug title liveSessions { roomId } }
   }
 `;

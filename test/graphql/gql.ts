@@ -14,6 +14,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query Scope {\n    liveSessions { roomId course { slug } }\n    courses { slug }\n  }\n": typeof types.ScopeDocument,
+    "\n  query Room($roomId: String!) {\n    liveSession(roomId: $roomId) { roomId onlineCount attendances { role user { id } } }\n  }\n": typeof types.RoomDocument,
+    "\n  query CourseForRole($slug: String!) {\n    course(slug: $slug) { slug title liveSessions { roomId } }\n  }\n": typeof types.CourseForRoleDocument,
+    "\n  query Me {\n    me { id attendances { role isOnline session { roomId } } }\n  }\n": typeof types.MeDocument,
+    "\n  mutation Rename($slug: String!, $title: String!) {\n    upsertCourse(slug: $slug, title: $title) { slug title }\n  }\n": typeof types.RenameDocument,
+    "\n  mutation Schedule($courseSlug: String!, $roomId: String!) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId) { id }\n  }\n": typeof types.ScheduleDocument,
+    "\n  subscription Attendance($roomId: String!) {\n    attendanceChanged(roomId: $roomId) { kind attendance { user { id } } session { roomId course { slug } } }\n  }\n": typeof types.AttendanceDocument,
+    "\n  subscription Sessions($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) { kind session { roomId course { slug } } }\n  }\n": typeof types.SessionsDocument,
+    "\n  query Dashboard {\n    liveSessions {\n      id roomId subject isLive startedAt onlineCount\n      course { id slug title }\n      onlineParticipants { role firstJoinedAt attendedSeconds user { id name } }\n      attendances { role isOnline attendedSeconds user { id name } spans { joinedAt leftAt } }\n    }\n  }\n": typeof types.DashboardDocument,
     "\n  query LiveSession($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      endedAt\n      onlineCount\n      course { id slug title }\n      onlineParticipants { user { id } }\n      attendances {\n        id\n        role\n        isOnline\n        firstJoinedAt\n        lastLeftAt\n        attendedSeconds\n        user { id name }\n        spans { joinedAt leftAt }\n      }\n    }\n  }\n": typeof types.LiveSessionDocument,
     "\n  query LiveSessions($courseId: ID) {\n    liveSessions(courseId: $courseId) {\n      id\n      roomId\n      isLive\n      onlineCount\n      course { slug }\n      onlineParticipants { user { id name } role attendedSeconds }\n      attendances { user { id } spans { joinedAt leftAt } }\n    }\n  }\n": typeof types.LiveSessionsDocument,
     "\n  query Course($slug: String!, $first: Int, $after: ID) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      managers { id name }\n      liveSessions(first: $first, after: $after) { id roomId subject isLive }\n    }\n  }\n": typeof types.CourseDocument,
@@ -27,6 +36,15 @@ type Documents = {
     "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": typeof types.SessionRecordingsDocument,
 };
 const documents: Documents = {
+    "\n  query Scope {\n    liveSessions { roomId course { slug } }\n    courses { slug }\n  }\n": types.ScopeDocument,
+    "\n  query Room($roomId: String!) {\n    liveSession(roomId: $roomId) { roomId onlineCount attendances { role user { id } } }\n  }\n": types.RoomDocument,
+    "\n  query CourseForRole($slug: String!) {\n    course(slug: $slug) { slug title liveSessions { roomId } }\n  }\n": types.CourseForRoleDocument,
+    "\n  query Me {\n    me { id attendances { role isOnline session { roomId } } }\n  }\n": types.MeDocument,
+    "\n  mutation Rename($slug: String!, $title: String!) {\n    upsertCourse(slug: $slug, title: $title) { slug title }\n  }\n": types.RenameDocument,
+    "\n  mutation Schedule($courseSlug: String!, $roomId: String!) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId) { id }\n  }\n": types.ScheduleDocument,
+    "\n  subscription Attendance($roomId: String!) {\n    attendanceChanged(roomId: $roomId) { kind attendance { user { id } } session { roomId course { slug } } }\n  }\n": types.AttendanceDocument,
+    "\n  subscription Sessions($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) { kind session { roomId course { slug } } }\n  }\n": types.SessionsDocument,
+    "\n  query Dashboard {\n    liveSessions {\n      id roomId subject isLive startedAt onlineCount\n      course { id slug title }\n      onlineParticipants { role firstJoinedAt attendedSeconds user { id name } }\n      attendances { role isOnline attendedSeconds user { id name } spans { joinedAt leftAt } }\n    }\n  }\n": types.DashboardDocument,
     "\n  query LiveSession($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      id\n      roomId\n      subject\n      isLive\n      startedAt\n      endedAt\n      onlineCount\n      course { id slug title }\n      onlineParticipants { user { id } }\n      attendances {\n        id\n        role\n        isOnline\n        firstJoinedAt\n        lastLeftAt\n        attendedSeconds\n        user { id name }\n        spans { joinedAt leftAt }\n      }\n    }\n  }\n": types.LiveSessionDocument,
     "\n  query LiveSessions($courseId: ID) {\n    liveSessions(courseId: $courseId) {\n      id\n      roomId\n      isLive\n      onlineCount\n      course { slug }\n      onlineParticipants { user { id name } role attendedSeconds }\n      attendances { user { id } spans { joinedAt leftAt } }\n    }\n  }\n": types.LiveSessionsDocument,
     "\n  query Course($slug: String!, $first: Int, $after: ID) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      managers { id name }\n      liveSessions(first: $first, after: $after) { id roomId subject isLive }\n    }\n  }\n": types.CourseDocument,
@@ -54,6 +72,42 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Scope {\n    liveSessions { roomId course { slug } }\n    courses { slug }\n  }\n"): (typeof documents)["\n  query Scope {\n    liveSessions { roomId course { slug } }\n    courses { slug }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Room($roomId: String!) {\n    liveSession(roomId: $roomId) { roomId onlineCount attendances { role user { id } } }\n  }\n"): (typeof documents)["\n  query Room($roomId: String!) {\n    liveSession(roomId: $roomId) { roomId onlineCount attendances { role user { id } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query CourseForRole($slug: String!) {\n    course(slug: $slug) { slug title liveSessions { roomId } }\n  }\n"): (typeof documents)["\n  query CourseForRole($slug: String!) {\n    course(slug: $slug) { slug title liveSessions { roomId } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me { id attendances { role isOnline session { roomId } } }\n  }\n"): (typeof documents)["\n  query Me {\n    me { id attendances { role isOnline session { roomId } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Rename($slug: String!, $title: String!) {\n    upsertCourse(slug: $slug, title: $title) { slug title }\n  }\n"): (typeof documents)["\n  mutation Rename($slug: String!, $title: String!) {\n    upsertCourse(slug: $slug, title: $title) { slug title }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Schedule($courseSlug: String!, $roomId: String!) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId) { id }\n  }\n"): (typeof documents)["\n  mutation Schedule($courseSlug: String!, $roomId: String!) {\n    scheduleLiveSession(courseSlug: $courseSlug, roomId: $roomId) { id }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription Attendance($roomId: String!) {\n    attendanceChanged(roomId: $roomId) { kind attendance { user { id } } session { roomId course { slug } } }\n  }\n"): (typeof documents)["\n  subscription Attendance($roomId: String!) {\n    attendanceChanged(roomId: $roomId) { kind attendance { user { id } } session { roomId course { slug } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription Sessions($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) { kind session { roomId course { slug } } }\n  }\n"): (typeof documents)["\n  subscription Sessions($courseId: ID) {\n    liveSessionChanged(courseId: $courseId) { kind session { roomId course { slug } } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dashboard {\n    liveSessions {\n      id roomId subject isLive startedAt onlineCount\n      course { id slug title }\n      onlineParticipants { role firstJoinedAt attendedSeconds user { id name } }\n      attendances { role isOnline attendedSeconds user { id name } spans { joinedAt leftAt } }\n    }\n  }\n"): (typeof documents)["\n  query Dashboard {\n    liveSessions {\n      id roomId subject isLive startedAt onlineCount\n      course { id slug title }\n      onlineParticipants { role firstJoinedAt attendedSeconds user { id name } }\n      attendances { role isOnline attendedSeconds user { id name } spans { joinedAt leftAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
