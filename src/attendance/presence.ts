@@ -1,26 +1,23 @@
 // Joins and leaves: presence spans per connection, kept right whatever order they arrive in.
-import type { Attendance, LiveSession } from '../db/generated/prisma/client.ts';
+// Written in SQL that does each step in one statement (upserts that lock and return the row), as
+// this is the hot path of every class: a join or leave is seven statements inside its transaction.
+import { randomUUID } from 'node:crypto';
+import type { LiveSession } from '../db/generated/prisma/client.ts';
 import type { Tx } from '../db/types.ts';
 import type { Change, ParticipantRef } from './events.ts';
-import { maxDate, minDate, roleFor } from './rules.ts';
+import { minDate, roleFor, type Role } from './rules.ts';
 
-/**
- * Locks the session against ending while this transaction changes its spans (an end waits for us,
- * and we see an end that committed first) and returns its current end.
- */
-async function lockSession(tx: Tx, sessionId: string): Promise<Date | null> {
-  const rows = await tx.$queryRaw<{ endedAt: Date | null }[]>`
-    SELECT "endedAt" FROM "LiveSession" WHERE id = ${sessionId} FOR SHARE`;
-  return rows[0]?.endedAt ?? null;
+interface AttendanceRow {
+  id: string;
+  userId: string;
 }
 
-/** The user's attendance in the session, created if needed and locked for this transaction. */
-async function lockedAttendance(
-  tx: Tx,
-  session: LiveSession,
-  participant: ParticipantRef,
-  firstSeenAt: Date,
-): Promise<Attendance> {
+/**
+ * The user's attendance in the session, created if needed. The upsert locks the row until commit,
+ * so changes to one user's presence are serialized and every later read sees what committed before.
+ * The caller holds the session's lock (findOrStartSession).
+ */
+async function lockedAttendance(tx: Tx, session: LiveSession, participant: ParticipantRef, firstSeenAt: Date) {
   const userId = participant.identity;
   await tx.user.upsert({
     where: { id: userId },
@@ -30,35 +27,33 @@ async function lockedAttendance(
   const managesCourse = session.courseId
     ? (await tx.courseManager.count({ where: { courseId: session.courseId, userId } })) > 0
     : false;
-  const role = roleFor({ managesCourse, isAdmin: participant.isAdmin });
-  const { id } = await tx.attendance.upsert({
-    where: { sessionId_userId: { sessionId: session.id, userId } },
-    create: { sessionId: session.id, userId, role, firstJoinedAt: firstSeenAt },
-    update: role === 'MODERATOR' ? { role } : {},
-    select: { id: true },
-  });
-  // Serialize every change to this attendance: the reads below must see what committed before us.
-  const [locked] = await tx.$queryRaw<Attendance[]>`
-    SELECT * FROM "Attendance" WHERE id = ${id} FOR UPDATE`;
-  return locked;
+  const role: Role = roleFor({ managesCourse, isAdmin: participant.isAdmin });
+  const [attendance] = await tx.$queryRaw<AttendanceRow[]>`
+    INSERT INTO "Attendance" (id, "sessionId", "userId", role, "isOnline", "firstJoinedAt")
+    VALUES (${randomUUID()}, ${session.id}, ${userId}, ${role}::"AttendanceRole", false, ${firstSeenAt})
+    ON CONFLICT ("sessionId", "userId") DO UPDATE
+      SET role = CASE WHEN EXCLUDED.role = 'MODERATOR' THEN EXCLUDED.role ELSE "Attendance".role END
+    RETURNING id, "userId"`;
+  return attendance;
 }
 
 /** Span key: the connection id; without one, a user's presence is one span. */
 const connectionKey = (p: ParticipantRef) => p.sid ?? `user:${p.identity}`;
 
-/** Brings the attendance's summary in line with its spans and reports the change, if any. */
-async function settle(tx: Tx, session: LiveSession, before: Attendance, touched: { joinedAt?: Date; leftAt?: Date }) {
-  const isOnline = (await tx.presenceSpan.count({ where: { attendanceId: before.id, leftAt: null } })) > 0;
-  const firstJoinedAt = touched.joinedAt ? minDate(before.firstJoinedAt, touched.joinedAt) : before.firstJoinedAt;
-  const lastLeftAt = touched.leftAt
-    ? before.lastLeftAt ? maxDate(before.lastLeftAt, touched.leftAt) : touched.leftAt
-    : before.lastLeftAt;
-  await tx.attendance.update({ where: { id: before.id }, data: { isOnline, firstJoinedAt, lastLeftAt } });
+/** Brings the attendance's summary in line with its spans and reports the change. */
+async function settle(tx: Tx, session: LiveSession, attendance: AttendanceRow, touched: { joinedAt?: Date; leftAt?: Date }) {
+  const [{ isOnline }] = await tx.$queryRaw<{ isOnline: boolean }[]>`
+    UPDATE "Attendance" SET
+      "isOnline" = EXISTS (SELECT 1 FROM "PresenceSpan" WHERE "attendanceId" = ${attendance.id} AND "leftAt" IS NULL),
+      "firstJoinedAt" = LEAST("firstJoinedAt", COALESCE(${touched.joinedAt ?? null}::timestamp(3), "firstJoinedAt")),
+      "lastLeftAt" = GREATEST("lastLeftAt", ${touched.leftAt ?? null}::timestamp(3))
+    WHERE id = ${attendance.id}
+    RETURNING "isOnline"`;
   const change: Change = {
     type: 'attendance',
     kind: isOnline ? 'JOINED' : 'LEFT',
-    attendanceId: before.id,
-    userId: before.userId,
+    attendanceId: attendance.id,
+    userId: attendance.userId,
     sessionId: session.id,
     roomId: session.roomId,
     courseId: session.courseId,
@@ -71,20 +66,25 @@ async function settle(tx: Tx, session: LiveSession, before: Attendance, touched:
  * leave that overtook this join) is not reopened. In an ended session the span is recorded closed.
  */
 export async function recordJoin(tx: Tx, session: LiveSession, participant: ParticipantRef, at: Date): Promise<Change[]> {
-  const endedAt = await lockSession(tx, session.id);
+  const { endedAt } = session;
   let joinedAt = participant.joinedAt ?? at;
   if (endedAt) joinedAt = minDate(joinedAt, endedAt);
   const attendance = await lockedAttendance(tx, session, participant, joinedAt);
-  const key = { attendanceId: attendance.id, participantSid: connectionKey(participant) };
+  const sid = connectionKey(participant);
 
-  const span = await tx.presenceSpan.findUnique({ where: { attendanceId_participantSid: key } });
-  if (span) {
-    if (joinedAt >= span.joinedAt) return []; // duplicate or late join: nothing new
-    await tx.presenceSpan.update({ where: { id: span.id }, data: { joinedAt } });
-    return settle(tx, session, attendance, { joinedAt });
-  }
-  await tx.presenceSpan.create({ data: { ...key, joinedAt, leftAt: endedAt } });
-  return settle(tx, session, attendance, { joinedAt, leftAt: endedAt ?? undefined });
+  const opened = await tx.$queryRaw<{ id: string }[]>`
+    INSERT INTO "PresenceSpan" (id, "attendanceId", "participantSid", "joinedAt", "leftAt")
+    VALUES (${randomUUID()}, ${attendance.id}, ${sid}, ${joinedAt}, ${endedAt})
+    ON CONFLICT ("attendanceId", "participantSid") DO NOTHING
+    RETURNING id`;
+  if (opened.length) return settle(tx, session, attendance, { joinedAt, leftAt: endedAt ?? undefined });
+
+  // The connection is known: a duplicate or late join adds nothing, unless it tells an earlier
+  // start than a leave without joined_at could.
+  const earlier = await tx.$executeRaw`
+    UPDATE "PresenceSpan" SET "joinedAt" = ${joinedAt}
+    WHERE "attendanceId" = ${attendance.id} AND "participantSid" = ${sid} AND "joinedAt" > ${joinedAt}`;
+  return earlier ? settle(tx, session, attendance, { joinedAt }) : [];
 }
 
 /**
@@ -93,19 +93,21 @@ export async function recordJoin(tx: Tx, session: LiveSession, participant: Part
  * the session's end) is left as it is.
  */
 export async function recordLeave(tx: Tx, session: LiveSession, participant: ParticipantRef, at: Date): Promise<Change[]> {
-  const endedAt = await lockSession(tx, session.id);
+  const { endedAt } = session;
   const leftAt = endedAt ? minDate(at, endedAt) : at;
-  const attendance = await lockedAttendance(tx, session, participant, minDate(participant.joinedAt ?? leftAt, leftAt));
-  const key = { attendanceId: attendance.id, participantSid: connectionKey(participant) };
-
-  const span = await tx.presenceSpan.findUnique({ where: { attendanceId_participantSid: key } });
-  if (span && span.leftAt) return [];
-  if (span) {
-    const closedAt = maxDate(leftAt, span.joinedAt);
-    await tx.presenceSpan.update({ where: { id: span.id }, data: { leftAt: closedAt } });
-    return settle(tx, session, attendance, { leftAt: closedAt });
-  }
   const joinedAt = minDate(participant.joinedAt ?? leftAt, leftAt);
-  await tx.presenceSpan.create({ data: { ...key, joinedAt, leftAt } });
-  return settle(tx, session, attendance, { joinedAt, leftAt });
+  const attendance = await lockedAttendance(tx, session, participant, joinedAt);
+  const sid = connectionKey(participant);
+
+  const closed = await tx.$queryRaw<{ leftAt: Date }[]>`
+    UPDATE "PresenceSpan" SET "leftAt" = GREATEST("joinedAt", ${leftAt})
+    WHERE "attendanceId" = ${attendance.id} AND "participantSid" = ${sid} AND "leftAt" IS NULL
+    RETURNING "leftAt"`;
+  if (closed.length) return settle(tx, session, attendance, { leftAt: closed[0].leftAt });
+
+  const recorded = await tx.$executeRaw`
+    INSERT INTO "PresenceSpan" (id, "attendanceId", "participantSid", "joinedAt", "leftAt")
+    VALUES (${randomUUID()}, ${attendance.id}, ${sid}, ${joinedAt}, ${leftAt})
+    ON CONFLICT ("attendanceId", "participantSid") DO NOTHING`;
+  return recorded ? settle(tx, session, attendance, { joinedAt, leftAt }) : []; // already closed: nothing twice
 }

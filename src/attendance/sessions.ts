@@ -27,16 +27,20 @@ const started = (session: LiveSession): Change => ({
 });
 
 /**
- * The session of the event's room run, created (or claimed from a schedule) if needed.
- * `at` is the event's time: until room_started arrives, startedAt is the earliest event's time.
+ * The session of the event's room run, created (or claimed from a schedule) if needed, and locked
+ * against ending until this transaction commits. `at` is the event's time: until room_started
+ * arrives, startedAt is the earliest event's time.
  */
 export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
-  const existing = room.roomSid
-    ? await tx.liveSession.findUnique({ where: { roomSid: room.roomSid } })
-    : await tx.liveSession.findFirst({
-        where: { roomId: room.roomId, endedAt: null, startedAt: { not: null } },
-        orderBy: { createdAt: 'desc' },
-      });
+  // FOR SHARE: an end waits for us and we see an end that committed first, so no span opens in
+  // an ended session; joins and leaves of one room run side by side.
+  const [existing] = room.roomSid
+    ? await tx.$queryRaw<LiveSession[]>`
+        SELECT * FROM "LiveSession" WHERE "roomSid" = ${room.roomSid} FOR SHARE`
+    : await tx.$queryRaw<LiveSession[]>`
+        SELECT * FROM "LiveSession"
+        WHERE "roomId" = ${room.roomId} AND "endedAt" IS NULL AND "startedAt" IS NOT NULL
+        ORDER BY "createdAt" DESC LIMIT 1 FOR SHARE`;
   if (existing) {
     if (!existing.startConfirmed && existing.startedAt && at < existing.startedAt) {
       // guarded: a room_started (or an earlier event) may have committed since we read the row

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttendanceChangedSubscription } from '../support/documents.ts';
 import { fixtureWith } from '../support/plugnmeet.ts';
-import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
+import { requestStatements, startTestServer, subscribe, type TestServer } from '../support/server.ts';
 
 const statements: string[] = [];
 let app: TestServer;
@@ -32,7 +32,7 @@ async function statementsFor(room: string, expectEach: Array<ReturnType<typeof s
   expect(response.status).toBe(200);
   await Promise.all(expectEach.map((s) => s.next(count)));
   await new Promise((resolve) => setTimeout(resolve, 100)); // anything still running
-  return statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim())).length;
+  return requestStatements(statements).length;
 }
 
 describe('subscription cohorts', () => {

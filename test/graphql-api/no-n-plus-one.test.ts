@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CourseQuery, LiveSessionQuery, LiveSessionsQuery } from '../support/documents.ts';
 import { fixtureWith } from '../support/plugnmeet.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { requestStatements, startTestServer, type TestServer } from '../support/server.ts';
 
 const statements: string[] = [];
 let app: TestServer;
@@ -42,7 +42,7 @@ async function countStatements(run: () => Promise<{ errors?: unknown }>) {
   statements.length = 0;
   const result = await run();
   expect(result.errors).toBeUndefined();
-  return statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim())).length;
+  return requestStatements(statements).length;
 }
 
 describe('no N+1', () => {

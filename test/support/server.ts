@@ -160,3 +160,11 @@ export function subscribe<R, V>(client: Client, document: TypedDocumentNode<R, V
     unsubscribe,
   };
 }
+
+/**
+ * The statements a request caused: without transaction control, and without the recording
+ * downloader's poll of its job queue, which runs on its own clock.
+ */
+export function requestStatements(statements: readonly string[]): string[] {
+  return statements.filter((s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim()) && !s.includes('FOR UPDATE SKIP LOCKED'));
+}
