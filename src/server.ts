@@ -156,6 +156,13 @@ function cohortKey(viewer: Viewer | undefined, params: { query: string; operatio
   return JSON.stringify([who, params.operationName ?? null, params.variables ?? null, params.query]);
 }
 
+interface OperationRoot {
+  execute(args: unknown): any;
+  subscribe(args: unknown): any;
+  contextFactory(): unknown;
+  cohort?: { key: string; id: string; socket: WebSocket };
+}
+
 /** What Rollcall keeps per graphql-ws connection. */
 interface ConnectionState {
   viewer?: Viewer;
@@ -174,11 +181,23 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
 
   const wsServer = useServer<Record<string, unknown>, Extra>(
     {
-      execute: (args: any) => args.rootValue.execute(args),
-      subscribe: (args: any) => {
-        const { cohort } = args.rootValue as { cohort?: { key: string; id: string; socket: WebSocket } };
-        if (!cohort) return args.rootValue.subscribe(args);
-        return cohorts.join(cohort.key, cohort, () => args.rootValue.subscribe(args));
+      execute: async (args: any): Promise<any> => {
+        const root = args.rootValue as OperationRoot;
+        args.contextValue = await root.contextFactory();
+        return root.execute(args);
+      },
+      subscribe: async (args: any): Promise<any> => {
+        const root = args.rootValue as OperationRoot;
+        const start = async () => {
+          args.contextValue = await root.contextFactory();
+          return root.subscribe(args);
+        };
+        if (!root.cohort) return start();
+        const result = await cohorts.join(root.cohort.key, root.cohort, start);
+        // A member of a running cohort needs nothing of its own operation any more: graphql-ws
+        // keeps these arguments as long as the subscription lives, so drop what they hold.
+        if (args.contextValue === undefined) args.rootValue = undefined;
+        return result;
       },
       onConnect: async (ctx) => {
         let viewer: Viewer;
@@ -190,6 +209,8 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         }
         const s = state(ctx);
         s.viewer = viewer;
+        // the upgrade request is not needed after this: let it go (memory per idle socket)
+        (ctx.extra as { request?: unknown }).request = undefined;
         if (viewer.kind === 'user' && viewer.expiresAt) {
           // the socket lives no longer than its token (re-armed: timers top out at ~24.8 days)
           const expiresAt = viewer.expiresAt.getTime();
@@ -212,7 +233,6 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         }
         const { schema: s2, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,
-          req: ctx.extra.request,
           socket: ctx.extra.socket,
           params,
           viewer: s.viewer,
@@ -238,13 +258,15 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
           operation?.operation === 'subscription'
             ? { key: cohortKey(s.viewer, params), id, socket: ctx.extra.socket }
             : undefined;
+        const root: OperationRoot = { execute, subscribe, contextFactory, cohort };
         return {
           schema: s2,
           operationName: params.operationName,
           document,
           variableValues: params.variables,
-          contextValue: await contextFactory(),
-          rootValue: { execute, subscribe, cohort },
+          // made when the operation runs, and only by a cohort's first subscriber
+          contextValue: undefined,
+          rootValue: root,
         };
       },
       onComplete: (ctx, id) => {
