@@ -1,6 +1,6 @@
 // Joins and leaves: presence spans per connection, kept right whatever order they arrive in.
 // Written in SQL that does each step in one statement (upserts that lock and return the row), as
-// this is the hot path of every class: a join or leave is seven statements inside its transaction.
+// this is the hot path of every class: a join or leave is three or four statements of its own.
 import { randomUUID } from 'node:crypto';
 import type { LiveSession } from '../db/generated/prisma/client.ts';
 import type { Tx } from '../db/types.ts';
@@ -19,18 +19,20 @@ interface AttendanceRow {
  */
 async function lockedAttendance(tx: Tx, session: LiveSession, participant: ParticipantRef, firstSeenAt: Date) {
   const userId = participant.identity;
-  await tx.user.upsert({
-    where: { id: userId },
-    create: { id: userId, name: participant.name ?? null },
-    update: participant.name ? { name: participant.name } : {},
-  });
   const managesCourse = session.courseId
-    ? (await tx.courseManager.count({ where: { courseId: session.courseId, userId } })) > 0
+    ? (await tx.$queryRaw<{ manages: boolean }[]>`
+        SELECT EXISTS (SELECT 1 FROM "CourseManager" WHERE "courseId" = ${session.courseId} AND "userId" = ${userId}) AS manages`)[0].manages
     : false;
   const role: Role = roleFor({ managesCourse, isAdmin: participant.isAdmin });
+  // The user (created, or renamed when the event has a name) and their attendance, in one statement.
   const [attendance] = await tx.$queryRaw<AttendanceRow[]>`
+    WITH person AS (
+      INSERT INTO "User" (id, name) VALUES (${userId}, ${participant.name ?? null})
+      ON CONFLICT (id) DO UPDATE SET name = COALESCE(EXCLUDED.name, "User".name)
+      RETURNING id
+    )
     INSERT INTO "Attendance" (id, "sessionId", "userId", role, "isOnline", "firstJoinedAt")
-    VALUES (${randomUUID()}, ${session.id}, ${userId}, ${role}::"AttendanceRole", false, ${firstSeenAt})
+    SELECT ${randomUUID()}, ${session.id}, person.id, ${role}::"AttendanceRole", false, ${firstSeenAt} FROM person
     ON CONFLICT ("sessionId", "userId") DO UPDATE
       SET role = CASE WHEN EXCLUDED.role = 'MODERATOR' THEN EXCLUDED.role ELSE "Attendance".role END
     RETURNING id, "userId"`;

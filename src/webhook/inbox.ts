@@ -31,7 +31,11 @@ const row = (event: InboundEvent, status: WebhookEventStatus, error?: string) =>
   error: error ?? null,
 });
 
-/** Stores the event and applies it in one transaction, unless it was already applied. */
+/**
+ * Stores the event and applies it in one transaction, unless it was already applied. The row is
+ * written as APPLIED up front (what nearly every event ends as): if applying fails, the transaction
+ * rolls back with it, and the event is then kept as FAILED.
+ */
 export async function processEvent(
   prisma: PrismaClient,
   event: InboundEvent,
@@ -40,18 +44,30 @@ export async function processEvent(
   try {
     return await withRetry(() =>
       prisma.$transaction(async (tx) => {
-        const inserted = await tx.webhookEvent.createMany({ data: [row(event, 'RECEIVED')], skipDuplicates: true });
-        if (inserted.count === 0) {
+        const inserted = await tx.$queryRaw<{ id: string }[]>`
+          INSERT INTO "WebhookEvent" (id, name, body, "roomId", "roomSid", "occurredAt", status, "appliedAt", attempts)
+          VALUES (${event.id}, ${event.name}, ${event.body}, ${event.roomId ?? null}, ${event.roomSid ?? null},
+                  ${event.occurredAt ?? null}::timestamp(3), 'APPLIED', ${new Date()}, 1)
+          ON CONFLICT (id) DO NOTHING
+          RETURNING id`;
+        if (inserted.length === 0) {
           // Known id: wait for any concurrent delivery of it to finish, then look at what it left.
           const [existing] = await tx.$queryRaw<{ status: WebhookEventStatus }[]>`
             SELECT status FROM "WebhookEvent" WHERE id = ${event.id} FOR UPDATE`;
           if (existing && FINAL.includes(existing.status)) return { duplicate: true as const };
         }
         const effect = await apply(tx);
-        await tx.webhookEvent.update({
-          where: { id: event.id },
-          data: { status: effect.status, appliedAt: new Date(), error: null, attempts: { increment: 1 } },
-        });
+        if (inserted.length === 0 || effect.status !== 'APPLIED') {
+          await tx.webhookEvent.update({
+            where: { id: event.id },
+            data: {
+              status: effect.status,
+              appliedAt: new Date(),
+              error: null,
+              ...(inserted.length === 0 ? { attempts: { increment: 1 } } : {}),
+            },
+          });
+        }
         return { duplicate: false as const, effect };
       }, TRANSACTION_OPTIONS),
     );
