@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { getOperationAST, GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -151,9 +151,40 @@ export interface RunningServer {
   stop(graceMs?: number): Promise<void>;
 }
 
-function cohortKey(viewer: Viewer | undefined, params: { query: string; operationName?: string | null; variables?: unknown }) {
-  const who = !viewer ? 'none' : viewer.kind === 'admin' ? 'admin' : `user:${viewer.userId}`;
+/**
+ * Subscribers see the same results when they run the same operation with the same variables and
+ * may read the same courses. Only a selection of User.attendances (each user's own) depends on
+ * who the user is; such operations are shared per user instead.
+ */
+function cohortKey(
+  viewer: Viewer | undefined,
+  params: { query: string; operationName?: string | null; variables?: unknown },
+  readsOwnData: boolean,
+) {
+  const who = !viewer
+    ? 'none'
+    : viewer.kind === 'admin'
+      ? 'admin'
+      : readsOwnData
+        ? `user:${viewer.userId}`
+        : `courses:${[...viewer.managedCourseIds].sort().join(',')}`;
   return JSON.stringify([who, params.operationName ?? null, params.variables ?? null, params.query]);
+}
+
+/** Whether the operation selects data that depends on the viewer's identity, not only their courses. */
+function selectsOwnData(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(node) {
+        const parent = typeInfo.getParentType()?.name;
+        if ((parent === 'User' && node.name.value === 'attendances') || (parent === 'Query' && node.name.value === 'me')) found = true;
+      },
+    }),
+  );
+  return found;
 }
 
 interface OperationRoot {
@@ -256,7 +287,7 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         // the same document, variables and viewer see the same results: share one execution
         const cohort =
           operation?.operation === 'subscription'
-            ? { key: cohortKey(s.viewer, params), id, socket: ctx.extra.socket }
+            ? { key: cohortKey(s.viewer, params, selectsOwnData(s2, document)), id, socket: ctx.extra.socket }
             : undefined;
         const root: OperationRoot = { execute, subscribe, contextFactory, cohort };
         return {
