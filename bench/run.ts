@@ -521,7 +521,7 @@ const SECTIONS: Section[] = [
     title: '3c. Fan-out: one course, every subscriber its own dashboard token',
     scenario: 'viewers',
     describe: (s) =>
-      `As 3b at ${Math.max(...s.fanoutSubscribers).toLocaleString('en')} subscribers, but each subscriber connects with its own dashboard JWT, as one of the course's ${Math.max(...s.fanoutSubscribers).toLocaleString('en')} managers, instead of the admin token: Rollcall's subscription cohorts are per viewer, so nothing is shared. The baseline checks each token when the socket subscribes and sends every authorized socket the same bytes.`,
+      `As 3b at ${Math.max(...s.fanoutSubscribers).toLocaleString('en')} subscribers, but each subscriber connects with its own dashboard JWT, as one of the course's ${Math.max(...s.fanoutSubscribers).toLocaleString('en')} managers, instead of the admin token: ${Math.max(...s.fanoutSubscribers).toLocaleString('en')} distinct viewers with the same access (whether Rollcall can share one execution between them depends on how it keys its subscription cohorts). The baseline checks each token when the socket subscribes and sends every authorized socket the same bytes.`,
     rows: (s) => fanRows('viewers', s),
     count: `fanout.viewers.${SIZES.fanoutSubscribers.at(-1)}.events`,
   },
@@ -596,7 +596,7 @@ function backendReport(r: BackendResult): { text: string; verdicts: Verdict[] } 
     if (section.scenario === 'ingest') {
       const st = (m: Metrics, k: string) => (m[k] === undefined ? '—' : String(Math.round(m[k] * 10) / 10));
       const b = { 'statements.join': medianOf(n.baseline, 'statements.join'), 'statements.leave': medianOf(n.baseline, 'statements.leave') };
-      out.push(`| SQL statements per join / leave (incl. BEGIN/COMMIT as counted) | ${st(r.statements, 'statements.join')} / ${st(r.statements, 'statements.leave')} | ${st(b, 'statements.join')} / ${st(b, 'statements.leave')} | | | | |`);
+      out.push(`| SQL statements per join / leave (Rollcall: Prisma's query log, which lists COMMIT but not BEGIN; baseline: all, BEGIN and COMMIT included) | ${st(r.statements, 'statements.join')} / ${st(r.statements, 'statements.leave')} | ${st(b, 'statements.join')} / ${st(b, 'statements.leave')} | | | | |`);
     }
     if (section.scenario === 'dashboard') {
       const at = (m: Metrics, size: number) => m[`statements.${size}`];
@@ -699,11 +699,12 @@ async function main() {
 
   mkdirSync(resultsDir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  writeFileSync(path.join(resultsDir, `${quick ? 'quick' : 'full'}-${stamp}.json`), JSON.stringify({ command: fullCommand, sizes: SIZES, results }, null, 2));
+
   const report = writeReport(results, fullCommand);
   // Only a whole run (every scenario, target and backend, the default rounds) rewrites BENCHMARKS.md.
   const partial = profile || ['targets', 'scenarios', 'rounds', 'backend'].some((name) => option(name) !== undefined);
   const target = quick ? path.join(resultsDir, 'quick.md') : partial ? path.join(resultsDir, 'partial.md') : path.join(root, 'BENCHMARKS.md');
+  writeFileSync(path.join(resultsDir, `${quick ? 'quick' : partial ? 'partial' : 'full'}-${stamp}.json`), JSON.stringify({ command: fullCommand, sizes: SIZES, results }, null, 2));
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
   const kept = previous.includes(KEEP_MARKER) ? previous.slice(previous.indexOf(KEEP_MARKER)) : `${KEEP_MARKER}\n`;
   writeFileSync(target, `${report}\n${kept}`);
