@@ -1,6 +1,7 @@
 // The pub/sub bus: every topic and its payload typed in one place. In-process by default; with
 // REDIS_URL it spans every instance. Payloads are plain JSON (ids and enum names), so they cross
 // Redis intact; subscribers load current rows from the database.
+import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub, type PubSub } from 'graphql-yoga';
 import { Redis } from 'ioredis';
@@ -62,8 +63,11 @@ export interface BusOptions {
 
 export function createBus(options: BusOptions): Bus {
   if (!options.redisUrl) {
+    // Every cohort of subscribers listens on its topic: many listeners per topic are expected.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
     return {
-      pubsub: createPubSub<BusTopics>(),
+      pubsub: createPubSub<BusTopics>({ eventTarget: eventTarget as never }),
       kind: 'in-process',
       ping: async () => {},
       connected: async () => {},
