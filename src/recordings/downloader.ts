@@ -4,7 +4,7 @@
 // and are renamed into place only when complete.
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -271,8 +271,4 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
 /** On the embedded database only this process can hold leases: any lease is a previous run's. */
 export async function releaseStaleLeases(prisma: PrismaClient): Promise<void> {
   await prisma.recording.updateMany({ where: { leaseOwner: { not: null } }, data: { leaseOwner: null, leaseExpiresAt: null } });
-}
-
-export async function fileExists(file: string): Promise<boolean> {
-  return stat(file).then(() => true, () => false);
 }
