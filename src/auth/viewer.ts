@@ -6,7 +6,6 @@ export type Viewer =
   /** a dashboard token: `sub` is the Rollcall (LMS) user id */
   | { kind: 'user'; userId: string; managedCourseIds: ReadonlySet<string>; expiresAt: Date | null };
 
-
 /** Admins see every course; a manager sees their courses; sessions of no course are admins' only. */
 export function canSeeCourse(viewer: Viewer, courseId: string | null | undefined): boolean {
   if (viewer.kind === 'admin') return true;
