@@ -44,8 +44,9 @@ interface Who {
   joinedAt: number;
 }
 
-function joinBody(run: Run, who: Who, id = nextEventId()) {
-  return fixtureWith('04-participant_joined-student', (e) => {
+/** A participant event of `who` in `run`, happening at `createdAt` (seconds after T0). */
+function participantBody(fixture: string, run: Run, who: Who, createdAt: number, id: string) {
+  return fixtureWith(fixture, (e) => {
     e.id = id;
     e.room.sid = run.roomSid;
     e.room.room_id = run.roomId;
@@ -54,23 +55,15 @@ function joinBody(run: Run, who: Who, id = nextEventId()) {
     e.participant.name = who.name ?? `User ${who.identity}`;
     e.participant.joined_at = String(T0 + who.joinedAt);
     e.participant.joined_at_ms = String((T0 + who.joinedAt) * 1000);
-    e.created_at = String(T0 + who.joinedAt);
+    e.created_at = String(T0 + createdAt);
   });
 }
 
-function leaveBody(run: Run, who: Who, offset: number, id = nextEventId()) {
-  return fixtureWith('07-participant_left-student', (e) => {
-    e.id = id;
-    e.room.sid = run.roomSid;
-    e.room.room_id = run.roomId;
-    e.participant.identity = who.identity;
-    e.participant.sid = who.sid;
-    e.participant.name = who.name ?? `User ${who.identity}`;
-    e.participant.joined_at = String(T0 + who.joinedAt);
-    e.participant.joined_at_ms = String((T0 + who.joinedAt) * 1000);
-    e.created_at = String(T0 + offset);
-  });
-}
+const joinBody = (run: Run, who: Who, id = nextEventId()) =>
+  participantBody('04-participant_joined-student', run, who, who.joinedAt, id);
+
+const leaveBody = (run: Run, who: Who, offset: number, id = nextEventId()) =>
+  participantBody('07-participant_left-student', run, who, offset, id);
 
 /** Posts every body at once; returns status and JSON body of each, in the order given. */
 async function postAll(bodies: string[]) {
