@@ -7,6 +7,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { lockDataDir } from './lock.ts';
+import { withParsersInstalledOnce } from './pglite-client.ts';
 import { openMigrationEngine } from './migrate.ts';
 
 export type { PrismaClient };
@@ -59,7 +60,7 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   } else {
     pglite = await PGlite.create({ loadDataDir: target.loadDataDir, ...PGLITE_SETTINGS });
   }
-  const adapter = new PrismaPGlite(pglite);
+  const adapter = new PrismaPGlite(withParsersInstalledOnce(pglite));
   const prisma = createClient(adapter, options);
   return {
     kind: target.kind,
