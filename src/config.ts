@@ -31,6 +31,7 @@ const envSchema = z.object({
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/db'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   PLUGNMEET_API_KEY: optionalString,
   PLUGNMEET_API_SECRET: optionalString,
@@ -55,7 +56,7 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'embedded'; dir: string };
+  database: { kind: 'postgres'; url: string; poolSize: number; preparedStatements: boolean } | { kind: 'embedded'; dir: string };
   dataDir: string;
   plugnmeet: { apiKey: string; apiSecret: string; serverUrl?: string; usingDevCredentials: boolean };
   redisUrl?: string;
@@ -109,7 +110,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          poolSize: e.DATABASE_POOL_SIZE,
+          preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true',
+        }
       : { kind: 'embedded', dir: dataDir },
     dataDir,
     plugnmeet: {

@@ -1,6 +1,6 @@
 // Live sessions: one per run of a room (room.sid). Any room event of a run nobody has seen yet
 // creates its session, so a lost room_started never loses the class.
-import type { LiveSession } from '../db/generated/prisma/client.ts';
+import { Prisma, type LiveSession } from '../db/generated/prisma/client.ts';
 import type { Tx } from '../db/types.ts';
 import type { Change, RoomRef } from './events.ts';
 import { courseSlugFromRoomId, maxDate } from './rules.ts';
@@ -17,6 +17,10 @@ export interface SessionResult {
   session: LiveSession;
   changes: Change[];
 }
+
+// Named columns, not *: statements are prepared once per connection (see db/database.ts), and a
+// prepared SELECT * fails once a migration adds a column under an instance still running.
+const SESSION_COLUMNS = Prisma.raw(Object.values(Prisma.LiveSessionScalarFieldEnum).map((column) => `"${column}"`).join(', '));
 
 const started = (session: LiveSession): Change => ({
   type: 'session',
@@ -36,9 +40,9 @@ export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date): Promi
   // an ended session; joins and leaves of one room run side by side.
   const [existing] = room.roomSid
     ? await tx.$queryRaw<LiveSession[]>`
-        SELECT * FROM "LiveSession" WHERE "roomSid" = ${room.roomSid} FOR SHARE`
+        SELECT ${SESSION_COLUMNS} FROM "LiveSession" WHERE "roomSid" = ${room.roomSid} FOR SHARE`
     : await tx.$queryRaw<LiveSession[]>`
-        SELECT * FROM "LiveSession"
+        SELECT ${SESSION_COLUMNS} FROM "LiveSession"
         WHERE "roomId" = ${room.roomId} AND "endedAt" IS NULL AND "startedAt" IS NOT NULL
         ORDER BY "createdAt" DESC LIMIT 1 FOR SHARE`;
   if (existing) {

@@ -1,4 +1,5 @@
 // The database: PGlite in-process (embedded default) or PostgreSQL, behind one Prisma client.
+import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
@@ -17,7 +18,8 @@ export type DatabaseTarget =
   | { kind: 'embedded'; dir: string }
   /** in-memory PGlite, optionally from a snapshot (tests) */
   | { kind: 'memory'; loadDataDir?: Blob }
-  | { kind: 'postgres'; url: string; poolSize: number };
+  /** preparedStatements (default true): off behind a pooler that cannot keep them (PgBouncer before 1.21 in transaction mode) */
+  | { kind: 'postgres'; url: string; poolSize: number; preparedStatements?: boolean };
 
 export interface Database {
   kind: DatabaseTarget['kind'];
@@ -90,7 +92,7 @@ async function openPostgres(
   pool.on('connect', (client) => {
     client.on('error', (error) => options.log?.(`postgres connection error: ${error.message}`));
   });
-  const adapter = new PrismaPg(pool);
+  const adapter = new PrismaPg(pool, target.preparedStatements === false ? {} : { statementNameGenerator: preparedStatementNames() });
   const prisma = createClient(adapter, options);
   return {
     kind: 'postgres',
@@ -120,6 +122,21 @@ async function openPostgres(
     },
   };
 }
+
+/**
+ * Names each distinct SQL text so that pg prepares it once per connection, as a hand-written pg
+ * server would: PostgreSQL then skips parsing and planning a statement it has seen on that
+ * connection. Bounded: past MAX_PREPARED texts, statements go unnamed (prepared per use).
+ */
+function preparedStatementNames(): (query: { sql: string }) => string {
+  const names = new Map<string, string>();
+  return ({ sql }) => {
+    let name = names.get(sql);
+    if (name === undefined && names.size < MAX_PREPARED) names.set(sql, (name = `rc_${createHash('sha1').update(sql).digest('hex')}`));
+    return name ?? ''; // '' is pg's unnamed statement
+  };
+}
+const MAX_PREPARED = 1_000;
 
 function createClient(adapter: SqlDriverAdapterFactory, options: DatabaseOptions): PrismaClient {
   if (!options.onQuery) return new PrismaClient({ adapter });
