@@ -7,14 +7,8 @@ import type { WebSocket } from 'ws';
 
 type Source = AsyncIterator<ExecutionResult> & { return?(value?: unknown): Promise<IteratorResult<ExecutionResult>> };
 
-interface Member {
-  id: string;
-  socket: WebSocket;
-  /** Ends the member's (empty) iterator: graphql-ws then completes the subscription. */
-  end(): void;
-}
-
 interface Cohort {
+  key: string;
   members: Set<Member>;
   source: Source;
 }
@@ -25,33 +19,51 @@ export interface CohortStats {
 }
 
 const OPEN = 1; // WebSocket.OPEN
+const DONE: IteratorResult<ExecutionResult> = { done: true, value: undefined };
 
 /**
  * What graphql-ws sees for a multiplexed subscriber: an async iterator that yields nothing (the
- * cohort writes its messages to the socket directly) and ends when the cohort does.
+ * cohort writes its messages to the socket directly) and ends when the cohort does. A class, so
+ * that thousands of idle members share their methods (memory per idle subscriber).
  */
-function memberIterator(onReturn: () => void) {
-  let finish!: () => void;
-  const done = new Promise<IteratorResult<ExecutionResult>>((resolve) => {
-    finish = () => resolve({ done: true, value: undefined });
+class Member implements AsyncIterableIterator<ExecutionResult> {
+  private finish!: (result: IteratorResult<ExecutionResult>) => void;
+  private readonly done = new Promise<IteratorResult<ExecutionResult>>((resolve) => {
+    this.finish = resolve;
   });
-  const iterator: AsyncGenerator<ExecutionResult> = {
-    next: () => done,
-    return: async () => {
-      onReturn();
-      finish();
-      return { done: true, value: undefined };
-    },
-    throw: async (error) => {
-      onReturn();
-      finish();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return iterator;
-    },
-  } as AsyncGenerator<ExecutionResult>;
-  return { iterator, end: finish };
+
+  constructor(
+    readonly id: string,
+    readonly socket: WebSocket,
+    private readonly cohort: Cohort,
+    private readonly hub: CohortHub,
+  ) {}
+
+  next() {
+    return this.done;
+  }
+
+  /** graphql-ws ends the subscription (complete, or the socket closed). */
+  async return() {
+    this.hub.leave(this.cohort, this);
+    this.end();
+    return DONE;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    this.hub.leave(this.cohort, this);
+    this.end();
+    throw error;
+  }
+
+  /** Ends the (empty) iteration: graphql-ws then completes the subscription. */
+  end() {
+    this.finish(DONE);
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
 
 export class CohortHub {
@@ -81,26 +93,25 @@ export class CohortHub {
       if (cohort) {
         void (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]().return?.();
       } else {
-        cohort = { members: new Set(), source: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]() };
+        cohort = { key, members: new Set(), source: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]() };
         this.cohorts.set(key, cohort);
-        void this.pump(key, cohort);
+        void this.pump(cohort);
       }
     }
-    const joined = cohort;
-    const entry: Member = { ...member, end: () => {} };
-    const { iterator, end } = memberIterator(() => this.leave(key, joined, entry));
-    entry.end = end;
-    joined.members.add(entry);
-    return iterator;
+    // the member keeps the cohort (and its one copy of the key), not this subscriber's copy
+    const entry = new Member(member.id, member.socket, cohort, this);
+    cohort.members.add(entry);
+    return entry;
   }
 
-  private leave(key: string, cohort: Cohort, member: Member) {
+  /** @internal A member's subscription ended; the last one stops the cohort's source. */
+  leave(cohort: Cohort, member: Member) {
     if (!cohort.members.delete(member) || cohort.members.size > 0) return;
-    if (this.cohorts.get(key) === cohort) this.cohorts.delete(key);
+    if (this.cohorts.get(cohort.key) === cohort) this.cohorts.delete(cohort.key);
     void cohort.source.return?.();
   }
 
-  private async pump(key: string, cohort: Cohort) {
+  private async pump(cohort: Cohort) {
     try {
       for (;;) {
         const { done, value } = await cohort.source.next();
@@ -114,7 +125,7 @@ export class CohortHub {
     } catch {
       // the source failed: its subscribers are completed below and may subscribe again
     } finally {
-      if (this.cohorts.get(key) === cohort) this.cohorts.delete(key);
+      if (this.cohorts.get(cohort.key) === cohort) this.cohorts.delete(cohort.key);
       for (const member of cohort.members) member.end();
       cohort.members.clear();
     }
