@@ -16,6 +16,7 @@ import { canSeeCourse, type Viewer } from './auth/viewer.ts';
 import { publishChanges, type Bus } from './bus.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
+import { cancelExpiry, closeAtExpiry, type SocketExpiry } from './auth/socket-expiry.ts';
 import { CohortHub } from './graphql/cohorts.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
@@ -39,7 +40,6 @@ export interface AppParts {
 
 const NO_RECORDINGS = { dir: '', kick: () => {} };
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The largest GraphQL document accepted: dashboards send a few KB. */
 export const MAX_QUERY_BYTES = 32 * 1024;
@@ -192,13 +192,15 @@ interface OperationRoot {
   subscribe(args: unknown): any;
   contextFactory(): unknown;
   cohort?: { key: string; id: string; socket: WebSocket };
+  /** The subscribe message's payload, which graphql-ws keeps for the subscription's lifetime. */
+  payload: { query: string };
 }
 
 /** What Rollcall keeps per graphql-ws connection. */
 interface ConnectionState {
   viewer?: Viewer;
   active: Set<string>;
-  expiry?: NodeJS.Timeout;
+  expiry?: SocketExpiry;
 }
 type Extra = { socket: WebSocket; request: unknown; rollcall?: ConnectionState };
 
@@ -225,9 +227,13 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         };
         if (!root.cohort) return start();
         const result = await cohorts.join(root.cohort.key, root.cohort, start);
-        // A member of a running cohort needs nothing of its own operation any more: graphql-ws
-        // keeps these arguments as long as the subscription lives, so drop what they hold.
-        if (args.contextValue === undefined) args.rootValue = undefined;
+        if (args.contextValue === undefined) {
+          // A member of a running cohort needs nothing of its own operation any more: graphql-ws
+          // keeps these arguments and the message as long as the subscription lives, so drop what
+          // they hold (memory per idle subscriber).
+          args.rootValue = undefined;
+          root.payload.query = '';
+        }
         return result;
       },
       onConnect: async (ctx) => {
@@ -240,21 +246,15 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         }
         const s = state(ctx);
         s.viewer = viewer;
-        // the upgrade request is not needed after this: let it go (memory per idle socket)
+        // the upgrade request and the token are not needed after this: let them go (memory per idle socket)
         (ctx.extra as { request?: unknown }).request = undefined;
-        if (viewer.kind === 'user' && viewer.expiresAt) {
-          // the socket lives no longer than its token (re-armed: timers top out at ~24.8 days)
-          const expiresAt = viewer.expiresAt.getTime();
-          const arm = () => {
-            const ms = expiresAt - Date.now();
-            s.expiry = ms <= 0
-              ? setTimeout(() => ctx.extra.socket.close(4403, 'Forbidden: token expired'), 0)
-              : setTimeout(arm, Math.min(ms, MAX_TIMER_MS));
-          };
-          arm();
-          ctx.extra.socket.once('close', () => clearTimeout(s.expiry));
-        }
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+        // the socket lives no longer than its token
+        if (viewer.kind === 'user' && viewer.expiresAt) s.expiry = closeAtExpiry(ctx.extra.socket, viewer.expiresAt.getTime());
         return true;
+      },
+      onClose: (ctx) => {
+        cancelExpiry(ctx.extra.rollcall?.expiry);
       },
       onSubscribe: async (ctx, id, params) => {
         const s = state(ctx);
@@ -289,7 +289,7 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
           operation?.operation === 'subscription'
             ? { key: cohortKey(s.viewer, params, selectsOwnData(s2, document)), id, socket: ctx.extra.socket }
             : undefined;
-        const root: OperationRoot = { execute, subscribe, contextFactory, cohort };
+        const root: OperationRoot = { execute, subscribe, contextFactory, cohort, payload: params };
         return {
           schema: s2,
           operationName: params.operationName,
