@@ -16,6 +16,8 @@
 //                    phase, and heap-profile its idle subscribers (node:inspector; written to
 //                    bench/results/profiles/; summarize with `npx tsx bench/profile-summary.ts <file>`)
 //   BENCH_LOG_LEVEL  Rollcall's log level (default info, as in production; the log goes to a file)
+//   BENCH_NODE_FLAGS extra node flags for the servers, e.g. "--max-opt=1" with --profile: without
+//                    inlining, a heap profile charges each allocation to the function that made it
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -209,7 +211,7 @@ async function startServerChild(kind: TargetKind, backend: Backend, label: strin
   if (backend.redisUrl) env.BENCH_REDIS_URL = backend.redisUrl;
   if (options.countStatements) env.BENCH_COUNT_STATEMENTS = '1';
 
-  const flags = ['--expose-gc', '--import', 'tsx'];
+  const flags = ['--expose-gc', ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'];
   const logPath = path.join(workDir, 'server.log');
   const logFd = openSync(logPath, 'w');
   const child = spawn(process.execPath, [...flags, path.join(benchDir, `${kind}-server.ts`)], {
