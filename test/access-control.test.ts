@@ -24,6 +24,7 @@ import {
   unsignedToken,
   type JwksIssuer,
 } from './support/tokens.ts';
+import { postGraphQL } from './support/graphql-http.ts';
 
 const ADMIN_TOKEN = 'test-admin-token-6f1c2a9e4b7d';
 
@@ -84,15 +85,7 @@ async function post(server: TestServer, body: string): Promise<void> {
 // A dashboard's side: raw GraphQL over HTTP and graphql-ws
 
 async function http(query: string, variables?: Vars, token?: string, server: TestServer = app): Promise<{ status: number; body: Result }> {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
+  const response = await postGraphQL(server.url, query, variables, token);
   return { status: response.status, body: (await response.json()) as Result };
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { API_KEY, API_SECRET, signedHeaders } from './plugnmeet.ts';
+import { postGraphQL } from './graphql-http.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -205,15 +206,7 @@ export function spawnService(options: SpawnOptions = {}): ServiceProcess {
       });
     },
     async graphql(query, variables, token) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query, variables }),
-      });
+      const response = await postGraphQL(url, query, variables, token);
       const text = await response.text();
       let body: unknown;
       try {

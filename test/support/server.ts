@@ -16,6 +16,7 @@ import type { RunningServer } from '../../src/server.ts';
 import { testRedisUrl } from './backends.ts';
 import { openTestDatabase } from './database.ts';
 import { API_KEY, API_SECRET, signedHeaders, type SignOptions } from './plugnmeet.ts';
+import { postGraphQL } from './graphql-http.ts';
 
 export interface TestServerOptions {
   adminApiToken?: string;
@@ -83,15 +84,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return fetch(`${server.url}/webhooks/plugnmeet`, { method: 'POST', headers, body });
     },
     async graphql(document, variables, token) {
-      const response = await fetch(`${server.url}/graphql`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          accept: 'application/graphql-response+json, application/json',
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify({ query: print(document), variables }),
-      });
+      const response = await postGraphQL(server.url, print(document), variables, token);
       return (await response.json()) as ExecutionResult<any>;
     },
     wsClient(token) {
