@@ -72,28 +72,44 @@ export async function processEvent(
       }, TRANSACTION_OPTIONS),
     );
   } catch (error) {
-    await markFailed(prisma, event, error);
-    throw error;
+    throw new EventNotApplied(error, await markFailed(prisma, event, error));
   }
 }
 
-/** Keeps an event whose effects failed (rolled back), so nothing is lost. */
-async function markFailed(prisma: PrismaClient, event: InboundEvent, error: unknown) {
+/** Applying the event failed; `stored` says whether it is kept (as FAILED) for a retry to finish. */
+export class EventNotApplied extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly stored: boolean,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'EventNotApplied';
+  }
+}
+
+/** Keeps an event whose effects failed (rolled back), so nothing is lost; false if even that failed. */
+async function markFailed(prisma: PrismaClient, event: InboundEvent, error: unknown): Promise<boolean> {
   const message = error instanceof Error ? error.message.slice(0, 2000) : String(error);
-  const created = await prisma.webhookEvent.createMany({
-    data: [{ ...row(event, 'FAILED', message), attempts: 1 }],
-    skipDuplicates: true,
-  });
-  if (created.count === 0) {
-    // never overwrite the result of a concurrent delivery that succeeded
-    await prisma.webhookEvent.updateMany({
-      where: { id: event.id, status: { in: ['RECEIVED', 'FAILED'] } },
-      data: { status: 'FAILED', error: message, attempts: { increment: 1 } },
+  try {
+    const created = await prisma.webhookEvent.createMany({
+      data: [{ ...row(event, 'FAILED', message), attempts: 1 }],
+      skipDuplicates: true,
     });
+    if (created.count === 0) {
+      // never overwrite the result of a concurrent delivery that succeeded
+      await prisma.webhookEvent.updateMany({
+        where: { id: event.id, status: { in: ['RECEIVED', 'FAILED'] } },
+        data: { status: 'FAILED', error: message, attempts: { increment: 1 } },
+      });
+    }
+    return true;
+  } catch {
+    return false; // the database is unreachable: the caller says the event was not stored
   }
 }
 
-/** Stores an event that needs no processing (ignored, or unusable), once. */
-export async function storeOnly(prisma: PrismaClient, event: InboundEvent, status: 'IGNORED' | 'REJECTED', error?: string) {
-  await prisma.webhookEvent.createMany({ data: [row(event, status, error)], skipDuplicates: true });
+/** Stores an event that needs no processing (ignored, or unusable), once; false if it was stored before. */
+export async function storeOnly(prisma: PrismaClient, event: InboundEvent, status: 'IGNORED' | 'REJECTED', error?: string): Promise<boolean> {
+  const { count } = await prisma.webhookEvent.createMany({ data: [row(event, status, error)], skipDuplicates: true });
+  return count === 1;
 }

@@ -8,9 +8,17 @@ import { isAdminFromMetadata } from '../attendance/rules.ts';
 
 export type ParsedBody =
   | { ok: true; name: string; id: string; json: Record<string, unknown> }
-  | { ok: false; message: 'Invalid JSON payload' | 'Missing event field' };
+  | { ok: false; message: 'Invalid JSON payload' | 'Missing event field' | typeof NUL_IN_EVENT };
 
-/** JSON object with an `event` name; an event without `id` gets one derived from the body's hash. */
+/** PostgreSQL's text cannot hold U+0000: a value with it could never be stored. */
+const storable = (value: string) => !value.includes('\u0000');
+const NUL = 'must not contain the NUL character (\\u0000)';
+const NUL_IN_EVENT = 'Invalid event field: must not contain the NUL character (\\u0000)';
+
+/**
+ * JSON object with an `event` name. An event without a usable `id` (none, empty, or not storable)
+ * gets one derived from the body's hash, so that a redelivery of the same body is still a duplicate.
+ */
 export function parseBody(raw: Uint8Array): ParsedBody {
   let json: unknown;
   try {
@@ -21,33 +29,56 @@ export function parseBody(raw: Uint8Array): ParsedBody {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, message: 'Invalid JSON payload' };
   const record = json as Record<string, unknown>;
   if (typeof record.event !== 'string' || record.event.trim() === '') return { ok: false, message: 'Missing event field' };
+  if (!storable(record.event)) return { ok: false, message: NUL_IN_EVENT };
   const id =
-    typeof record.id === 'string' && record.id.trim() !== ''
+    typeof record.id === 'string' && record.id.trim() !== '' && storable(record.id)
       ? record.id
       : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   return { ok: true, name: record.event, id, json: record };
 }
 
+/** The last second Rollcall accepts as an event time: the end of year 9999 (JavaScript and PostgreSQL hold it). */
+const MAX_UNIX_SECONDS = 253_402_300_799;
+const inRange = (seconds: number) => seconds >= 0 && seconds <= MAX_UNIX_SECONDS;
+
+/**
+ * What is stored with any verified event, read leniently (the body may be one Rollcall ignores or
+ * rejects): its room and time where they are present and storable, else nothing.
+ */
+export function storedFields(json: Record<string, unknown>): { roomId?: string; roomSid?: string; occurredAt?: Date } {
+  const room = (typeof json.room === 'object' && json.room) as Record<string, unknown> | false;
+  const str = (v: unknown) => (typeof v === 'string' && v && storable(v) ? v : undefined);
+  const createdAt = Number(json.created_at ?? json.createdAt);
+  return {
+    roomId: room ? (str(room.room_id) ?? str(room.identity)) : undefined,
+    roomSid: room ? str(room.sid) : undefined,
+    occurredAt: Number.isFinite(createdAt) && createdAt > 0 && inRange(createdAt) ? new Date(createdAt * 1000) : undefined,
+  };
+}
+
 /** int64 as a decimal string (protojson) or a number (older payloads). */
 const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
-const nonEmpty = z.string().trim().min(1);
+const unixSeconds = int64.refine(inRange, 'must be a Unix time in seconds, from 1970 to 9999');
+const unixMillis = int64.refine((ms) => inRange(Math.floor(ms / 1000)), 'must be a Unix time in milliseconds, from 1970 to 9999');
+const text = z.string().refine(storable, NUL);
+const nonEmpty = z.string().trim().min(1).refine(storable, NUL);
 
 const room = z.object({ sid: nonEmpty.optional(), room_id: nonEmpty.optional(), identity: nonEmpty.optional() });
 const participant = z.object({
   identity: nonEmpty,
-  name: z.string().optional(),
+  name: text.optional(),
   sid: nonEmpty.optional(),
-  metadata: z.string().optional(),
-  joined_at: int64.optional(),
-  joined_at_ms: int64.optional(),
-  joinedAt: int64.optional(),
+  metadata: text.optional(),
+  joined_at: unixSeconds.optional(),
+  joined_at_ms: unixMillis.optional(),
+  joinedAt: unixSeconds.optional(),
 });
 const recordingInfo = z.object({
   record_id: nonEmpty,
-  file_path: z.string().optional(),
+  file_path: text.optional(),
   file_size: z.number().optional(),
 });
-const envelope = z.object({ created_at: int64.optional(), createdAt: int64.optional(), room });
+const envelope = z.object({ created_at: unixSeconds.optional(), createdAt: unixSeconds.optional(), room });
 
 const seconds = (s: number) => new Date(s * 1000);
 

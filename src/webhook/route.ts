@@ -4,8 +4,8 @@ import type { Change } from '../attendance/events.ts';
 import { dispatch } from './dispatch.ts';
 import { publishChanges, type RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
-import { processEvent, storeOnly, type InboundEvent } from './inbox.ts';
-import { ACTED_ON, interpret, parseBody } from './parse.ts';
+import { EventNotApplied, processEvent, storeOnly, type InboundEvent } from './inbox.ts';
+import { ACTED_ON, interpret, parseBody, storedFields } from './parse.ts';
 import type { WebhookVerifier } from './verify.ts';
 
 export const WEBHOOK_PATH = '/webhooks/plugnmeet';
@@ -45,17 +45,6 @@ async function readBody(request: Request): Promise<Uint8Array> {
     chunks.push(value);
   }
   return Buffer.concat(chunks);
-}
-
-function roomOf(json: Record<string, unknown>) {
-  const room = (typeof json.room === 'object' && json.room) as Record<string, unknown> | false;
-  const str = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const createdAt = Number(json.created_at ?? json.createdAt);
-  return {
-    roomId: room ? str(room.room_id) ?? str(room.identity) : undefined,
-    roomSid: room ? str(room.sid) : undefined,
-    occurredAt: Number.isFinite(createdAt) && createdAt > 0 ? new Date(createdAt * 1000) : undefined,
-  };
 }
 
 function describeChange(c: Change) {
@@ -99,11 +88,14 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     return error(400, parsed.message);
   }
   const { id, name, json: body } = parsed;
-  const inbound: InboundEvent = { id, name, body: Buffer.from(raw).toString('utf8'), ...roomOf(body) };
+  const inbound: InboundEvent = { id, name, body: Buffer.from(raw).toString('utf8'), ...storedFields(body) };
   const log = deps.logger.child({ eventId: id, event: name, room: inbound.roomId, roomSid: inbound.roomSid });
 
   if (!ACTED_ON.has(name)) {
-    await storeOnly(deps.prisma, inbound, 'IGNORED');
+    if (!(await storeOnly(deps.prisma, inbound, 'IGNORED'))) {
+      log.info('webhook duplicate: already stored as ignored');
+      return json(200, { status: 'ok', duplicate: true, id });
+    }
     log.info('webhook ignored: not an event Rollcall acts on');
     return json(200, { status: 'ok', message: `Event ${name} ignored` });
   }
@@ -118,8 +110,12 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
   try {
     outcome = await processEvent(deps.prisma, inbound, (tx) => dispatch(tx, interpreted.event));
   } catch (e) {
-    log.error({ err: e }, 'webhook failed; the event is kept for a retry');
-    return error(500, 'Internal error: the event is stored and will be applied when PlugNMeet retries it');
+    if (e instanceof EventNotApplied && e.stored) {
+      log.error({ err: e.cause }, 'webhook failed; the event is kept for a retry');
+      return error(500, 'Internal error: the event is stored and will be applied when PlugNMeet retries it');
+    }
+    log.error({ err: e instanceof EventNotApplied ? e.cause : e }, 'webhook failed and could not be stored');
+    return error(500, 'Internal error: the event was not stored; retry it');
   }
   if (outcome.duplicate) {
     log.info('webhook duplicate: already applied');

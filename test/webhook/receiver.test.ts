@@ -338,6 +338,15 @@ describe('events Rollcall does not act on', () => {
     });
   });
 
+  it('answers a redelivery of an ignored event as a duplicate', async () => {
+    const body = fixtureWith('11-track_published', (e) => {
+      e.id = uniqueRoom('ignored-twice');
+    });
+    expect(await (await app.postWebhook(body)).json()).toEqual({ status: 'ok', message: 'Event track_published ignored' });
+    expect(await (await app.postWebhook(body)).json()).toEqual({ status: 'ok', duplicate: true, id: eventIdOf(body) });
+    expect(await app.db.prisma.webhookEvent.count({ where: { id: eventIdOf(body) } })).toBe(1);
+  });
+
   it('names the event it ignores (start_recording)', async () => {
     const response = await app.postWebhook(fixture('06-start_recording'));
     expect(response.status).toBe(200);
@@ -492,6 +501,72 @@ describe('acted-on events with an unusable payload', () => {
   });
 });
 
+describe('values no database could store', () => {
+  /** A participant_joined whose body `change` spoils; answered 400 naming `field`, kept REJECTED, nothing applied. */
+  async function expectRejected(label: string, field: RegExp, change: (event: any) => void) {
+    const room = uniqueRoom(label);
+    const event = JSON.parse(joinBody({ room, identity: `${label}-user` }));
+    change(event);
+    const body = JSON.stringify(event);
+    const response = await app.postWebhook(body);
+    expect(response.status, await response.clone().text()).toBe(400);
+    const answer = await response.json();
+    expect(answer.status).toBe('error');
+    expect(answer.message).toMatch(field);
+    expect(await storedEvent(event.id)).toMatchObject({ status: 'REJECTED', body });
+    expect(await sessionOf(room)).toBeNull();
+    // PlugNMeet's retry gets the same answer: no 500 loop
+    expect((await app.postWebhook(body)).status).toBe(400);
+  }
+
+  it('rejects a created_at too large for any date (20 digits), and keeps the event', async () => {
+    await expectRejected('huge-created', /created_at must be a Unix time in seconds/, (e) => {
+      e.created_at = '99999999999999999999';
+    });
+  });
+
+  it('rejects a created_at just past the largest JavaScript date', async () => {
+    await expectRejected('max-date', /created_at/, (e) => {
+      e.created_at = '8640000000001';
+    });
+  });
+
+  it('rejects a participant.joined_at too large for any date', async () => {
+    await expectRejected('huge-joined', /participant\.joined_at/, (e) => {
+      e.participant.joined_at = '99999999999999999999';
+    });
+  });
+
+  it('rejects a NUL character in room.room_id, and keeps the event without a room', async () => {
+    await expectRejected('nul-room', /room\.room_id must not contain the NUL character/, (e) => {
+      e.room.room_id = `nul\u0000${e.room.room_id}`;
+    });
+  });
+
+  it('rejects a NUL character in participant.identity', async () => {
+    await expectRejected('nul-identity', /participant\.identity must not contain the NUL character/, (e) => {
+      e.participant.identity = 'a\u0000b';
+    });
+  });
+
+  it('answers 400 to an event name with a NUL character', async () => {
+    const response = await app.postWebhook(JSON.stringify({ event: 'participant_joined\u0000', id: uniqueRoom('nul-event') }));
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ status: 'error', message: 'Invalid event field: must not contain the NUL character (\\u0000)' });
+  });
+
+  it('applies an event whose id has a NUL character under an id derived from its body', async () => {
+    const room = uniqueRoom('nul-id');
+    const body = joinBody({ room, id: `nul\u0000id-${room}` });
+    const response = await app.postWebhook(body);
+    expect(response.status).toBe(200);
+    const answer = await response.json();
+    expect(answer.id).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await storedEvent(answer.id)).toMatchObject({ status: 'APPLIED', body });
+    expect(await app.postWebhook(body).then((r) => r.json())).toMatchObject({ duplicate: true, id: answer.id });
+  });
+});
+
 describe('internal failure', () => {
   it('answers 500, keeps the event FAILED with its effects rolled back, and applies PlugNMeet\'s retry', async () => {
     const prisma = app.db.prisma;
@@ -538,6 +613,31 @@ describe('internal failure', () => {
     // and once applied, a further delivery is a duplicate
     const third = await app.postWebhook(body);
     expect(await third.json()).toMatchObject({ status: 'ok', duplicate: true });
+  });
+});
+
+describe('internal failure that cannot even store the event', () => {
+  it('answers 500 saying the event was not stored, so that PlugNMeet retries it', async () => {
+    const prisma = app.db.prisma;
+    const body = joinBody({ room: uniqueRoom('unstorable'), id: `refuse-${uniqueRoom('id')}` });
+    await prisma.$executeRawUnsafe(`
+      CREATE OR REPLACE FUNCTION rollcall_test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.id LIKE 'refuse-%' THEN RAISE EXCEPTION 'simulated failure: WebhookEvent refused'; END IF; RETURN NEW; END $$`);
+    await prisma.$executeRawUnsafe(`
+      CREATE TRIGGER rollcall_test_refuse_event BEFORE INSERT ON "WebhookEvent"
+      FOR EACH ROW EXECUTE FUNCTION rollcall_test_refuse_event()`);
+    let failed: Response;
+    try {
+      failed = await app.postWebhook(body);
+    } finally {
+      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS rollcall_test_refuse_event ON "WebhookEvent"`);
+      await prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS rollcall_test_refuse_event()`);
+    }
+    expect(failed.status).toBe(500);
+    expect(await failed.json()).toEqual({ status: 'error', message: 'Internal error: the event was not stored; retry it' });
+    expect(await storedEvent(eventIdOf(body))).toBeNull();
+    // the retry finds a working database and is applied
+    expect(await (await app.postWebhook(body)).json()).toMatchObject({ status: 'ok', result: 'applied' });
   });
 });
 
