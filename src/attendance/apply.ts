@@ -3,7 +3,7 @@
 import type { Tx } from '../db/types.ts';
 import type { DomainEvent, Effect } from './events.ts';
 import { recordJoin, recordLeave } from './presence.ts';
-import { isBot } from './rules.ts';
+import { isBot, minDate } from './rules.ts';
 import { confirmStart, endSession, findOrStartSession } from './sessions.ts';
 
 export async function applyEvent(tx: Tx, event: DomainEvent): Promise<Effect> {
@@ -31,7 +31,9 @@ export async function applyEvent(tx: Tx, event: DomainEvent): Promise<Effect> {
     case 'participant_left': {
       const who = event.participant.identity;
       if (isBot(who)) return { status: 'IGNORED', message: `participant ${who} is a bot, not attendance`, changes: [] };
-      const started = await findOrStartSession(tx, event.room, event.at);
+      // joined_at is evidence too: the run was already going when this participant joined
+      const { joinedAt } = event.participant;
+      const started = await findOrStartSession(tx, event.room, joinedAt ? minDate(event.at, joinedAt) : event.at);
       const record = event.name === 'participant_joined' ? recordJoin : recordLeave;
       const changes = await record(tx, started.session, event.participant, event.at);
       const verb = event.name === 'participant_joined' ? 'joined' : 'left';

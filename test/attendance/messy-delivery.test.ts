@@ -295,13 +295,21 @@ describe('a lost or late room_started', () => {
     expect(await sessionsOf(db.prisma, room.roomId)).toMatchObject([{ startedAt: at(45), endedAt: null }]);
   });
 
-  it('until room_started arrives, startedAt is the earliest event time of the run seen so far', async () => {
+  it('until room_started arrives, startedAt is the earliest time the run is known to be going: an event time or a joined_at', async () => {
     const room = freshRoom();
     await deliver(db.prisma, join(room, { identity: 'p-1', sid: 'PA_1' }, 30));
-    await deliver(db.prisma, leave(room, { identity: 'p-2', sid: 'PA_2', joinedAt: 5 }, 10));
+    expect(await sessionOf(db.prisma, room)).toMatchObject({ startedAt: at(30) });
+    await deliver(db.prisma, leave(room, { identity: 'p-2', sid: 'PA_2' }, 10));
     expect(await sessionOf(db.prisma, room)).toMatchObject({ startedAt: at(10) });
     await deliver(db.prisma, join(room, { identity: 'p-3', sid: 'PA_3' }, 40));
     expect(await sessionOf(db.prisma, room)).toMatchObject({ startedAt: at(10) });
+  });
+
+  it('a first event that is a leave starts the run no later than its participant joined, so no span starts before the session', async () => {
+    const room = freshRoom();
+    await deliver(db.prisma, leave(room, { identity: 'early-1', sid: 'PA_e1', joinedAt: 10 }, 100));
+    expect(await sessionOf(db.prisma, room)).toMatchObject({ startedAt: at(10), endedAt: null });
+    expect(await attendanceOf(db.prisma, room, 'early-1')).toMatchObject({ spans: [{ joinedAt: iso(10), leftAt: iso(100) }] });
   });
 
   it('room_started arriving after later events keeps their attendance and sets the start; earlier events after it do not move it', async () => {
