@@ -1,0 +1,57 @@
+// Arguments the database could never hold (PostgreSQL's text has no U+0000) are bad input, said
+// so before anything runs; not an internal error from deep inside a resolver.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttendanceChangedSubscription, CourseQuery, UpsertCourseMutation } from '../support/documents.ts';
+import { postGraphQL } from '../support/graphql-http.ts';
+import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
+
+let app: TestServer;
+beforeAll(async () => {
+  app = await startTestServer();
+});
+afterAll(() => app?.close());
+
+const NUL_REFUSED = [
+  expect.objectContaining({
+    message: 'Text arguments must not contain the NUL character (\\u0000)',
+    extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+  }),
+];
+
+describe('a NUL character in a text argument', () => {
+  it('is BAD_USER_INPUT in a variable of a query', async () => {
+    const result = await app.graphql(CourseQuery, { slug: 'a\u0000b' });
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors).toEqual(NUL_REFUSED);
+  });
+
+  it('is BAD_USER_INPUT in a literal of a query, over plain HTTP', async () => {
+    const response = await postGraphQL(app.url, '{ liveSession(roomId: "room\\u0000x") { id } }');
+    expect((await response.json()).errors).toEqual(NUL_REFUSED);
+  });
+
+  it('is BAD_USER_INPUT in a mutation, which then changes nothing', async () => {
+    const result = await app.graphql(UpsertCourseMutation, { slug: 'nul-course', title: 'Title\u0000' });
+    expect(result.errors).toEqual(NUL_REFUSED);
+    expect(await app.db.prisma.course.findUnique({ where: { slug: 'nul-course' } })).toBeNull();
+  });
+
+  it('is BAD_USER_INPUT for a subscription over graphql-ws, and the socket stays usable', async () => {
+    const client = app.wsClient();
+    try {
+      const refused = subscribe(client, AttendanceChangedSubscription, { roomId: 'room\u0000x' });
+      const [result] = await refused.next(1);
+      expect(result.errors).toEqual(NUL_REFUSED);
+      const fine = await client.iterate({ query: '{ __typename }' }).next();
+      expect(fine.value).toEqual({ data: { __typename: 'Query' } });
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it('leaves other text alone: a course slug that does not exist is simply null', async () => {
+    const result = await app.graphql(CourseQuery, { slug: 'no-such-course' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.course).toBeNull();
+  });
+});
