@@ -5,6 +5,13 @@ export const MAX_PAGE = 200;
 /** Newest first, with the id as tie-breaker so pages are stable. */
 export const LIVE_SESSION_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
+/** Sessions not ended: the most recently started first, then the scheduled ones (not started), newest first. */
+export const CURRENT_SESSION_ORDER = [
+  { startedAt: { sort: 'desc' as const, nulls: 'last' as const } },
+  { createdAt: 'desc' as const },
+  { id: 'desc' as const },
+];
+
 export const ATTENDANCE_HISTORY_ORDER = [{ firstJoinedAt: 'desc' as const }, { id: 'desc' as const }];
 
 export const RECORDING_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];

@@ -1,17 +1,18 @@
 import { visibleCourseIds, type Viewer } from '../../auth/viewer.ts';
 import { builder } from '../builder.ts';
-import { LIVE_SESSION_ORDER } from './paging.ts';
+import { CURRENT_SESSION_ORDER, LIVE_SESSION_ORDER } from './paging.ts';
 
 builder.queryFields((t) => ({
   liveSessions: t.prismaField({
     type: ['LiveSession'],
-    description: 'Sessions not ended (live, or scheduled and not started), newest first; only courses the caller may read.',
+    description:
+      'Sessions not ended, newest first: live ones by start, then scheduled ones not started; only courses the caller may read.',
     args: { courseId: t.arg.id({ required: false }) },
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.liveSession.findMany({
         ...query,
         where: { AND: [{ endedAt: null }, args.courseId ? { courseId: args.courseId } : {}, visibleSessions(ctx.viewer)] },
-        orderBy: LIVE_SESSION_ORDER,
+        orderBy: CURRENT_SESSION_ORDER,
       }),
   }),
   liveSession: t.prismaField({
@@ -23,7 +24,7 @@ builder.queryFields((t) => ({
       (await ctx.prisma.liveSession.findFirst({
         ...query,
         where: { roomId, endedAt: null, startedAt: { not: null } },
-        orderBy: LIVE_SESSION_ORDER,
+        orderBy: CURRENT_SESSION_ORDER,
       })) ?? ctx.prisma.liveSession.findFirst({ ...query, where: { roomId }, orderBy: LIVE_SESSION_ORDER }),
   }),
   course: t.prismaField({
