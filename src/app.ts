@@ -33,25 +33,22 @@ export async function startRollcall(parts: RollcallParts): Promise<Rollcall> {
   const api = config.plugnmeet.serverUrl
     ? createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
     : null;
-  if (!api) logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed but not downloaded until it is');
+  if (!api) logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed (PROCESSING) but not downloaded until it is set');
   // Only this process can hold leases on the embedded database: any lease there is a previous run's.
   if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma);
-  const downloader = createDownloader({
-    prisma: db.prisma,
-    dir,
-    api,
-    publish: (changes) => publishChanges(bus.pubsub, changes),
-    logger,
-    options: parts.downloader,
-  });
-  const server = await startServer({ config, db, bus, logger, recordings: { dir, kick: downloader.kick } }, parts.listen);
-  downloader.start();
+  // Without PlugNMeet's address this instance claims no download job: they wait, untouched, for
+  // an instance (or a restart) that has it, instead of failing their attempts here.
+  const downloader = api
+    ? createDownloader({ prisma: db.prisma, dir, api, publish: (changes) => publishChanges(bus.pubsub, changes), logger, options: parts.downloader })
+    : undefined;
+  const server = await startServer({ config, db, bus, logger, recordings: { dir, kick: () => downloader?.kick() } }, parts.listen);
+  downloader?.start();
   return {
     server,
     url: server.url,
     async stop(graceMs) {
       await server.stop(graceMs);
-      await downloader.stop();
+      await downloader?.stop();
     },
   };
 }

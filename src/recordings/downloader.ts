@@ -41,8 +41,7 @@ export interface DownloaderDeps {
   prisma: PrismaClient;
   /** Folder of the stored files (DATA_DIR/recordings). */
   dir: string;
-  /** null when PLUGNMEET_SERVER_URL is not configured: jobs wait. */
-  api: PlugNMeetApi | null;
+  api: PlugNMeetApi;
   publish: (changes: Change[]) => void;
   logger: Logger;
   options?: Partial<DownloaderOptions>;
@@ -108,7 +107,6 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
   }
 
   async function download(job: Claimed, signal: AbortSignal) {
-    if (!deps.api) throw Object.assign(new Error('PLUGNMEET_SERVER_URL is not configured'), { retryable: true });
     const info = await deps.api.recordingInfo(job.recordId, { signal }).catch(() => null); // title only: optional
     const token = await deps.api.downloadToken(job.recordId, { signal });
     const file = await deps.api.download(token, { signal });
