@@ -567,6 +567,21 @@ describe('values no database could store', () => {
   });
 });
 
+/** Runs `run` while the database refuses inserts into `table` of rows matching `when` (a trigger condition). */
+async function whileInsertsRefused<T>(table: string, when: string, run: () => Promise<T>): Promise<T> {
+  const prisma = app.db.prisma;
+  await prisma.$executeRawUnsafe(`
+    CREATE OR REPLACE FUNCTION rollcall_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN IF ${when} THEN RAISE EXCEPTION 'simulated failure: ${table} refused'; END IF; RETURN NEW; END $$`);
+  await prisma.$executeRawUnsafe(`CREATE TRIGGER rollcall_test_refuse BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION rollcall_test_refuse()`);
+  try {
+    return await run();
+  } finally {
+    await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS rollcall_test_refuse ON "${table}"`);
+    await prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS rollcall_test_refuse()`);
+  }
+}
+
 describe('internal failure', () => {
   it('answers 500, keeps the event FAILED with its effects rolled back, and applies PlugNMeet\'s retry', async () => {
     const prisma = app.db.prisma;
@@ -574,20 +589,8 @@ describe('internal failure', () => {
     const body = joinBody({ room, identity: 'failing-user-5001', name: 'Grace' });
     const id = eventIdOf(body);
 
-    await prisma.$executeRawUnsafe(`
-      CREATE OR REPLACE FUNCTION rollcall_test_refuse_span() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN RAISE EXCEPTION 'simulated failure: PresenceSpan refused'; END $$`);
-    await prisma.$executeRawUnsafe(`
-      CREATE TRIGGER rollcall_test_refuse_span BEFORE INSERT ON "PresenceSpan"
-      FOR EACH ROW EXECUTE FUNCTION rollcall_test_refuse_span()`);
-    let failed: Response;
     const before = await storeCounts(prisma);
-    try {
-      failed = await app.postWebhook(body);
-    } finally {
-      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS rollcall_test_refuse_span ON "PresenceSpan"`);
-      await prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS rollcall_test_refuse_span()`);
-    }
+    const failed = await whileInsertsRefused('PresenceSpan', 'true', () => app.postWebhook(body));
     expect(failed.status).toBe(500);
     expect((await failed.json()).status).toBe('error');
     // kept, so nothing is lost; its effects (session, user, attendance) rolled back
@@ -618,21 +621,8 @@ describe('internal failure', () => {
 
 describe('internal failure that cannot even store the event', () => {
   it('answers 500 saying the event was not stored, so that PlugNMeet retries it', async () => {
-    const prisma = app.db.prisma;
     const body = joinBody({ room: uniqueRoom('unstorable'), id: `refuse-${uniqueRoom('id')}` });
-    await prisma.$executeRawUnsafe(`
-      CREATE OR REPLACE FUNCTION rollcall_test_refuse_event() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN IF NEW.id LIKE 'refuse-%' THEN RAISE EXCEPTION 'simulated failure: WebhookEvent refused'; END IF; RETURN NEW; END $$`);
-    await prisma.$executeRawUnsafe(`
-      CREATE TRIGGER rollcall_test_refuse_event BEFORE INSERT ON "WebhookEvent"
-      FOR EACH ROW EXECUTE FUNCTION rollcall_test_refuse_event()`);
-    let failed: Response;
-    try {
-      failed = await app.postWebhook(body);
-    } finally {
-      await prisma.$executeRawUnsafe(`DROP TRIGGER IF EXISTS rollcall_test_refuse_event ON "WebhookEvent"`);
-      await prisma.$executeRawUnsafe(`DROP FUNCTION IF EXISTS rollcall_test_refuse_event()`);
-    }
+    const failed = await whileInsertsRefused('WebhookEvent', `NEW.id LIKE 'refuse-%'`, () => app.postWebhook(body));
     expect(failed.status).toBe(500);
     expect(await failed.json()).toEqual({ status: 'error', message: 'Internal error: the event was not stored; retry it' });
     expect(await storedEvent(eventIdOf(body))).toBeNull();
