@@ -3,7 +3,7 @@
 import { Prisma, type LiveSession } from '../db/generated/prisma/client.ts';
 import type { Tx } from '../db/types.ts';
 import type { Change, RoomRef } from './events.ts';
-import { courseSlugFromRoomId, maxDate, minDate } from './rules.ts';
+import { courseSlugFromRoomId, maxDate } from './rules.ts';
 
 /** Another transaction changed what this one read; the caller retries the whole transaction. */
 export class ConcurrentChangeError extends Error {
@@ -70,39 +70,14 @@ export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date): Promi
     if (claimed.count !== 1) throw new ConcurrentChangeError(`scheduled session ${scheduled.id} was claimed concurrently`);
     const session = { ...scheduled, roomSid: room.roomSid ?? null, startedAt: at };
     await adoptRecordings(tx, session);
-    return { session, changes: [...(await endEarlierRuns(tx, session, at)), started(session)] };
+    return { session, changes: [started(session)] };
   }
 
   const session = await tx.liveSession.create({
     data: { roomId: room.roomId, roomSid: room.roomSid, startedAt: at, courseId: await courseIdForRoom(tx, room.roomId) },
   });
   await adoptRecordings(tx, session);
-  return { session, changes: [...(await endEarlierRuns(tx, session, at)), started(session)] };
-}
-
-/**
- * PlugNMeet runs a room id once at a time, so a new run means that the room's earlier runs still
- * open lost their room_finished. They end, at the last moment their events show them going (a
- * join, a leave or their start), never later than the new run's start: presence nobody saw is not
- * counted as attendance. A run that started after this one is left alone (this one is the old one,
- * delivered late).
- */
-async function endEarlierRuns(tx: Tx, session: LiveSession, at: Date): Promise<Change[]> {
-  if (!session.roomSid) return [];
-  const earlier = await tx.$queryRaw<Array<{ id: string; lastSeenAt: Date }>>`
-    SELECT s.id, GREATEST(s."startedAt", MAX(p."joinedAt"), MAX(p."leftAt")) AS "lastSeenAt"
-    FROM "LiveSession" s
-    LEFT JOIN "Attendance" a ON a."sessionId" = s.id
-    LEFT JOIN "PresenceSpan" p ON p."attendanceId" = a.id
-    WHERE s."roomId" = ${session.roomId} AND s.id <> ${session.id} AND s."endedAt" IS NULL
-      AND s."startedAt" IS NOT NULL AND s."startedAt" <= ${at}
-    GROUP BY s.id`;
-  const changes: Change[] = [];
-  for (const run of earlier) {
-    const stale = await tx.liveSession.findUniqueOrThrow({ where: { id: run.id } });
-    changes.push(...(await endRun(tx, stale, minDate(run.lastSeenAt, at))).changes);
-  }
-  return changes;
+  return { session, changes: [started(session)] };
 }
 
 /** Recordings that arrived before any other event of their run belong to its new session. */
@@ -153,15 +128,9 @@ export async function confirmStart(tx: Tx, room: RoomRef, at: Date): Promise<Ses
 /** room_finished / session_ended: the session ends at the event's time and every open span closes then. */
 export async function endSession(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
   const { session, changes } = await findOrStartSession(tx, room, at);
-  const ended = await endRun(tx, session, at);
-  return { session: ended.session, changes: [...changes, ...ended.changes] };
-}
-
-/** Ends one run at `at` (not before its start), closing its open spans then; nothing if it had ended. */
-async function endRun(tx: Tx, session: LiveSession, at: Date): Promise<SessionResult> {
   const endedAt = session.startedAt ? maxDate(at, session.startedAt) : at;
   const ended = await tx.liveSession.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt } });
-  if (ended.count === 0) return { session, changes: [] }; // already ended: a late or repeated end changes nothing
+  if (ended.count === 0) return { session, changes }; // already ended: a late or repeated end changes nothing
 
   // The UPDATE above holds the session's row lock, so no join can open a span behind our back.
   await tx.$executeRaw`
@@ -177,6 +146,7 @@ async function endRun(tx: Tx, session: LiveSession, at: Date): Promise<SessionRe
   return {
     session: { ...session, endedAt },
     changes: [
+      ...changes,
       ...wentOffline.map((a): Change => ({ type: 'attendance', kind: 'LEFT', attendanceId: a.id, userId: a.userId, ...scope })),
       { type: 'session', kind: 'ENDED', ...scope },
     ],
