@@ -18,7 +18,7 @@ import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import { cancelExpiry, closeAtExpiry, type SocketExpiry } from './auth/socket-expiry.ts';
 import { CohortHub } from './graphql/cohorts.ts';
-import { useNoNulCharacters } from './graphql/no-nul.ts';
+import { useStorableTextOnly } from './graphql/storable-text.ts';
 import type { GraphQLContext } from './graphql/context.ts';
 import { schema } from './graphql/schema.ts';
 import { useRollcallRoutes } from './http/routes.ts';
@@ -96,7 +96,7 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
     },
     plugins: [
       useMaxQuerySize(),
-      useNoNulCharacters(),
+      useStorableTextOnly(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 30 },

@@ -8,12 +8,16 @@ import { isAdminFromMetadata } from '../attendance/rules.ts';
 
 export type ParsedBody =
   | { ok: true; name: string; id: string; json: Record<string, unknown> }
-  | { ok: false; message: 'Invalid JSON payload' | 'Missing event field' | typeof NUL_IN_EVENT };
+  | { ok: false; message: 'Invalid JSON payload' | 'Missing event field' | typeof UNSTORABLE_EVENT };
 
-/** PostgreSQL's text cannot hold U+0000: a value with it could never be stored. */
-const storable = (value: string) => !value.includes('\u0000');
-const NUL = 'must not contain the NUL character (\\u0000)';
-const NUL_IN_EVENT = 'Invalid event field: must not contain the NUL character (\\u0000)';
+/**
+ * Text PostgreSQL keeps as sent: never U+0000 (text cannot hold it), and no lone surrogate (it
+ * would be stored as U+FFFD, and two different identities would become one user).
+ */
+const LONE_SURROGATE = /\p{Cs}/u; // with the u flag, only a surrogate outside a pair is a code point of its own
+const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+const UNSTORABLE = 'must not contain the NUL character (\\u0000) or a lone surrogate';
+const UNSTORABLE_EVENT = 'Invalid event field: must not contain the NUL character (\\u0000) or a lone surrogate';
 
 /**
  * JSON object with an `event` name. An event without a usable `id` (none, empty, or not storable)
@@ -29,7 +33,7 @@ export function parseBody(raw: Uint8Array): ParsedBody {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, message: 'Invalid JSON payload' };
   const record = json as Record<string, unknown>;
   if (typeof record.event !== 'string' || record.event.trim() === '') return { ok: false, message: 'Missing event field' };
-  if (!storable(record.event)) return { ok: false, message: NUL_IN_EVENT };
+  if (!storable(record.event)) return { ok: false, message: UNSTORABLE_EVENT };
   const id =
     typeof record.id === 'string' && record.id.trim() !== '' && storable(record.id)
       ? record.id
@@ -60,8 +64,8 @@ export function storedFields(json: Record<string, unknown>): { roomId?: string; 
 const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
 const unixSeconds = int64.refine(inRange, 'must be a Unix time in seconds, from 1970 to 9999');
 const unixMillis = int64.refine((ms) => inRange(Math.floor(ms / 1000)), 'must be a Unix time in milliseconds, from 1970 to 9999');
-const text = z.string().refine(storable, NUL);
-const nonEmpty = z.string().trim().min(1).refine(storable, NUL);
+const text = z.string().refine(storable, UNSTORABLE);
+const nonEmpty = z.string().trim().min(1).refine(storable, UNSTORABLE);
 
 const room = z.object({ sid: nonEmpty.optional(), room_id: nonEmpty.optional(), identity: nonEmpty.optional() });
 const participant = z.object({
@@ -106,7 +110,7 @@ export function interpret(name: string, json: Record<string, unknown>, receivedA
   const roomId = base.data.room.room_id ?? base.data.room.identity;
   if (!roomId) return { ok: false, message: `Invalid ${name} event: room.room_id is required` };
   const createdAt = base.data.created_at ?? base.data.createdAt;
-  const at = createdAt !== undefined ? seconds(createdAt) : receivedAt;
+  const at = createdAt ? seconds(createdAt) : receivedAt; // 0 is protojson's unset, as absent
   const roomRef = { roomId, roomSid: base.data.room.sid };
 
   switch (name) {

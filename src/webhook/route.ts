@@ -118,7 +118,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     return error(500, 'Internal error: the event was not stored; retry it');
   }
   if (outcome.duplicate) {
-    log.info('webhook duplicate: already applied');
+    log.info('webhook duplicate: already processed');
     return json(200, { status: 'ok', duplicate: true, id });
   }
   const { effect } = outcome;

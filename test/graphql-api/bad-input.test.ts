@@ -1,4 +1,4 @@
-// Arguments the database could never hold (PostgreSQL's text has no U+0000) are bad input, said
+// Arguments the database could not hold as sent (U+0000, lone surrogates) are bad input, said
 // so before anything runs; not an internal error from deep inside a resolver.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttendanceChangedSubscription, CourseQuery, UpsertCourseMutation } from '../support/documents.ts';
@@ -13,12 +13,12 @@ afterAll(() => app?.close());
 
 const NUL_REFUSED = [
   expect.objectContaining({
-    message: 'Text arguments must not contain the NUL character (\\u0000)',
+    message: 'Text arguments must not contain the NUL character (\\u0000) or a lone surrogate',
     extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
   }),
 ];
 
-describe('a NUL character in a text argument', () => {
+describe('a NUL character or a lone surrogate in a text argument', () => {
   it('is BAD_USER_INPUT in a variable of a query', async () => {
     const result = await app.graphql(CourseQuery, { slug: 'a\u0000b' });
     expect(result.data ?? null).toBeNull();
@@ -49,8 +49,13 @@ describe('a NUL character in a text argument', () => {
     }
   });
 
-  it('leaves other text alone: a course slug that does not exist is simply null', async () => {
-    const result = await app.graphql(CourseQuery, { slug: 'no-such-course' });
+  it('is BAD_USER_INPUT for a lone surrogate, which the database would turn into U+FFFD', async () => {
+    const result = await app.graphql(CourseQuery, { slug: 'a\ud800' });
+    expect(result.errors).toEqual(NUL_REFUSED);
+  });
+
+  it('leaves other text alone (emoji included): a course slug that does not exist is simply null', async () => {
+    const result = await app.graphql(CourseQuery, { slug: 'no-such-course-😀' });
     expect(result.errors).toBeUndefined();
     expect(result.data?.course).toBeNull();
   });

@@ -549,10 +549,28 @@ describe('values no database could store', () => {
     });
   });
 
+  it('rejects a lone surrogate in participant.identity (stored as U+FFFD, two users would become one)', async () => {
+    await expectRejected('surrogate-identity', /participant\.identity must not contain .* a lone surrogate/, (e) => {
+      e.participant.identity = 'u\ud800';
+    });
+  });
+
+  it('takes a created_at of 0 as unset (protojson), not as 1970', async () => {
+    const room = uniqueRoom('zero-created');
+    const body = joinBody({ room });
+    const event = { ...JSON.parse(body), created_at: '0' };
+    expect((await app.postWebhook(JSON.stringify(event))).status).toBe(200);
+    // the run is known from participant.joined_at (2026-11-24T09:01:01Z) and the time of receipt, not 1970
+    expect((await sessionOf(room))?.startedAt).toBe('2026-11-24T09:01:01.000Z');
+  });
+
   it('answers 400 to an event name with a NUL character', async () => {
     const response = await app.postWebhook(JSON.stringify({ event: 'participant_joined\u0000', id: uniqueRoom('nul-event') }));
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ status: 'error', message: 'Invalid event field: must not contain the NUL character (\\u0000)' });
+    expect(await response.json()).toEqual({
+      status: 'error',
+      message: 'Invalid event field: must not contain the NUL character (\\u0000) or a lone surrogate',
+    });
   });
 
   it('applies an event whose id has a NUL character under an id derived from its body', async () => {
