@@ -1,15 +1,13 @@
-// PostgreSQL's text cannot hold U+0000 (an argument with it would fail in the database, as an
-// internal error) and stores a lone surrogate as U+FFFD (two different ids would become one).
-// Such arguments are refused before execution instead, as the bad input they are.
+// Text arguments the database would not keep as sent (db/text.ts) would fail there as internal
+// errors, or merge two ids into one: they are refused before execution, as the bad input they are.
 import { GraphQLError, visit, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { isStorableText, UNSTORABLE_TEXT } from '../db/text.ts';
 
-const LONE_SURROGATE = /\p{Cs}/u;
-const unstorable = (text: string) => text.includes('\u0000') || LONE_SURROGATE.test(text);
 
 const hasUnstorableText = (value: unknown): boolean =>
   typeof value === 'string'
-    ? unstorable(value)
+    ? !isStorableText(value)
     : Array.isArray(value)
       ? value.some(hasUnstorableText)
       : typeof value === 'object' && value !== null && Object.values(value).some(hasUnstorableText);
@@ -23,7 +21,7 @@ function documentHasUnstorableText(document: DocumentNode): boolean {
     found = false;
     visit(document, {
       StringValue(node) {
-        if (unstorable(node.value)) found = true;
+        if (!isStorableText(node.value)) found = true;
       },
     });
     unstorableLiterals.set(document, found);
@@ -34,7 +32,7 @@ function documentHasUnstorableText(document: DocumentNode): boolean {
 function refusal(args: ExecutionArgs) {
   if (!hasUnstorableText(args.variableValues) && !documentHasUnstorableText(args.document)) return undefined;
   return {
-    errors: [new GraphQLError('Text arguments must not contain the NUL character (\\u0000) or a lone surrogate', { extensions: { code: 'BAD_USER_INPUT' } })],
+    errors: [new GraphQLError(`Text arguments ${UNSTORABLE_TEXT}`, { extensions: { code: 'BAD_USER_INPUT' } })],
   };
 }
 

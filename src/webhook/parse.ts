@@ -5,19 +5,13 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { DomainEvent } from '../attendance/events.ts';
 import { isAdminFromMetadata } from '../attendance/rules.ts';
+import { isStorableText, UNSTORABLE_TEXT } from '../db/text.ts';
 
 export type ParsedBody =
   | { ok: true; name: string; id: string; json: Record<string, unknown> }
   | { ok: false; message: 'Invalid JSON payload' | 'Missing event field' | typeof UNSTORABLE_EVENT };
 
-/**
- * Text PostgreSQL keeps as sent: never U+0000 (text cannot hold it), and no lone surrogate (it
- * would be stored as U+FFFD, and two different identities would become one user).
- */
-const LONE_SURROGATE = /\p{Cs}/u; // with the u flag, only a surrogate outside a pair is a code point of its own
-const storable = (value: string) => !value.includes('\u0000') && !LONE_SURROGATE.test(value);
-const UNSTORABLE = 'must not contain the NUL character (\\u0000) or a lone surrogate';
-const UNSTORABLE_EVENT = 'Invalid event field: must not contain the NUL character (\\u0000) or a lone surrogate';
+const UNSTORABLE_EVENT = `Invalid event field: ${UNSTORABLE_TEXT}` as const;
 
 /**
  * JSON object with an `event` name. An event without a usable `id` (none, empty, or not storable)
@@ -33,9 +27,9 @@ export function parseBody(raw: Uint8Array): ParsedBody {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, message: 'Invalid JSON payload' };
   const record = json as Record<string, unknown>;
   if (typeof record.event !== 'string' || record.event.trim() === '') return { ok: false, message: 'Missing event field' };
-  if (!storable(record.event)) return { ok: false, message: UNSTORABLE_EVENT };
+  if (!isStorableText(record.event)) return { ok: false, message: UNSTORABLE_EVENT };
   const id =
-    typeof record.id === 'string' && record.id.trim() !== '' && storable(record.id)
+    typeof record.id === 'string' && record.id.trim() !== '' && isStorableText(record.id)
       ? record.id
       : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   return { ok: true, name: record.event, id, json: record };
@@ -51,7 +45,7 @@ const inRange = (seconds: number) => seconds >= 0 && seconds <= MAX_UNIX_SECONDS
  */
 export function storedFields(json: Record<string, unknown>): { roomId?: string; roomSid?: string; occurredAt?: Date } {
   const room = (typeof json.room === 'object' && json.room) as Record<string, unknown> | false;
-  const str = (v: unknown) => (typeof v === 'string' && v && storable(v) ? v : undefined);
+  const str = (v: unknown) => (typeof v === 'string' && v && isStorableText(v) ? v : undefined);
   const createdAt = Number(json.created_at ?? json.createdAt);
   return {
     roomId: room ? (str(room.room_id) ?? str(room.identity)) : undefined,
@@ -64,8 +58,8 @@ export function storedFields(json: Record<string, unknown>): { roomId?: string; 
 const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
 const unixSeconds = int64.refine(inRange, 'must be a Unix time in seconds, from 1970 to 9999');
 const unixMillis = int64.refine((ms) => inRange(Math.floor(ms / 1000)), 'must be a Unix time in milliseconds, from 1970 to 9999');
-const text = z.string().refine(storable, UNSTORABLE);
-const nonEmpty = z.string().trim().min(1).refine(storable, UNSTORABLE);
+const text = z.string().refine(isStorableText, UNSTORABLE_TEXT);
+const nonEmpty = z.string().trim().min(1).refine(isStorableText, UNSTORABLE_TEXT);
 
 const room = z.object({ sid: nonEmpty.optional(), room_id: nonEmpty.optional(), identity: nonEmpty.optional() });
 const participant = z.object({
