@@ -83,15 +83,9 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
       error: (...args) => logger.error({ err: args.find((a) => a instanceof Error) }, args.map(String).join(' ')),
     },
     context: async ({ request, viewer }): Promise<GraphQLContext> => {
-      let who = viewer; // graphql-ws: authenticated once, at connection
-      if (!who) {
-        try {
-          who = await authenticator.authenticate(request.headers.get('authorization'));
-        } catch (error) {
-          if (error instanceof CredentialError) throw unauthenticated(error.message);
-          throw error;
-        }
-      }
+      // graphql-ws: authenticated once, at connection
+      const who = viewer ?? (await authenticator.authenticate(request.headers.get('authorization')));
+      if (who instanceof CredentialError) throw unauthenticated(who.message);
       return { prisma: db.prisma, pubsub: bus.pubsub, viewer: who, publish, kickRecordings: recordings.kick };
     },
     plugins: [
@@ -114,13 +108,9 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
         recordings: {
           dir: recordings.dir,
           authorize: async (request, courseId) => {
-            try {
-              const viewer = await authenticator.authenticate(request.headers.get('authorization'));
-              return canSeeCourse(viewer, courseId) ? 'ok' : 'forbidden';
-            } catch (error) {
-              if (error instanceof CredentialError) return 'unauthenticated';
-              throw error;
-            }
+            const viewer = await authenticator.authenticate(request.headers.get('authorization'));
+            if (viewer instanceof CredentialError) return 'unauthenticated';
+            return canSeeCourse(viewer, courseId) ? 'ok' : 'forbidden';
           },
         },
         readiness: {
@@ -239,13 +229,8 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
         return result;
       },
       onConnect: async (ctx) => {
-        let viewer: Viewer;
-        try {
-          viewer = await yoga.authenticator.authenticate(ctx.connectionParams?.authorization);
-        } catch (error) {
-          if (error instanceof CredentialError) return false; // closes with 4403 Forbidden
-          throw error;
-        }
+        const viewer = await yoga.authenticator.authenticate(ctx.connectionParams?.authorization);
+        if (viewer instanceof CredentialError) return false; // closes with 4403 Forbidden
         const s = state(ctx);
         s.viewer = viewer;
         // the upgrade request and the token are not needed after this: let them go (memory per idle socket)

@@ -33,8 +33,8 @@ export class CredentialError extends Error {
 export interface Authenticator {
   /** No credential configured: the API is open (development). */
   open: boolean;
-  /** The viewer, or a CredentialError saying why not. */
-  authenticate(authorization: unknown): Promise<Viewer>;
+  /** The viewer, or the CredentialError saying why not (returned: every caller answers it its own way). */
+  authenticate(authorization: unknown): Promise<Viewer | CredentialError>;
 }
 
 const CLOCK_TOLERANCE_SECONDS = 5;
@@ -48,8 +48,8 @@ export function createAuthenticator(config: AuthConfig, prisma: PrismaClient): A
       : undefined;
   const open = !config.adminApiToken && !key;
 
-  async function verifyDashboardToken(token: string): Promise<Viewer> {
-    if (!key) throw new CredentialError('invalid token');
+  async function verifyDashboardToken(token: string): Promise<Viewer | CredentialError> {
+    if (!key) return new CredentialError('invalid token');
     let payload;
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, {
@@ -60,8 +60,8 @@ export function createAuthenticator(config: AuthConfig, prisma: PrismaClient): A
         requiredClaims: ['sub', 'exp'],
       }));
     } catch (error) {
-      if (error instanceof errors.JWTExpired) throw new CredentialError('token expired');
-      if (error instanceof errors.JOSEError) throw new CredentialError(`invalid token: ${error.message}`);
+      if (error instanceof errors.JWTExpired) return new CredentialError('token expired');
+      if (error instanceof errors.JOSEError) return new CredentialError(`invalid token: ${error.message}`);
       throw error;
     }
     const userId = payload.sub!;
@@ -79,7 +79,7 @@ export function createAuthenticator(config: AuthConfig, prisma: PrismaClient): A
     async authenticate(authorization) {
       if (open) return { kind: 'admin' };
       const token = bearerToken(authorization);
-      if (!token) throw new CredentialError('missing credentials');
+      if (!token) return new CredentialError('missing credentials');
       if (config.adminApiToken && sameSecret(token, config.adminApiToken)) return { kind: 'admin' };
       return verifyDashboardToken(token);
     },
