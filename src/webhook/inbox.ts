@@ -50,21 +50,22 @@ export async function processEvent(
                   ${event.occurredAt ?? null}::timestamp(3), 'APPLIED', ${new Date()}, 1)
           ON CONFLICT (id) DO NOTHING
           RETURNING id`;
-        if (inserted.length === 0) {
+        const known = inserted.length === 0;
+        if (known) {
           // Known id: wait for any concurrent delivery of it to finish, then look at what it left.
           const [existing] = await tx.$queryRaw<{ status: WebhookEventStatus }[]>`
             SELECT status FROM "WebhookEvent" WHERE id = ${event.id} FOR UPDATE`;
           if (existing && FINAL.includes(existing.status)) return { duplicate: true as const };
         }
         const effect = await apply(tx);
-        if (inserted.length === 0 || effect.status !== 'APPLIED') {
+        if (known || effect.status !== 'APPLIED') {
           await tx.webhookEvent.update({
             where: { id: event.id },
             data: {
               status: effect.status,
               appliedAt: new Date(),
               error: null,
-              ...(inserted.length === 0 ? { attempts: { increment: 1 } } : {}),
+              ...(known ? { attempts: { increment: 1 } } : {}),
             },
           });
         }

@@ -50,7 +50,7 @@ export function storedFields(json: Record<string, unknown>): { roomId?: string; 
   return {
     roomId: room ? (str(room.room_id) ?? str(room.identity)) : undefined,
     roomSid: room ? str(room.sid) : undefined,
-    occurredAt: Number.isFinite(createdAt) && createdAt > 0 && inRange(createdAt) ? new Date(createdAt * 1000) : undefined,
+    occurredAt: createdAt > 0 && inRange(createdAt) ? new Date(createdAt * 1000) : undefined, // false for NaN
   };
 }
 
