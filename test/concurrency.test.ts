@@ -4,7 +4,7 @@
 // second effect of one event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSessionQuery, UpsertCourseMutation } from './support/documents.ts';
-import { fixtureWith } from './support/plugnmeet.ts';
+import { fixtureWith, roomEventBody } from './support/plugnmeet.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const T0 = 1_795_510_800; // 2026-11-24T09:00:00Z
@@ -27,14 +27,8 @@ type Run = ReturnType<typeof freshRun>;
 let eventIds = 0;
 const nextEventId = () => `conc-${Date.now().toString(36)}-${++eventIds}`;
 
-function roomBody(fixture: '01-room_created' | '02-room_started', run: Run, offset: number, id = nextEventId()) {
-  return fixtureWith(fixture, (e) => {
-    e.id = id;
-    e.room.sid = run.roomSid;
-    e.room.room_id = run.roomId;
-    e.created_at = String(T0 + offset);
-  });
-}
+const roomBody = (fixture: '01-room_created' | '02-room_started', run: Run, offset: number, id = nextEventId()) =>
+  roomEventBody(fixture, run, T0 + offset, id);
 
 interface Who {
   identity: string;

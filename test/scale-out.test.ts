@@ -27,7 +27,7 @@ import {
   type Subscriber,
 } from './support/cluster-helpers.ts';
 import { AttendanceChangedSubscription, LiveSessionChangedSubscription, UpsertCourseMutation } from './support/documents.ts';
-import { fixtureWith } from './support/plugnmeet.ts';
+import { fixtureWith, roomEventBody } from './support/plugnmeet.ts';
 import {
   killAll,
   REPO_ROOT,
@@ -81,14 +81,8 @@ function joinBody(run: Run, who: Joiner, offset = 60) {
   });
 }
 
-function roomBody(name: '02-room_started' | '09-room_finished', run: Run, offset: number, id = eventId(name)) {
-  return fixtureWith(name, (e) => {
-    e.id = id;
-    e.room.sid = run.roomSid;
-    e.room.room_id = run.roomId;
-    e.created_at = String(T0 + offset);
-  });
-}
+const roomBody = (name: '02-room_started' | '09-room_finished', run: Run, offset: number, id = eventId(name)) =>
+  roomEventBody(name, run, T0 + offset, id);
 
 interface Posted {
   status: number;

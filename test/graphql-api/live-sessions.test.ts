@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSessionsQuery, ScheduleLiveSessionMutation, UpsertCourseMutation } from '../support/documents.ts';
-import { fixtureWith } from '../support/plugnmeet.ts';
+import { roomEventBody } from '../support/plugnmeet.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const T0 = 1_795_510_800;
@@ -14,12 +14,7 @@ beforeAll(async () => {
 afterAll(() => app?.close());
 
 async function roomStarted(roomId: string, offset: number) {
-  const body = fixtureWith('02-room_started', (e) => {
-    e.id = randomUUID();
-    e.room.room_id = roomId;
-    e.room.sid = `RM_${roomId}`;
-    e.created_at = String(T0 + offset);
-  });
+  const body = roomEventBody('02-room_started', { roomId, roomSid: `RM_${roomId}` }, T0 + offset, randomUUID());
   expect((await app.postWebhook(body)).status).toBe(200);
 }
 

@@ -22,6 +22,16 @@ export function fixtureWith(name: string, change: (event: any) => void): string 
   return JSON.stringify(event);
 }
 
+/** A fixture's room event (room_created, room_started, room_finished) for another run of a room: its own id, at `createdAt` (unix seconds). */
+export function roomEventBody(name: string, run: { roomId: string; roomSid: string }, createdAt: number, id: string): string {
+  return fixtureWith(name, (e) => {
+    e.id = id;
+    e.room.sid = run.roomSid;
+    e.room.room_id = run.roomId;
+    e.created_at = String(createdAt);
+  });
+}
+
 export interface SignOptions {
   apiKey?: string;
   apiSecret?: string;
