@@ -27,8 +27,18 @@ type Run = ReturnType<typeof freshRun>;
 let eventIds = 0;
 const nextEventId = () => `conc-${Date.now().toString(36)}-${++eventIds}`;
 
-const roomBody = (fixture: '01-room_created' | '02-room_started', run: Run, offset: number, id = nextEventId()) =>
+const roomBody = (fixture: '01-room_created' | '02-room_started' | '09-room_finished', run: Run, offset: number, id = nextEventId()) =>
   roomEventBody(fixture, run, T0 + offset, id);
+
+/** A session_ended of `run` (PlugNMeet's other end event: the room_finished fixture renamed). */
+const sessionEndedBody = (run: Run, offset: number, id = nextEventId()) =>
+  fixtureWith('09-room_finished', (e) => {
+    e.event = 'session_ended';
+    e.id = id;
+    e.room.sid = run.roomSid;
+    e.room.room_id = run.roomId;
+    e.created_at = String(T0 + offset);
+  });
 
 interface Who {
   identity: string;
@@ -69,6 +79,11 @@ async function postAll(bodies: string[]) {
   );
 }
 
+/** Every response is 200; a failure shows the answers that were not, with their messages. */
+function expectAllOk(responses: Awaited<ReturnType<typeof postAll>>) {
+  expect(responses.filter((r) => r.status !== 200)).toEqual([]);
+}
+
 async function liveSession(roomId: string) {
   const { data, errors } = await app.graphql(LiveSessionQuery, { roomId });
   expect(errors).toBeUndefined();
@@ -88,7 +103,7 @@ describe('concurrent deliveries', () => {
       joinedAt: 10 + (i % 7),
     }));
     const responses = await postAll(people.map((p) => joinBody(run, p)));
-    expect(responses.map((r) => r.status)).toEqual(people.map(() => 200));
+    expectAllOk(responses);
     expect(responses.filter((r) => r.body.duplicate === true)).toEqual([]);
 
     const session = await liveSession(run.roomId);
@@ -120,7 +135,7 @@ describe('concurrent deliveries', () => {
     const body = joinBody(run, { identity: 'echo', sid: 'PA_echo', name: 'Echo', joinedAt: 30 }, id);
 
     const responses = await postAll(Array.from({ length: 20 }, () => body));
-    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
+    expectAllOk(responses);
     const effects = responses.filter((r) => r.body.duplicate !== true);
     const duplicates = responses.filter((r) => r.body.duplicate === true);
     expect(effects).toHaveLength(1);
@@ -147,7 +162,7 @@ describe('concurrent deliveries', () => {
       ...Array.from({ length: 5 }, (_, i) => joinBody(run, { identity: `opt-${r}-${i}`, sid: `PA_opt_${r}_${i}`, joinedAt: 2 + i })),
     ]);
     const responses = await postAll(bodies);
-    expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 200));
+    expectAllOk(responses);
 
     for (const [r, run] of runsAtOnce.entries()) {
       const sessions = await app.db.prisma.liveSession.findMany({ where: { roomId: run.roomId } });
@@ -172,7 +187,7 @@ describe('concurrent deliveries', () => {
       joinBody(run, { identity, sid: `PA_${identity}_phone`, joinedAt: 40 + i }),
     ]);
     const responses = await postAll(bodies);
-    expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 200));
+    expectAllOk(responses);
 
     const session = await liveSession(run.roomId);
     expect(session.onlineCount).toBe(10);
@@ -198,7 +213,7 @@ describe('concurrent deliveries', () => {
     const people = Array.from({ length: 10 }, (_, i): Who => ({ identity: `flicker-${i}`, sid: `PA_flicker_${i}`, joinedAt: 10 + i }));
     const bodies = people.flatMap((p) => [joinBody(run, p), leaveBody(run, p, 100 + p.joinedAt)]);
     const responses = await postAll(bodies);
-    expect(responses.map((r) => r.status)).toEqual(bodies.map(() => 200));
+    expectAllOk(responses);
 
     const session = await liveSession(run.roomId);
     expect(session.onlineCount).toBe(0);
@@ -212,6 +227,46 @@ describe('concurrent deliveries', () => {
         spans: [{ joinedAt: iso(p.joinedAt), leftAt: iso(100 + p.joinedAt) }],
       });
       expect(mine[0].spans, p.identity).toHaveLength(1);
+    }
+  });
+
+  it('events of a run not yet confirmed started, posted at once, each earlier than the last, move its start to the earliest', async () => {
+    const run = freshRun();
+    // the first event seen is a late join: it starts the session at its time
+    expect((await app.postWebhook(joinBody(run, { identity: 'late', sid: 'PA_late', joinedAt: 300 }))).status).toBe(200);
+
+    // then 30 joins, every one earlier than the session's start, and each earlier than the one before
+    const people = Array.from({ length: 30 }, (_, i): Who => ({ identity: `early-${i}`, sid: `PA_early_${i}`, joinedAt: 200 - i * 5 }));
+    const responses = await postAll(people.map((p) => joinBody(run, p)));
+    expectAllOk(responses);
+
+    const session = await liveSession(run.roomId);
+    expect(session).toMatchObject({ isLive: true, startedAt: iso(200 - 29 * 5), onlineCount: 31 });
+    expect(await app.db.prisma.liveSession.count({ where: { roomId: run.roomId } })).toBe(1);
+  });
+
+  it('a room_finished and a session_ended of one run posted at once with joins end it once, with every span closed', async () => {
+    const run = freshRun();
+    await app.postWebhook(roomBody('02-room_started', run, 0));
+    const people = Array.from({ length: 10 }, (_, i): Who => ({ identity: `ender-${i}`, sid: `PA_ender_${i}`, joinedAt: 10 + i }));
+    expectAllOk(await postAll(people.slice(0, 5).map((p) => joinBody(run, p))));
+
+    const bodies = [
+      roomBody('09-room_finished', run, 600),
+      sessionEndedBody(run, 600),
+      roomBody('09-room_finished', run, 600), // PlugNMeet's retry of the end under a new id
+      ...people.slice(5).map((p) => joinBody(run, p)),
+    ];
+    const responses = await postAll(bodies);
+    expectAllOk(responses);
+    const ends = responses.flatMap((r) => (r.body.changes as { kind: string }[] | undefined) ?? []).filter((c) => c.kind === 'ENDED');
+    expect(ends).toHaveLength(1);
+
+    const session = await liveSession(run.roomId);
+    expect(session).toMatchObject({ isLive: false, endedAt: iso(600), onlineCount: 0 });
+    for (const a of session.attendances) {
+      expect(a.isOnline, a.user.id).toBe(false);
+      for (const span of a.spans) expect(span.leftAt, a.user.id).not.toBeNull();
     }
   });
 });

@@ -31,20 +31,30 @@ const started = (session: LiveSession): Change => ({
 });
 
 /**
+ * How an event holds its session's row until it commits. A lock is never upgraded: two holders of
+ * a shared lock that both go on to update the row deadlock, and PostgreSQL takes a second to see it.
+ * - 'key share' (joins, leaves, starts): they run side by side; their own updates of the row (an
+ *   earlier startedAt, the start confirmed) take FOR NO KEY UPDATE, which key-share holders do not
+ *   block, and queue behind one another.
+ * - 'update' (ends): waits for every event holding the row, and every later one waits for the end
+ *   and then sees it, so no span opens in an ended session.
+ */
+export type SessionLock = 'key share' | 'update';
+const LOCK_CLAUSE: Record<SessionLock, Prisma.Sql> = { 'key share': Prisma.sql`FOR KEY SHARE`, update: Prisma.sql`FOR UPDATE` };
+
+/**
  * The session of the event's room run, created (or claimed from a schedule) if needed, and locked
- * against ending until this transaction commits. `at` is the event's time: until room_started
+ * (see SessionLock) until this transaction commits. `at` is the event's time: until room_started
  * arrives, startedAt is the earliest event's time.
  */
-export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
-  // FOR SHARE: an end waits for us and we see an end that committed first, so no span opens in
-  // an ended session; joins and leaves of one room run side by side.
+export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date, lock: SessionLock = 'key share'): Promise<SessionResult> {
   const [existing] = room.roomSid
     ? await tx.$queryRaw<LiveSession[]>`
-        SELECT ${SESSION_COLUMNS} FROM "LiveSession" WHERE "roomSid" = ${room.roomSid} FOR SHARE`
+        SELECT ${SESSION_COLUMNS} FROM "LiveSession" WHERE "roomSid" = ${room.roomSid} ${LOCK_CLAUSE[lock]}`
     : await tx.$queryRaw<LiveSession[]>`
         SELECT ${SESSION_COLUMNS} FROM "LiveSession"
         WHERE "roomId" = ${room.roomId} AND "endedAt" IS NULL AND "startedAt" IS NOT NULL
-        ORDER BY "createdAt" DESC LIMIT 1 FOR SHARE`;
+        ORDER BY "createdAt" DESC LIMIT 1 ${LOCK_CLAUSE[lock]}`;
   if (existing) {
     if (!existing.startConfirmed && existing.startedAt && at < existing.startedAt) {
       // guarded: a room_started (or an earlier event) may have committed since we read the row
@@ -127,12 +137,12 @@ export async function confirmStart(tx: Tx, room: RoomRef, at: Date): Promise<Ses
 
 /** room_finished / session_ended: the session ends at the event's time and every open span closes then. */
 export async function endSession(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
-  const { session, changes } = await findOrStartSession(tx, room, at);
+  const { session, changes } = await findOrStartSession(tx, room, at, 'update');
   const endedAt = session.startedAt ? maxDate(at, session.startedAt) : at;
   const ended = await tx.liveSession.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt } });
   if (ended.count === 0) return { session, changes }; // already ended: a late or repeated end changes nothing
 
-  // The UPDATE above holds the session's row lock, so no join can open a span behind our back.
+  // The session's row is ours (FOR UPDATE): no join can open a span behind our back.
   await tx.$executeRaw`
     UPDATE "PresenceSpan" AS s SET "leftAt" = GREATEST(s."joinedAt", ${endedAt})
     FROM "Attendance" AS a
