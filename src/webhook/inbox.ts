@@ -17,8 +17,11 @@ export interface InboundEvent {
 
 export type Outcome = { duplicate: true } | { duplicate: false; effect: Effect };
 
-/** Statuses after which a redelivery is a duplicate; RECEIVED and FAILED events are (re)applied. */
-const FINAL: WebhookEventStatus[] = ['APPLIED', 'IGNORED', 'PENDING', 'REJECTED'];
+/**
+ * Statuses after which a redelivery is a duplicate. RECEIVED and FAILED events are (re)applied, and
+ * so is a REJECTED one: this delivery reached here, so its body is usable, and it is what gets stored.
+ */
+const FINAL: WebhookEventStatus[] = ['APPLIED', 'IGNORED', 'PENDING'];
 
 const row = (event: InboundEvent, status: WebhookEventStatus, error?: string) => ({
   id: event.id,
@@ -62,10 +65,9 @@ export async function processEvent(
           await tx.webhookEvent.update({
             where: { id: event.id },
             data: {
-              status: effect.status,
+              ...(known ? { ...row(event, effect.status), attempts: { increment: 1 } } : { status: effect.status }),
               appliedAt: new Date(),
               error: null,
-              ...(known ? { attempts: { increment: 1 } } : {}),
             },
           });
         }

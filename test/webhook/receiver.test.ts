@@ -477,6 +477,22 @@ describe('acted-on events with an unusable payload', () => {
     expect(await sessionOf(room)).toBeNull();
   });
 
+  it('applies a usable delivery under a rejected event\'s id, and stores it in place of the rejected body', async () => {
+    const room = uniqueRoom('rejected-then-fixed');
+    const usable = joinBody({ room, identity: '4101' });
+    const unusable = JSON.stringify({ ...JSON.parse(usable), participant: undefined });
+    expect((await app.postWebhook(unusable)).status).toBe(400);
+    expect((await storedEvent(eventIdOf(usable)))?.status).toBe('REJECTED');
+
+    const response = await app.postWebhook(usable);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ result: 'applied', changes: [{ kind: 'STARTED' }, { kind: 'JOINED', userId: '4101' }] });
+    expect(await storedEvent(eventIdOf(usable))).toMatchObject({ status: 'APPLIED', body: usable, error: null, attempts: 1 });
+    expect((await sessionOf(room))?.attendances.map((a) => a.user.id)).toEqual(['4101']);
+    // and from then on it is a duplicate like any applied event
+    expect(await (await app.postWebhook(usable)).json()).toMatchObject({ duplicate: true });
+  });
+
   it('names participant.identity when the participant has no identity', async () => {
     const room = uniqueRoom('no-identity');
     const body = JSON.stringify({
