@@ -47,6 +47,7 @@ const envSchema = z.object({
   DASHBOARD_JWKS_URL: url(['http:', 'https:'], 'https://lms.example.org/.well-known/jwks.json'),
   DASHBOARD_JWT_ISSUER: optionalString,
   DASHBOARD_JWT_AUDIENCE: optionalString,
+  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
@@ -64,6 +65,8 @@ export interface Config {
   adminApiToken?: string;
   dashboard: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
   maxSubscriptionsPerConnection: number;
+  /** Time between two reconciliations with PlugNMeet's API; 0: none. Needs plugnmeet.serverUrl. */
+  reconcileIntervalMs: number;
   logLevel: string;
   graphiql: boolean;
 }
@@ -134,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       audience: e.DASHBOARD_JWT_AUDIENCE,
     },
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
   };
@@ -147,6 +151,7 @@ export function describeConfig(config: Config) {
     database: config.database.kind === 'postgres' ? redactUrl(config.database.url) : `embedded (${config.database.dir})`,
     bus: config.redisUrl ? `redis (${redactUrl(config.redisUrl)})` : 'in-process',
     plugnmeetServer: config.plugnmeet.serverUrl ?? null,
+    reconcile: config.plugnmeet.serverUrl && config.reconcileIntervalMs > 0 ? `every ${config.reconcileIntervalMs / 1000} s` : 'off',
     adminToken: config.adminApiToken ? 'set' : 'unset',
     dashboardTokens: config.dashboard.jwksUrl ? `JWKS (${config.dashboard.jwksUrl})` : config.dashboard.secret ? 'HS256 secret' : 'unset',
   };

@@ -1,5 +1,5 @@
-// PlugNMeet's recording API, as the download job needs it: the recording's info, a download token,
-// and the file itself as a stream (never buffered). Every POST is signed the way plugnmeet-server
+// PlugNMeet's API, as Rollcall needs it: for the download job, the recording's info, a download
+// token and the file itself as a stream (never buffered); for reconciliation, the active rooms. Every POST is signed the way plugnmeet-server
 // checks it: `API-KEY` and `HASH-SIGNATURE` = lowercase hex HMAC-SHA256 of the exact body bytes.
 //
 // Nothing here retries (got's retry is off): the job owns retries, and every failure is a
@@ -16,7 +16,9 @@ import got, { type Response } from 'got';
 export type PlugNMeetEndpoint =
   | 'POST /auth/recording/info'
   | 'POST /auth/recording/getDownloadToken'
-  | 'GET /download/recording/{token}';
+  | 'GET /download/recording/{token}'
+  | 'POST /auth/room/getActiveRoomsInfo'
+  | 'POST /auth/room/getActiveRoomInfo';
 
 interface ErrorOptions {
   endpoint: PlugNMeetEndpoint;
@@ -184,6 +186,26 @@ export interface PlugNMeetPastRoomInfo {
   [field: string]: unknown;
 }
 
+/** One connection in an active room (LiveKit's ParticipantInfo). */
+export interface PlugNMeetParticipantInfo {
+  sid?: string;
+  identity?: string;
+  name?: string;
+  joined_at?: number | string;
+  [field: string]: unknown;
+}
+
+/** A run of a room going on now: PlugNMeet's ActiveRoomInfo and its connections. */
+export interface ActiveRoom {
+  roomId: string;
+  roomSid: string;
+  /**
+   * Its connections. Protobuf JSON omits an empty list, so an absent one is read as none only
+   * when `joined_participants` is absent or 0; otherwise (PlugNMeet could not load them) null.
+   */
+  participants: PlugNMeetParticipantInfo[] | null;
+}
+
 export interface RecordingInfoResult {
   msg: string;
   /** PlugNMeet's `status_code`, when sent. */
@@ -241,6 +263,10 @@ export interface PlugNMeetApi {
   downloadToken(recordId: string, options?: CallOptions): Promise<string>;
   /** Resolves once 2xx headers arrived; the body is streamed, never buffered. */
   download(token: string, options?: CallOptions): Promise<RecordingDownload>;
+  /** Every room run going on now (PlugNMeet's "no active room found" is an empty list). */
+  activeRooms(options?: CallOptions): Promise<ActiveRoom[]>;
+  /** The run of `roomId` going on now; null when PlugNMeet says the room is not active. */
+  activeRoom(roomId: string, options?: CallOptions): Promise<ActiveRoom | null>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -256,6 +282,11 @@ const DEFAULT_TIMEOUTS: Required<PlugNMeetApiTimeouts> = {
 const INFO: PlugNMeetEndpoint = 'POST /auth/recording/info';
 const TOKEN: PlugNMeetEndpoint = 'POST /auth/recording/getDownloadToken';
 const DOWNLOAD: PlugNMeetEndpoint = 'GET /download/recording/{token}';
+const ACTIVE_ROOMS: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomsInfo';
+const ACTIVE_ROOM: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomInfo';
+// The exact answers of plugnmeet-server when nothing is going on; any other status:false is an error.
+const NO_ACTIVE_ROOMS = /^no active room found$/i;
+const ROOM_NOT_ACTIVE = /^(no room found|room not active)$/i;
 
 const SNIPPET_CHARS = 200;
 
@@ -388,6 +419,32 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
         throw new MissingDownloadTokenError(typeof answer.msg === 'string' ? redact(answer.msg) : '');
       }
       return token.trim();
+    },
+
+    async activeRooms(call = {}) {
+      let answer: Record<string, unknown>;
+      try {
+        answer = await post(ACTIVE_ROOMS, '/auth/room/getActiveRoomsInfo', {}, call);
+      } catch (error) {
+        if (error instanceof PlugNMeetStatusFalseError && NO_ACTIVE_ROOMS.test(error.msg.trim())) return [];
+        throw error;
+      }
+      if (answer.rooms !== undefined && !Array.isArray(answer.rooms)) {
+        throw new PlugNMeetBadResponseError(ACTIVE_ROOMS, `PlugNMeet ${ACTIVE_ROOMS} answered rooms that are not a list`, true);
+      }
+      return ((answer.rooms as unknown[] | undefined) ?? []).map((room) => activeRoomFrom(ACTIVE_ROOMS, room));
+    },
+
+    async activeRoom(roomId, call = {}) {
+      requireId(roomId);
+      let answer: Record<string, unknown>;
+      try {
+        answer = await post(ACTIVE_ROOM, '/auth/room/getActiveRoomInfo', { room_id: roomId }, call);
+      } catch (error) {
+        if (error instanceof PlugNMeetStatusFalseError && ROOM_NOT_ACTIVE.test(error.msg.trim())) return null;
+        throw error;
+      }
+      return activeRoomFrom(ACTIVE_ROOM, answer.room);
     },
 
     download(token, call = {}) {
@@ -539,6 +596,24 @@ function guardBody(source: Readable, expected: number | null, idleMs: number, si
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** An ActiveRoomWithParticipant (room_info, participants_info) as an ActiveRoom. */
+function activeRoomFrom(endpoint: PlugNMeetEndpoint, value: unknown): ActiveRoom {
+  const info = isObject(value) && isObject(value.room_info) ? value.room_info : null;
+  const roomId = info && typeof info.room_id === 'string' ? info.room_id : '';
+  const roomSid = info && typeof info.sid === 'string' ? info.sid : '';
+  if (!roomId || !roomSid) {
+    throw new PlugNMeetBadResponseError(endpoint, `PlugNMeet ${endpoint} answered a room without room_info.room_id and room_info.sid`, true);
+  }
+  const listed = isObject(value) ? value.participants_info : undefined;
+  const joined = Number(info?.joined_participants ?? 0);
+  const participants = Array.isArray(listed)
+    ? listed.filter(isObject).map((p) => p as PlugNMeetParticipantInfo)
+    : listed === undefined && !(joined > 0)
+      ? []
+      : null;
+  return { roomId, roomSid, participants };
+}
 
 function definedOnly<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,6 +1,6 @@
-// A PlugNMeet server on loopback for the recording tests: it checks API-KEY and HASH-SIGNATURE
-// like the real one, answers recording info and download tokens, and serves files, with the
-// failures the tests ask for.
+// A PlugNMeet server on loopback for the recording and reconciliation tests: it checks API-KEY and
+// HASH-SIGNATURE like the real one, answers recording info and download tokens, serves files, and
+// lists the active rooms, with the failures the tests ask for.
 import { createHmac } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -23,9 +23,23 @@ export interface FakeRecording {
   bytesPerSecond?: number;
 }
 
+/** A room run going on, as getActiveRoomsInfo lists it. */
+export interface FakeActiveRoom {
+  roomId: string;
+  roomSid: string;
+  /** Its connections (participant sid and identity); none: participants_info omitted, as protojson does. */
+  participants: { sid: string; identity: string }[];
+  /** Left out of getActiveRoomsInfo (PlugNMeet skips a room it fails to describe), still in getActiveRoomInfo. */
+  unlisted?: boolean;
+}
+
 export interface FakePlugNMeet {
   url: string;
   recordings: Map<string, FakeRecording>;
+  /** The active rooms, by room sid. */
+  rooms: Map<string, FakeActiveRoom>;
+  /** Answer the room calls with this status:false msg (say, an outage of PlugNMeet's database). */
+  roomsFailure?: string;
   counts: { info: number; token: number; download: number; badSignature: number };
   /** Stops listening (the server becomes unreachable) until `resume()`. */
   suspend(): Promise<void>;
@@ -41,6 +55,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
   const recordings = new Map<string, FakeRecording>();
+  const rooms = new Map<string, FakeActiveRoom>();
   const tokens = new Map<string, string>();
   const counts = { info: 0, token: 0, download: 0, badSignature: 0 };
   const sockets = new Set<Socket>();
@@ -49,15 +64,20 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
     res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   };
 
+  /** The body, when API-KEY and HASH-SIGNATURE check out as plugnmeet-server checks them; else null. */
+  async function signedBody(req: IncomingMessage): Promise<Buffer | null> {
+    const body = await readBody(req);
+    const signature = createHmac('sha256', API_SECRET).update(body).digest('hex');
+    if (req.headers['api-key'] === API_KEY && req.headers['hash-signature'] === signature) return body;
+    counts.badSignature++;
+    return null;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://fake');
     if (req.method === 'POST' && url.pathname.startsWith('/auth/recording/')) {
-      const body = await readBody(req);
-      const signature = createHmac('sha256', API_SECRET).update(body).digest('hex');
-      if (req.headers['api-key'] !== API_KEY || req.headers['hash-signature'] !== signature) {
-        counts.badSignature++;
-        return json(res, 401, { status: false, msg: 'invalid signature' });
-      }
+      const body = await signedBody(req);
+      if (!body) return json(res, 401, { status: false, msg: 'invalid signature' });
       const { record_id: recordId } = JSON.parse(body.toString()) as { record_id: string };
       const recording = recordings.get(recordId);
       if (url.pathname === '/auth/recording/info') counts.info++;
@@ -76,6 +96,26 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
         const token = `tok-${recordId}-${counts.token}`;
         tokens.set(token, recordId);
         return json(res, 200, { status: true, msg: 'success', token });
+      }
+    }
+    if (req.method === 'POST' && url.pathname.startsWith('/auth/room/')) {
+      const body = await signedBody(req);
+      if (!body) return json(res, 401, { status: false, msg: 'invalid signature' });
+      if (fake.roomsFailure) return json(res, 200, { status: false, msg: fake.roomsFailure });
+      const described = (room: FakeActiveRoom) => ({
+        room_info: { room_id: room.roomId, sid: room.roomSid, joined_participants: String(room.participants.length), is_running: 1 },
+        ...(room.participants.length ? { participants_info: room.participants.map((p) => ({ ...p, state: 'ACTIVE' })) } : {}),
+      });
+      if (url.pathname === '/auth/room/getActiveRoomsInfo') {
+        const listed = [...rooms.values()].filter((room) => !room.unlisted);
+        if (!listed.length) return json(res, 200, { status: false, msg: 'no active room found' });
+        return json(res, 200, { status: true, msg: 'success', rooms: listed.map(described) });
+      }
+      if (url.pathname === '/auth/room/getActiveRoomInfo') {
+        const { room_id: roomId } = JSON.parse(body.toString()) as { room_id: string };
+        const room = [...rooms.values()].find((r) => r.roomId === roomId);
+        if (!room) return json(res, 200, { status: false, msg: 'no room found' });
+        return json(res, 200, { status: true, msg: 'success', room: described(room) });
       }
     }
     const download = /^\/download\/recording\/(.+)$/.exec(url.pathname);
@@ -134,12 +174,14 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
       server.close(() => resolve());
     });
   await listen();
-  return {
+  const fake: FakePlugNMeet = {
     url: `http://127.0.0.1:${port}`,
     recordings,
+    rooms,
     counts,
     suspend: stop,
     resume: listen,
     close: stop,
   };
+  return fake;
 }

@@ -12,6 +12,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startRollcall, type RollcallParts } from '../../src/app.ts';
+import type { Reconciler } from '../../src/webhook/reconciler.ts';
 import type { RunningServer } from '../../src/server.ts';
 import { testRedisUrl } from './backends.ts';
 import { openTestDatabase } from './database.ts';
@@ -30,6 +31,8 @@ export interface TestServerOptions {
   /** A PlugNMeet server for recordings (a fake one on loopback in tests). */
   plugnmeetServerUrl?: string;
   downloader?: RollcallParts['downloader'];
+  /** Reconciliation with the PlugNMeet server (plugnmeetServerUrl): on when given; tests call its sweep(). */
+  reconcile?: { intervalMs?: number; graceMs?: number };
 }
 
 export interface TestServer {
@@ -39,6 +42,7 @@ export interface TestServer {
   bus: Bus;
   server: RunningServer;
   dataDir: string;
+  reconciler?: Reconciler;
   /** POST a body to the webhook, signed as PlugNMeet signs it (or with the given headers). */
   postWebhook(body: string, opts?: { headers?: Record<string, string>; sign?: SignOptions }): Promise<Response>;
   /** Run a GraphQL operation over HTTP. */
@@ -59,6 +63,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       adminApiToken: options.adminApiToken,
       dashboard: options.dashboard,
       maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
+      // an hour: the tests call sweep() themselves
+      reconcileIntervalMs: options.reconcile ? (options.reconcile.intervalMs ?? 3_600_000) : 0,
       graphiql: true,
       nodeEnv: 'test',
       dataDir,
@@ -69,6 +75,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     listen: { port: 0, host: '127.0.0.1' },
     downloader: options.downloader,
+    reconcile: options.reconcile,
   });
   const server = app.server;
   const clients: Client[] = [];
@@ -79,6 +86,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     bus,
     server,
     dataDir,
+    reconciler: app.reconciler,
     async postWebhook(body, opts = {}) {
       const headers = opts.headers ?? (await signedHeaders(body, opts.sign));
       return fetch(`${server.url}/webhooks/plugnmeet`, { method: 'POST', headers, body });

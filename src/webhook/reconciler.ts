@@ -1,0 +1,153 @@
+// Reconciliation: every interval, compare the runs and connections PlugNMeet reports going on with
+// the sessions and spans Rollcall holds open (rules in attendance/reconcile.ts), and apply the
+// events that were lost the way a webhook is applied: stored under an id that is the same on every
+// instance (so instances and repeated looks do it once), applied in one transaction, published
+// after commit.
+import type { Logger } from 'pino';
+import { confirmLostEvents, connectionSidOf, findLostEvents, lostEventId, type ActiveRun, type HeldRun, type LostEvent } from '../attendance/reconcile.ts';
+import { publishChanges, type RollcallPubSub } from '../bus.ts';
+import type { PrismaClient } from '../db/types.ts';
+import type { PlugNMeetApi } from '../recordings/plugnmeet-api.ts';
+import { dispatch } from './dispatch.ts';
+import { processEvent } from './inbox.ts';
+import { interpret, storedFields } from './parse.ts';
+
+export interface ReconcilerOptions {
+  /** Time between two looks (jittered by ±10 % so instances spread out). */
+  intervalMs: number;
+  /** Runs and spans younger than this are left alone. */
+  graceMs: number;
+}
+
+export const DEFAULT_RECONCILE_GRACE_MS = 60_000;
+
+export interface SweepResult {
+  /** Ids of the lost events stored and applied by this look. */
+  applied: string[];
+}
+
+export interface Reconciler {
+  /** One look now (tests call it directly; `now` stands for the clock). */
+  sweep(now?: Date): Promise<SweepResult>;
+  start(): void;
+  /** Stops the timer and waits for a look in progress. */
+  stop(): Promise<void>;
+}
+
+export interface ReconcilerDeps {
+  prisma: PrismaClient;
+  pubsub: RollcallPubSub;
+  api: Pick<PlugNMeetApi, 'activeRooms' | 'activeRoom'>;
+  logger: Logger;
+  options: ReconcilerOptions;
+}
+
+export function createReconciler({ prisma, pubsub, api, logger, options }: ReconcilerDeps): Reconciler {
+  let suspects = new Map<string, Date>();
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> | undefined;
+  let stopped = false;
+  const abort = new AbortController();
+  const call = { signal: abort.signal };
+
+  async function sweep(now = new Date()): Promise<SweepResult> {
+    const active: ActiveRun[] = (await api.activeRooms(call)).map((room) => ({
+      roomId: room.roomId,
+      roomSid: room.roomSid,
+      connections: room.participants && {
+        sids: new Set(room.participants.flatMap((p) => (typeof p.sid === 'string' ? [p.sid] : []))),
+        identities: new Set(room.participants.flatMap((p) => (typeof p.identity === 'string' ? [p.identity] : []))),
+      },
+    }));
+    const { confirmed, next } = confirmLostEvents(suspects, findLostEvents(await heldRuns(prisma), active, now, options.graceMs), now);
+    suspects = next;
+    const applied: string[] = [];
+    for (const { event, at } of confirmed) {
+      // The list leaves out a room PlugNMeet fails to describe: ask about this one before ending it.
+      if (event.name === 'room_finished' && (await api.activeRoom(event.roomId, call))?.roomSid === event.roomSid) continue;
+      if (await applyLostEvent(event, at)) applied.push(lostEventId(event));
+    }
+    return { applied };
+  }
+
+  async function applyLostEvent(event: LostEvent, at: Date): Promise<boolean> {
+    const id = lostEventId(event);
+    const body = wireBody(event, id, at);
+    const interpreted = interpret(event.name, body, at);
+    if (!interpreted.ok) throw new Error(`reconciliation built an unusable ${event.name}: ${interpreted.message}`);
+    const outcome = await processEvent(prisma, { id, name: event.name, body: JSON.stringify(body), ...storedFields(body) }, (tx) =>
+      dispatch(tx, interpreted.event),
+    );
+    if (outcome.duplicate) return false;
+    publishChanges(pubsub, outcome.effect.changes);
+    logger.info({ eventId: id, room: event.roomId, roomSid: event.roomSid, at }, `reconciliation: ${outcome.effect.message} (its webhook was lost)`);
+    return true;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      running = sweep()
+        .catch((error) => logger.warn({ err: error }, 'reconciliation with PlugNMeet failed; trying again at the next interval'))
+        .finally(() => {
+          running = undefined;
+          schedule();
+        });
+    }, options.intervalMs * (0.9 + Math.random() * 0.2));
+    timer.unref();
+  }
+
+  return {
+    sweep,
+    start: schedule,
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      abort.abort(new Error('reconciler stopped'));
+      await running;
+    },
+  };
+}
+
+/** The sessions Rollcall holds live (of a known run) with their open spans. */
+async function heldRuns(prisma: PrismaClient): Promise<HeldRun[]> {
+  const sessions = await prisma.liveSession.findMany({
+    where: { endedAt: null, startedAt: { not: null }, roomSid: { not: null } },
+    select: {
+      roomId: true,
+      roomSid: true,
+      startedAt: true,
+      attendances: {
+        where: { isOnline: true },
+        select: { userId: true, spans: { where: { leftAt: null }, select: { participantSid: true, joinedAt: true } } },
+      },
+    },
+  });
+  return sessions.map((s) => ({
+    roomId: s.roomId,
+    roomSid: s.roomSid!,
+    startedAt: s.startedAt!,
+    openSpans: s.attendances.flatMap((a) => a.spans.map((span) => ({ userId: a.userId, ...span }))),
+  }));
+}
+
+/** The lost event as PlugNMeet would have posted it, marked as Rollcall's. */
+function wireBody(event: LostEvent, id: string, at: Date): Record<string, unknown> {
+  const base = {
+    event: event.name,
+    id,
+    created_at: String(Math.floor(at.getTime() / 1000)),
+    room: { sid: event.roomSid, room_id: event.roomId },
+    rollcall: { reconciled: true, reason: 'PlugNMeet no longer reports it; its webhook was lost' },
+  };
+  if (event.name === 'room_finished') return base;
+  return {
+    ...base,
+    participant: {
+      sid: connectionSidOf(event.participantSid),
+      identity: event.userId,
+      joined_at: String(Math.floor(event.joinedAt.getTime() / 1000)),
+      joined_at_ms: String(event.joinedAt.getTime()),
+    },
+  };
+}

@@ -1,0 +1,159 @@
+// Reconciliation with PlugNMeet's API (a fake PlugNMeet on loopback): a room_finished or a
+// participant_left that never arrived is applied from what PlugNMeet reports going on, stored as an
+// event, and published like any other; nothing is ended on one look, on a room PlugNMeet still
+// describes, or when PlugNMeet's answer is an error.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AttendanceChangedSubscription, LiveSessionChangedSubscription, LiveSessionQuery } from '../support/documents.ts';
+import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
+import { fixtureWith, roomEventBody } from '../support/plugnmeet.ts';
+import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
+
+const T0 = 1_795_510_800; // 2026-11-24T09:00:00Z, well over the grace period ago
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+let fake: FakePlugNMeet;
+let app: TestServer;
+beforeAll(async () => {
+  fake = await startFakePlugNMeet();
+  app = await startTestServer({ plugnmeetServerUrl: fake.url, reconcile: { graceMs: 60_000 } });
+});
+afterAll(async () => {
+  await app?.close();
+  await fake?.close();
+});
+
+let runs = 0;
+let ids = 0;
+function freshRun() {
+  runs += 1;
+  return { roomId: `reconcile-${runs}-${Date.now().toString(36)}`, roomSid: `RM_reconcile_${runs}_${Date.now().toString(36)}` };
+}
+type Run = ReturnType<typeof freshRun>;
+
+async function post(body: string) {
+  const response = await app.postWebhook(body);
+  expect(response.status, await response.clone().text()).toBe(200);
+}
+
+async function startWith(run: Run, people: { identity: string; sid: string }[]) {
+  await post(roomEventBody('02-room_started', run, T0, `rc-${++ids}`));
+  for (const [i, p] of people.entries()) {
+    await post(
+      fixtureWith('04-participant_joined-student', (e) => {
+        e.id = `rc-${++ids}`;
+        e.room.sid = run.roomSid;
+        e.room.room_id = run.roomId;
+        e.participant.identity = p.identity;
+        e.participant.sid = p.sid;
+        e.participant.joined_at = String(T0 + 10 + i);
+        delete e.participant.joined_at_ms;
+        e.created_at = String(T0 + 10 + i);
+      }),
+    );
+  }
+}
+
+async function session(roomId: string) {
+  const { data, errors } = await app.graphql(LiveSessionQuery, { roomId });
+  expect(errors).toBeUndefined();
+  return data!.liveSession!;
+}
+
+describe('reconciliation with PlugNMeet', () => {
+  it('ends a run PlugNMeet no longer reports, on the second look, at the time of the first, and publishes it', async () => {
+    const run = freshRun();
+    await startWith(run, [
+      { identity: 'ada', sid: 'PA_ada' },
+      { identity: 'ben', sid: 'PA_ben' },
+    ]);
+    const other = freshRun(); // still going: untouched
+    await startWith(other, [{ identity: 'cy', sid: 'PA_cy' }]);
+    fake.rooms.set(other.roomSid, { ...other, participants: [{ sid: 'PA_cy', identity: 'cy' }] });
+
+    const ends = subscribe(app.wsClient(), LiveSessionChangedSubscription, {});
+    const leaves = subscribe(app.wsClient(), AttendanceChangedSubscription, { roomId: run.roomId });
+    await Promise.all([ends.ready(), leaves.ready()]);
+
+    const firstLook = new Date(Math.floor(Date.now() / 1000) * 1000);
+    expect(await app.reconciler!.sweep(firstLook)).toEqual({ applied: [] });
+    expect((await session(run.roomId)).isLive).toBe(true);
+
+    const secondLook = new Date(firstLook.getTime() + 60_000);
+    expect(await app.reconciler!.sweep(secondLook)).toEqual({ applied: [`reconciled:room_finished:${run.roomSid}`] });
+
+    const ended = await session(run.roomId);
+    expect(ended).toMatchObject({ isLive: false, endedAt: firstLook.toISOString(), onlineCount: 0 });
+    for (const a of ended.attendances) {
+      expect(a, a.user.id).toMatchObject({ isOnline: false, spans: [{ leftAt: firstLook.toISOString() }] });
+    }
+    expect(await session(other.roomId)).toMatchObject({ isLive: true, onlineCount: 1 });
+
+    const [end] = await ends.next(1);
+    expect(end.data?.liveSessionChanged).toMatchObject({ kind: 'ENDED', session: { roomId: run.roomId, isLive: false } });
+    const left = await leaves.next(2);
+    expect(left.map((l) => [l.data?.attendanceChanged.kind, l.data?.attendanceChanged.attendance.user.id]).sort()).toEqual([
+      ['LEFT', 'ada'],
+      ['LEFT', 'ben'],
+    ]);
+
+    // stored like a webhook, marked as Rollcall's own
+    const stored = await app.db.prisma.webhookEvent.findUniqueOrThrow({ where: { id: `reconciled:room_finished:${run.roomSid}` } });
+    expect(stored).toMatchObject({ name: 'room_finished', status: 'APPLIED', roomId: run.roomId, roomSid: run.roomSid });
+    expect(JSON.parse(stored.body)).toMatchObject({ rollcall: { reconciled: true } });
+
+    // another look (or another instance) does it no second time; the late real room_finished changes nothing
+    expect(await app.reconciler!.sweep(new Date(secondLook.getTime() + 60_000))).toEqual({ applied: [] });
+    const late = await app.postWebhook(roomEventBody('09-room_finished', run, T0 + 3600, `rc-${++ids}`));
+    expect(await late.json()).toMatchObject({ result: 'applied', changes: [] });
+    expect((await session(run.roomId)).endedAt).toBe(firstLook.toISOString());
+  });
+
+  it('closes the span of a connection PlugNMeet no longer lists, and leaves the others online', async () => {
+    const run = freshRun();
+    await startWith(run, [
+      { identity: 'dee', sid: 'PA_dee' },
+      { identity: 'eve', sid: 'PA_eve_laptop' },
+    ]);
+    // eve's laptop left (lost webhook) and she is back on her phone, which Rollcall has not heard of yet
+    fake.rooms.set(run.roomSid, {
+      ...run,
+      participants: [
+        { sid: 'PA_dee', identity: 'dee' },
+        { sid: 'PA_eve_phone', identity: 'eve' },
+      ],
+    });
+    const look = new Date(Math.floor(Date.now() / 1000) * 1000);
+    await app.reconciler!.sweep(look);
+    expect(await app.reconciler!.sweep(new Date(look.getTime() + 60_000))).toEqual({
+      applied: [`reconciled:participant_left:${run.roomSid}:PA_eve_laptop`],
+    });
+
+    const s = await session(run.roomId);
+    expect(s).toMatchObject({ isLive: true, onlineCount: 1 });
+    const byUser = Object.fromEntries(s.attendances.map((a) => [a.user.id, a]));
+    expect(byUser.dee).toMatchObject({ isOnline: true, spans: [{ joinedAt: iso(T0 + 10), leftAt: null }] });
+    expect(byUser.eve).toMatchObject({ isOnline: false, spans: [{ joinedAt: iso(T0 + 11), leftAt: look.toISOString() }] });
+    expect(byUser.eve.user.name).toBeTruthy(); // the lost leave carries no name: the user keeps theirs
+  });
+
+  it('ends nothing on one look, on a room only left out of the list, or when PlugNMeet answers an error', async () => {
+    const unlisted = freshRun();
+    await startWith(unlisted, [{ identity: 'fay', sid: 'PA_fay' }]);
+    fake.rooms.set(unlisted.roomSid, { ...unlisted, participants: [{ sid: 'PA_fay', identity: 'fay' }], unlisted: true });
+    const gone = freshRun();
+    await startWith(gone, [{ identity: 'gus', sid: 'PA_gus' }]);
+
+    const look = Date.now();
+    fake.roomsFailure = 'database is not reachable';
+    await expect(app.reconciler!.sweep(new Date(look))).rejects.toThrow(/database is not reachable/);
+    await expect(app.reconciler!.sweep(new Date(look + 60_000))).rejects.toThrow(/database is not reachable/);
+    fake.roomsFailure = undefined;
+
+    // the failed looks counted for nothing: this is the first one that saw `gone` ended
+    expect(await app.reconciler!.sweep(new Date(look + 120_000))).toEqual({ applied: [] });
+    expect((await session(gone.roomId)).isLive).toBe(true);
+    expect(await app.reconciler!.sweep(new Date(look + 180_000))).toEqual({ applied: [`reconciled:room_finished:${gone.roomSid}`] });
+    // PlugNMeet still describes the unlisted room when asked about it
+    expect(await session(unlisted.roomId)).toMatchObject({ isLive: true, onlineCount: 1 });
+  });
+});
