@@ -41,9 +41,38 @@ async function ready(checks: RouteDeps['readiness']): Promise<Response> {
   return json(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks: Object.fromEntries(results) });
 }
 
-export function useRollcallRoutes(deps: RouteDeps): Plugin {
+/**
+ * GraphQL over GET carries `variables` and `extensions` as JSON in the query string; Yoga lets a
+ * JSON syntax error there through as a 500. It is the caller's mistake: a 400 that says where.
+ */
+function badGetParameters(request: Request, url: URL, graphqlPath: string): Response | null {
+  if (request.method !== 'GET' || url.pathname !== graphqlPath) return null;
+  for (const name of ['variables', 'extensions']) {
+    const value = url.searchParams.get(name);
+    if (value === null || value === '') continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch (error) {
+      return graphqlError(400, `The ${name} parameter is not valid JSON: ${(error as Error).message}`);
+    }
+    if (parsed !== null && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+      return graphqlError(400, `The ${name} parameter must be a JSON object`);
+    }
+  }
+  return null;
+}
+
+const graphqlError = (status: number, message: string) => json(status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+
+export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Plugin {
   return {
     async onRequest({ request, url, endResponse }) {
+      const badGet = badGetParameters(request, url, graphqlPath);
+      if (badGet) {
+        endResponse(badGet);
+        return;
+      }
       const recording = RECORDING_ROUTE.exec(url.pathname);
       if (recording) {
         endResponse(

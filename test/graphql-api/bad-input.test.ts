@@ -60,3 +60,30 @@ describe('a NUL character or a lone surrogate in a text argument', () => {
     expect(result.data?.course).toBeNull();
   });
 });
+
+describe('GraphQL over GET with parameters that are not JSON', () => {
+  const get = (params: Record<string, string>) =>
+    fetch(`${app.url}/graphql?${new URLSearchParams({ query: 'query ($slug: String!) { course(slug: $slug) { id } }', ...params })}`, {
+      headers: { accept: 'application/json' },
+    });
+
+  it('answers 400 naming the parameter, not a 500', async () => {
+    for (const name of ['variables', 'extensions']) {
+      const response = await get({ [name]: '{bad' });
+      expect(response.status, name).toBe(400);
+      const body = await response.json();
+      expect(body.errors, name).toEqual([
+        { message: expect.stringMatching(new RegExp(`^The ${name} parameter is not valid JSON`)), extensions: { code: 'BAD_REQUEST' } },
+      ]);
+    }
+    const list = await get({ variables: '[1]' });
+    expect(list.status).toBe(400);
+    expect((await list.json()).errors[0].message).toBe('The variables parameter must be a JSON object');
+  });
+
+  it('still serves a GET whose parameters are JSON', async () => {
+    const response = await get({ variables: JSON.stringify({ slug: 'no-such-course' }) });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { course: null } });
+  });
+});
