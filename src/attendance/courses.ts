@@ -1,5 +1,6 @@
 // Admin operations: registering courses (with their managers) and scheduling sessions.
-import type { PrismaClient } from '../db/types.ts';
+import type { PrismaClient, Tx } from '../db/types.ts';
+import { Prisma } from '../db/generated/prisma/client.ts';
 import { withRetry } from '../db/retry.ts';
 import { courseSlugFromRoomId } from './rules.ts';
 
@@ -45,6 +46,7 @@ export async function upsertCourse(
       });
       const mine = orphans.filter((s) => courseSlugFromRoomId(s.roomId) === slug).map((s) => s.id);
       if (mine.length) await tx.liveSession.updateMany({ where: { id: { in: mine } }, data: { courseId: course.id } });
+      if (managerIds || mine.length) await settleRoles(tx, { courseId: course.id });
       return course;
     }),
   );
@@ -71,9 +73,29 @@ export async function scheduleLiveSession(
         select: { id: true },
       });
       if (current) {
-        return tx.liveSession.update({ where: { id: current.id }, data: { courseId: course.id, subject }, select: { id: true } });
+        const session = await tx.liveSession.update({ where: { id: current.id }, data: { courseId: course.id, subject }, select: { id: true } });
+        await settleRoles(tx, { sessionId: session.id });
+        return session;
       }
       return tx.liveSession.create({ data: { roomId, courseId: course.id, subject }, select: { id: true } });
     }),
   );
+}
+
+/**
+ * Roles follow the course: MODERATOR for a user PlugNMeet marked is_admin in the session or who
+ * manages its course now, else PARTICIPANT. Run when managers or a session's course change.
+ */
+async function settleRoles(tx: Tx, which: { courseId: string } | { sessionId: string }) {
+  const sessions = 'courseId' in which ? Prisma.sql`s."courseId" = ${which.courseId}` : Prisma.sql`s.id = ${which.sessionId}`;
+  await tx.$executeRaw`
+    UPDATE "Attendance" AS a SET role = settled.role
+    FROM (
+      SELECT x.id, CASE
+        WHEN x."roomAdmin" OR EXISTS (SELECT 1 FROM "CourseManager" AS m WHERE m."courseId" = s."courseId" AND m."userId" = x."userId")
+        THEN 'MODERATOR'::"AttendanceRole" ELSE 'PARTICIPANT'::"AttendanceRole" END AS role
+      FROM "Attendance" AS x JOIN "LiveSession" AS s ON x."sessionId" = s.id
+      WHERE ${sessions}
+    ) AS settled
+    WHERE a.id = settled.id AND a.role <> settled.role`;
 }

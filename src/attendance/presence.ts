@@ -31,10 +31,11 @@ async function lockedAttendance(tx: Tx, session: LiveSession, participant: Parti
       ON CONFLICT (id) DO UPDATE SET name = COALESCE(EXCLUDED.name, "User".name)
       RETURNING id
     )
-    INSERT INTO "Attendance" (id, "sessionId", "userId", role, "isOnline", "firstJoinedAt")
-    SELECT ${randomUUID()}, ${session.id}, person.id, ${role}::"AttendanceRole", false, ${firstSeenAt} FROM person
+    INSERT INTO "Attendance" (id, "sessionId", "userId", role, "roomAdmin", "isOnline", "firstJoinedAt")
+    SELECT ${randomUUID()}, ${session.id}, person.id, ${role}::"AttendanceRole", ${participant.isAdmin}, false, ${firstSeenAt} FROM person
     ON CONFLICT ("sessionId", "userId") DO UPDATE
-      SET role = CASE WHEN EXCLUDED.role = 'MODERATOR' THEN EXCLUDED.role ELSE "Attendance".role END
+      SET role = CASE WHEN EXCLUDED.role = 'MODERATOR' THEN EXCLUDED.role ELSE "Attendance".role END,
+          "roomAdmin" = "Attendance"."roomAdmin" OR EXCLUDED."roomAdmin"
     RETURNING id, "userId"`;
   return attendance;
 }

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyEvent } from '../../src/attendance/apply.ts';
+import { scheduleLiveSession, upsertCourse } from '../../src/attendance/courses.ts';
 import type { DomainEvent } from '../../src/attendance/events.ts';
 import type { Database } from '../../src/db/database.ts';
 import type { Tx } from '../../src/db/types.ts';
@@ -459,6 +460,33 @@ describe('roles', () => {
       'teacher-b': 'PARTICIPANT',
       pupil: 'PARTICIPANT',
     });
+  });
+
+  it('follow the course: managers added, removed or a course registered during the class change the roles; is_admin stays', async () => {
+    const room = freshRoom('optics-4-20261124090000'); // no course of that slug yet
+    await deliverAll(db.prisma, [
+      roomEvent('room_started', room, 0),
+      join(room, { identity: 'prof-o', sid: 'PA_po' }, 10),
+      join(room, { identity: 'ta-o', sid: 'PA_ta', isAdmin: true }, 11),
+      join(room, { identity: 'kid-o', sid: 'PA_ko' }, 12),
+    ]);
+    const roles = async () => Object.fromEntries((await attendancesOf(db.prisma, room)).map((a) => [a.userId, a.role]));
+    expect(await roles()).toEqual({ 'prof-o': 'PARTICIPANT', 'ta-o': 'MODERATOR', 'kid-o': 'PARTICIPANT' });
+
+    // the course is registered mid-class, with prof-o as its manager: the session joins it, prof-o moderates
+    await upsertCourse(db.prisma, { slug: 'optics-4', title: 'Optics 4', managerIds: ['prof-o'] });
+    expect(await roles()).toEqual({ 'prof-o': 'MODERATOR', 'ta-o': 'MODERATOR', 'kid-o': 'PARTICIPANT' });
+
+    // managers replaced: kid-o in, prof-o out; ta-o keeps PlugNMeet's is_admin
+    await upsertCourse(db.prisma, { slug: 'optics-4', title: 'Optics 4', managerIds: ['kid-o', 'ta-o'] });
+    expect(await roles()).toEqual({ 'prof-o': 'PARTICIPANT', 'ta-o': 'MODERATOR', 'kid-o': 'MODERATOR' });
+    await upsertCourse(db.prisma, { slug: 'optics-4', title: 'Optics 4', managerIds: [] });
+    expect(await roles()).toEqual({ 'prof-o': 'PARTICIPANT', 'ta-o': 'MODERATOR', 'kid-o': 'PARTICIPANT' });
+
+    // the live session scheduled into another course takes that course's managers
+    await upsertCourse(db.prisma, { slug: 'optics-5', title: 'Optics 5', managerIds: ['prof-o'] });
+    await scheduleLiveSession(db.prisma, { courseSlug: 'optics-5', roomId: room.roomId });
+    expect(await roles()).toEqual({ 'prof-o': 'MODERATOR', 'ta-o': 'MODERATOR', 'kid-o': 'PARTICIPANT' });
   });
 
   it('a manager whose only event is a leave is a MODERATOR too', async () => {
