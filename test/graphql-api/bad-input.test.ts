@@ -87,3 +87,21 @@ describe('GraphQL over GET with parameters that are not JSON', () => {
     expect(await response.json()).toEqual({ data: { course: null } });
   });
 });
+
+describe('an empty id names nothing', () => {
+  const EMPTY = (name: string) => [expect.objectContaining({ message: `${name} must not be empty`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })];
+
+  it('is BAD_USER_INPUT for a filter or a cursor, not every row or an empty page', async () => {
+    const sessions = await postGraphQL(app.url, '{ liveSessions(courseId: "") { id } }');
+    expect((await sessions.json()).errors).toEqual(EMPTY('courseId'));
+    const recordings = await postGraphQL(app.url, '{ recordings(after: "") { id } }');
+    expect((await recordings.json()).errors).toEqual(EMPTY('after'));
+  });
+
+  it('is BAD_USER_INPUT for a subscription over graphql-ws', async () => {
+    const client = app.wsClient();
+    const rooms = subscribe(client, AttendanceChangedSubscription, { roomId: '' });
+    const [result] = await rooms.next(1);
+    expect(result.errors).toEqual(EMPTY('roomId'));
+  });
+});

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { notEmpty } from '../errors.ts';
 
 export const MAX_PAGE = 200;
 
@@ -22,7 +23,8 @@ export function pageArgs(args: { first?: number | null; after?: string | null })
   if (first < 0 || first > MAX_PAGE) {
     throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT' } });
   }
-  return args.after ? { take: first, skip: 1, cursor: { id: args.after } } : { take: first };
+  const after = notEmpty('after', args.after);
+  return after ? { take: first, skip: 1, cursor: { id: after } } : { take: first };
 }
 
 /** A page costs what it selects, times the page size (its default when not given). */

@@ -1,5 +1,6 @@
 import { visibleCourseIds, type Viewer } from '../../auth/viewer.ts';
 import { builder } from '../builder.ts';
+import { notEmpty } from '../errors.ts';
 import { CURRENT_SESSION_ORDER, LIVE_SESSION_ORDER } from './paging.ts';
 
 builder.queryFields((t) => ({
@@ -11,7 +12,7 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.liveSession.findMany({
         ...query,
-        where: { AND: [{ endedAt: null }, args.courseId ? { courseId: args.courseId } : {}, visibleSessions(ctx.viewer)] },
+        where: { AND: [{ endedAt: null }, notEmpty('courseId', args.courseId) ? { courseId: args.courseId } : {}, visibleSessions(ctx.viewer)] },
         orderBy: CURRENT_SESSION_ORDER,
       }),
   }),

@@ -3,6 +3,7 @@ import { courseOfRoom } from '../../attendance/sessions.ts';
 import { canSeeCourse } from '../../auth/viewer.ts';
 import { EVERY_COURSE, type AttendanceChangedEvent, type LiveSessionChangedEvent } from '../../bus.ts';
 import { builder } from '../builder.ts';
+import { notEmpty } from '../errors.ts';
 
 const AttendanceChangeKindEnum = builder.enumType('AttendanceChangeKind', {
   values: ['JOINED', 'LEFT'] as const,
@@ -40,7 +41,7 @@ builder.subscriptionFields((t) => ({
     type: AttendanceChange,
     description: 'Every join and leave in the room (any of its runs).',
     args: { roomId: t.arg.string({ required: true }) },
-    authScopes: async (_root, { roomId }, ctx) => ({ course: await courseOfRoom(ctx.prisma, roomId) }),
+    authScopes: async (_root, { roomId }, ctx) => ({ course: await courseOfRoom(ctx.prisma, notEmpty('roomId', roomId)) }),
     subscribe: (_root, { roomId }, ctx) =>
       // a room can change course between runs: each event is checked against this subscriber
       filter<AttendanceChangedEvent>((e) => canSeeCourse(ctx.viewer, e.courseId))(ctx.pubsub.subscribe('attendanceChanged', roomId)),
@@ -50,7 +51,7 @@ builder.subscriptionFields((t) => ({
     type: LiveSessionChange,
     description: "Sessions starting and ending: one course's, or every course's when courseId is omitted.",
     args: { courseId: t.arg.id({ required: false }) },
-    authScopes: (_root, { courseId }) => (courseId ? { course: courseId } : true),
+    authScopes: (_root, { courseId }) => (notEmpty('courseId', courseId) ? { course: courseId } : true),
     subscribe: (_root, { courseId }, ctx) =>
       filter<LiveSessionChangedEvent>((e) => canSeeCourse(ctx.viewer, e.courseId))(
         ctx.pubsub.subscribe('liveSessionChanged', courseId ?? EVERY_COURSE),
