@@ -108,6 +108,20 @@ export async function recordLeave(tx: Tx, session: LiveSession, participant: Par
     RETURNING "leftAt"`;
   if (closed.length) return settle(tx, session, attendance, { leftAt: closed[0].leftAt });
 
+  if (endedAt && leftAt < endedAt) {
+    // The end closed this connection at the end's time (or a late join was recorded so): its own
+    // leave, dated earlier, says when it really closed, whichever of the two arrived first.
+    const corrected = await tx.$executeRaw`
+      UPDATE "PresenceSpan" SET "leftAt" = GREATEST("joinedAt", ${leftAt})
+      WHERE "attendanceId" = ${attendance.id} AND "participantSid" = ${sid} AND "leftAt" = ${endedAt}`;
+    if (corrected) {
+      await tx.$executeRaw`
+        UPDATE "Attendance" SET "lastLeftAt" = (SELECT max("leftAt") FROM "PresenceSpan" WHERE "attendanceId" = ${attendance.id})
+        WHERE id = ${attendance.id}`;
+      return []; // offline before and after: nothing to announce
+    }
+  }
+
   const recorded = await tx.$executeRaw`
     INSERT INTO "PresenceSpan" (id, "attendanceId", "participantSid", "joinedAt", "leftAt")
     VALUES (${randomUUID()}, ${attendance.id}, ${sid}, ${joinedAt}, ${leftAt})

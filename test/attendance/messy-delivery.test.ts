@@ -245,6 +245,28 @@ describe('after the session ends', () => {
     expect(await attendanceOf(db.prisma, room, 'goer')).toMatchObject(ended.goer);
   });
 
+  it('a leave dated before the end, delivered after it, closes the span at its own time: the result does not depend on the order', async () => {
+    const who = { identity: 'retried', sid: 'PA_r' };
+    const events = (room: ReturnType<typeof freshRoom>) => [
+      roomEvent('room_started', room, 0),
+      join(room, who, 10),
+      leave(room, { ...who, joinedAt: 10 }, 300),
+      roomEvent('room_finished', room, 1000),
+    ];
+    // in order; the leave retried after the end; the join and the leave both after the end
+    for (const order of [[0, 1, 2, 3], [0, 1, 3, 2], [0, 3, 1, 2], [3, 2, 1, 0]]) {
+      const room = freshRoom();
+      const all = events(room);
+      await deliverAll(db.prisma, order.map((i) => all[i]));
+      expect(await attendanceOf(db.prisma, room, 'retried'), order.join(',')).toMatchObject({
+        isOnline: false,
+        lastLeftAt: iso(300),
+        attendedSeconds: 290,
+        spans: [{ sid: 'PA_r', joinedAt: iso(10), leftAt: iso(300) }],
+      });
+    }
+  });
+
   it('session_ended ends the session like room_finished', async () => {
     const room = freshRoom();
     await deliverAll(db.prisma, [
