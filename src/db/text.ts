@@ -8,3 +8,11 @@ export const isStorableText = (text: string) => !text.includes('\u0000') && !LON
 
 /** Why a text was refused, to follow the name of what carried it. */
 export const UNSTORABLE_TEXT = 'must not contain the NUL character (\\u0000) or a lone surrogate';
+
+/**
+ * Ids are keys of unique indexes, and a PostgreSQL index entry holds at most about 2.7 KB: a
+ * longer id would fail the insert as an internal error. No real id comes near this.
+ */
+export const MAX_ID_LENGTH = 255;
+
+export const isStorableId = (id: string) => id.length <= MAX_ID_LENGTH && isStorableText(id);

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { DomainEvent } from '../attendance/events.ts';
 import { isAdminFromMetadata } from '../attendance/rules.ts';
-import { isStorableText, UNSTORABLE_TEXT } from '../db/text.ts';
+import { isStorableId, isStorableText, MAX_ID_LENGTH, UNSTORABLE_TEXT } from '../db/text.ts';
 
 export type ParsedBody =
   | { ok: true; name: string; id: string; json: Record<string, unknown> }
@@ -29,7 +29,7 @@ export function parseBody(raw: Uint8Array): ParsedBody {
   if (typeof record.event !== 'string' || record.event.trim() === '') return { ok: false, message: 'Missing event field' };
   if (!isStorableText(record.event)) return { ok: false, message: UNSTORABLE_EVENT };
   const id =
-    typeof record.id === 'string' && record.id.trim() !== '' && isStorableText(record.id)
+    typeof record.id === 'string' && record.id.trim() !== '' && isStorableId(record.id)
       ? record.id
       : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   return { ok: true, name: record.event, id, json: record };
@@ -45,7 +45,7 @@ const inRange = (seconds: number) => seconds >= 0 && seconds <= MAX_UNIX_SECONDS
  */
 export function storedFields(json: Record<string, unknown>): { roomId?: string; roomSid?: string; occurredAt?: Date } {
   const room = (typeof json.room === 'object' && json.room) as Record<string, unknown> | false;
-  const str = (v: unknown) => (typeof v === 'string' && v && isStorableText(v) ? v : undefined);
+  const str = (v: unknown) => (typeof v === 'string' && v && isStorableId(v) ? v : undefined);
   const createdAt = Number(json.created_at ?? json.createdAt);
   return {
     roomId: room ? (str(room.room_id) ?? str(room.identity)) : undefined,
@@ -59,7 +59,8 @@ const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform
 const unixSeconds = int64.refine(inRange, 'must be a Unix time in seconds, from 1970 to 9999');
 const unixMillis = int64.refine((ms) => inRange(Math.floor(ms / 1000)), 'must be a Unix time in milliseconds, from 1970 to 9999');
 const text = z.string().refine(isStorableText, UNSTORABLE_TEXT);
-const nonEmpty = z.string().trim().min(1).refine(isStorableText, UNSTORABLE_TEXT);
+/** An id: kept as sent, and short enough for a unique index. */
+const nonEmpty = z.string().trim().min(1).max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`).refine(isStorableText, UNSTORABLE_TEXT);
 
 const room = z.object({ sid: nonEmpty.optional(), room_id: nonEmpty.optional(), identity: nonEmpty.optional() });
 const participant = z.object({
@@ -114,7 +115,7 @@ export function interpret(name: string, json: Record<string, unknown>, receivedA
       if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ ...i, path: ['participant', ...i.path] })));
       const p = parsed.data;
       const joinedAtSeconds = p.joined_at ?? p.joinedAt;
-      const joinedAt = p.joined_at_ms !== undefined ? new Date(p.joined_at_ms)
+      const joinedAt = p.joined_at_ms !== undefined && p.joined_at_ms > 0 ? new Date(p.joined_at_ms)
         : joinedAtSeconds !== undefined && joinedAtSeconds > 0 ? seconds(joinedAtSeconds) : undefined;
       return {
         ok: true,

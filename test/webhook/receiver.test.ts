@@ -1,5 +1,6 @@
 // The webhook receiver as PlugNMeet (and anyone else on the network) sees it: SPEC section 3, one
 // request at a time over HTTP against the real server, and what each answer left in the store.
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LiveSessionQuery } from '../support/documents.ts';
 import { API_KEY, fixture, fixtureWith, legacyHashToken, signBody, signedHeaders } from '../support/plugnmeet.ts';
@@ -557,6 +558,34 @@ describe('values no database could store', () => {
     await expectRejected('nul-room', /room\.room_id must not contain the NUL character/, (e) => {
       e.room.room_id = `nul\u0000${e.room.room_id}`;
     });
+  });
+
+  // random, so that PostgreSQL cannot compress it under its index entry limit (~2.7 KB)
+  const longId = () => randomBytes(2400).toString('base64'); // 3,200 characters
+
+  it('rejects ids too long for an index (room.sid, room.room_id, participant.identity), naming the field', async () => {
+    await expectRejected('long-sid', /room\.sid must be at most 255 characters/, (e) => {
+      e.room.sid = longId();
+    });
+    await expectRejected('long-room', /room\.room_id must be at most 255 characters/, (e) => {
+      e.room.room_id = longId();
+    });
+    await expectRejected('long-identity', /participant\.identity must be at most 255 characters/, (e) => {
+      e.participant.identity = longId();
+    });
+  });
+
+  it('stores and applies an event whose own id is too long for an index under an id from its hash', async () => {
+    const room = uniqueRoom('long-event-id');
+    const event = JSON.parse(joinBody({ room, identity: 'long-id-user' }));
+    event.id = longId();
+    const body = JSON.stringify(event);
+    const response = await app.postWebhook(body);
+    expect(response.status, await response.clone().text()).toBe(200);
+    const answer = await response.json();
+    expect(answer).toMatchObject({ result: 'applied', id: expect.stringMatching(/^sha256:[0-9a-f]{64}$/) });
+    expect(await storedEvent(answer.id)).toMatchObject({ status: 'APPLIED', body });
+    expect(await (await app.postWebhook(body)).json()).toMatchObject({ duplicate: true, id: answer.id });
   });
 
   it('rejects a NUL character in participant.identity', async () => {

@@ -326,6 +326,20 @@ describe('interpret', () => {
     if (result.ok && result.event.name === 'participant_joined') expect(result.event.participant.joinedAt).toBeUndefined();
   });
 
+  it('does not turn an unset (zero) joined_at_ms into 1970 either: joined_at, when set, is used', () => {
+    for (const [joinedAt, expected] of [['0', undefined], ['1795510861', new Date(1_795_510_861_000)]] as const) {
+      const body = JSON.parse(
+        fixtureWith('04-participant_joined-student', (e) => {
+          e.participant.joined_at = joinedAt;
+          e.participant.joined_at_ms = '0';
+        }),
+      );
+      const result = interpret('participant_joined', body, receivedAt);
+      expect(result.ok).toBe(true);
+      if (result.ok && result.event.name === 'participant_joined') expect(result.event.participant.joinedAt, joinedAt).toEqual(expected);
+    }
+  });
+
   it('treats metadata that is not JSON as not a moderator', () => {
     const body = JSON.parse(fixtureWith('03-participant_joined-moderator', (e) => (e.participant.metadata = '{is_admin: true')));
     expect(interpret('participant_joined', body, receivedAt)).toMatchObject({ ok: true, event: { participant: { isAdmin: false } } });
