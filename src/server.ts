@@ -73,6 +73,9 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
+    // Yoga's own check answers an empty 200 to any URL that ends with its path; ours (http/routes.ts)
+    // answers /health with a body. A path no request uses keeps Yoga's out of the way.
+    healthCheckEndpoint: '/.well-known/yoga-health-check-unused',
     graphiql: config.graphiql ? { title: 'Rollcall', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY } : false,
     // Inlined assets: the stock page loads from a CDN, blank behind a school firewall.
     renderGraphiQL,

@@ -62,10 +62,11 @@ describe('a running instance on its own DATA_DIR', () => {
     removeDir(dataDir);
   });
 
-  test('/health answers 200 and /ready 200 {"status":"ok"} while running', async () => {
+  test('/health and /ready answer 200 {"status":"ok"} while running', async () => {
     const s = await running();
     const health = await fetch(`${s.url}/health`);
     expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
 
     const ready = await fetch(`${s.url}/ready`);
     expect(ready.status).toBe(200);
