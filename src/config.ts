@@ -12,6 +12,22 @@ const optionalString = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
+/** A whole decimal number (no 0x10, 1e3 or 4.5); empty means the default. */
+const wholeNumber = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v === '') return fallback;
+      const n = /^\d+$/.test(v) ? Number(v) : Number.NaN;
+      if (!(n >= min && n <= max)) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
 const url = (protocols: string[], example: string) =>
   optionalString.refine(
     (v) => {
@@ -27,10 +43,10 @@ const url = (protocols: string[], example: string) =>
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  PORT: wholeNumber(0, 65535, 4000),
   HOST: z.string().trim().min(1).default('127.0.0.1'),
   DATABASE_URL: url(['postgres:', 'postgresql:'], 'postgres://user:password@host:5432/db'),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_POOL_SIZE: wholeNumber(1, 200, 10),
   DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   DATA_DIR: z.string().trim().min(1).default('./data'),
   PLUGNMEET_API_KEY: optionalString,
@@ -47,8 +63,8 @@ const envSchema = z.object({
   DASHBOARD_JWKS_URL: url(['http:', 'https:'], 'https://lms.example.org/.well-known/jwks.json'),
   DASHBOARD_JWT_ISSUER: optionalString,
   DASHBOARD_JWT_AUDIENCE: optionalString,
-  RECONCILE_INTERVAL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(60),
-  MAX_SUBSCRIPTIONS_PER_CONNECTION: z.coerce.number().int().min(1).max(10_000).default(50),
+  RECONCILE_INTERVAL_SECONDS: wholeNumber(0, 86_400, 60),
+  MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(1, 10_000, 50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
 });
@@ -85,7 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => {
         const name = String(issue.path[0] ?? 'environment');
-        return `invalid ${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? '')})`;
+        return `invalid ${name}: ${issue.message} (got ${shown(name, env[name] ?? '')})`;
       }),
     );
   }
@@ -141,6 +157,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
   };
+}
+
+const SECRETS = new Set(['PLUGNMEET_API_SECRET', 'ADMIN_API_TOKEN', 'DASHBOARD_JWT_SECRET']);
+
+/** A rejected value as an error line may show it: never a secret, nor a URL's password. */
+function shown(name: string, value: string): string {
+  if (SECRETS.has(name)) return `${value.length} characters, not shown`;
+  return JSON.stringify(value.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@'));
 }
 
 /** The same configuration with secrets masked, for the start-up log. */

@@ -5,8 +5,17 @@ import { openDatabase } from './db/database.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { createLogger } from './logger.ts';
 import { startRollcall } from './app.ts';
+import { ListenError } from './server.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
+
+const DATA_DIR_PROBLEMS: Record<string, string> = {
+  EEXIST: 'it (or a folder on its path) is a file',
+  ENOTDIR: 'it (or a folder on its path) is a file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EROFS: 'the file system is read-only',
+};
 
 function fail(message: string): never {
   process.stderr.write(`rollcall: ${message}\n`);
@@ -32,13 +41,21 @@ async function main() {
 
   const db = await openDatabase(config.database, { log: (m) => logger.debug({ component: 'schema-engine' }, m) }).catch((error) => {
     if (error instanceof DataDirLockedError) fail(error.message);
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (config.database.kind === 'embedded' && DATA_DIR_PROBLEMS[code]) {
+      fail(`DATA_DIR ${config.dataDir} cannot hold the database: ${DATA_DIR_PROBLEMS[code]}`);
+    }
     throw error;
   });
   const applied = await db.migrate();
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
 
   const bus = createBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, onError: (error) => logger.warn({ err: error }, 'redis error') });
-  const app = await startRollcall({ config, db, bus, logger, listen: { port: config.port, host: config.host } });
+  const app = await startRollcall({ config, db, bus, logger, listen: { port: config.port, host: config.host } }).catch(async (error) => {
+    if (!(error instanceof ListenError)) throw error;
+    await db.close();
+    fail(error.message);
+  });
   const server = app.server;
   logger.info({ url: `${server.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${server.url}/graphql`);
 

@@ -199,10 +199,31 @@ interface ConnectionState {
 }
 type Extra = { socket: WebSocket; request: unknown; rollcall?: ConnectionState };
 
+/** The server could not listen where PORT and HOST say; the message names them and why. */
+export class ListenError extends Error {
+  constructor(cause: NodeJS.ErrnoException, listen: { port: number; host: string }) {
+    const where = `cannot listen on ${listen.host}:${listen.port}`;
+    const why: Record<string, string> = {
+      EADDRINUSE: `the address is in use (another process on PORT ${listen.port}?)`,
+      EACCES: `permission denied (a PORT below 1024 needs privileges)`,
+      EADDRNOTAVAIL: `HOST ${listen.host} is not an address of this machine`,
+      ENOTFOUND: `HOST ${listen.host} is not an address of this machine`,
+      EAI_AGAIN: `HOST ${listen.host} could not be resolved`,
+    };
+    super(`${where}: ${why[cause.code ?? ''] ?? cause.message}`, { cause });
+    this.name = 'ListenError';
+  }
+}
+
 export async function startServer(parts: AppParts, listen: { port: number; host: string }): Promise<RunningServer> {
   const yoga = createApp(parts);
   const maxSubscriptions = parts.config.maxSubscriptionsPerConnection ?? 50;
   const server: Server = createServer(yoga);
+  // Listening first: a WebSocket server attached earlier would report a failure to listen as its own.
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(new ListenError(error as NodeJS.ErrnoException, listen)));
+    server.listen(listen.port, listen.host, () => resolve());
+  });
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const state = (ctx: WsContext<Record<string, unknown>, Extra>) => (ctx.extra.rollcall ??= { active: new Set() });
   const cohorts = new CohortHub();
@@ -300,10 +321,6 @@ export async function startServer(parts: AppParts, listen: { port: number; host:
     wss,
   );
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(listen.port, listen.host, () => resolve());
-  });
   const { port } = server.address() as AddressInfo;
   const host = listen.host.includes(':') ? `[${listen.host}]` : listen.host;
 

@@ -37,3 +37,29 @@ describe('database configuration', () => {
     ]);
   });
 });
+
+describe('numbers', () => {
+  it('an empty or blank value is the default, not 0 (PORT= would listen on a random port)', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(4000);
+    expect(loadConfig({ PORT: '  ' }).port).toBe(4000);
+    expect(loadConfig({ PORT: '8080', RECONCILE_INTERVAL_SECONDS: '0' })).toMatchObject({ port: 8080, reconcileIntervalMs: 0 });
+  });
+
+  it('only whole decimal numbers in range', () => {
+    for (const value of ['0x10', '1e3', '4.5', '-1', '70000', 'abc']) {
+      expect(problemsOf({ PORT: value }), value).toEqual([`invalid PORT: must be a whole number from 0 to 65535 (got ${JSON.stringify(value)})`]);
+    }
+  });
+});
+
+describe('rejected secrets', () => {
+  it('are named but never shown, nor a URL password', () => {
+    const problems = problemsOf({ ADMIN_API_TOKEN: 'short', DASHBOARD_JWT_SECRET: 'mysecretvalue', DATABASE_URL: 'postgres//admin:hunter2@db' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^invalid DATABASE_URL: .*\(got "postgres\/\/admin:\*\*\*@db"\)$/),
+      'invalid ADMIN_API_TOKEN: must be at least 16 characters (got 5 characters, not shown)',
+      'invalid DASHBOARD_JWT_SECRET: must be at least 32 characters (HS256 key) (got 13 characters, not shown)',
+    ]);
+    expect(problems.join('\n')).not.toMatch(/short|mysecretvalue|hunter2/);
+  });
+});

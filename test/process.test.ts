@@ -2,7 +2,9 @@
 // src/main.ts`, what `npm start` does), configured through its environment, stopped with SIGTERM.
 // Process starts cost seconds each (the first creates the embedded database), so the tests of the
 // "running instance" block share one DATA_DIR and one instance at a time, in order.
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import path from 'node:path';
 import { createClient, type Client } from 'graphql-ws';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -262,5 +264,45 @@ describe('invalid configuration stops start-up with a clear line naming the vari
       const named = lines.filter((l) => new RegExp(`\\b${name}\\b`).test(l) && /missing|required/i.test(l));
       expect(named.length, `${name} in:\n${lines.join('\n')}`).toBeGreaterThanOrEqual(1);
     }
+  });
+});
+
+describe('a start-up that cannot go on says why in one line naming the variable', () => {
+  const dirs: string[] = [];
+  afterEach(async () => {
+    await killAll();
+    dirs.splice(0).forEach(removeDir);
+  });
+
+  async function failedStart(extra: Record<string, string>) {
+    const dataDir = tempDataDir();
+    dirs.push(dataDir);
+    const s = spawnService({ env: await serviceEnv(dataDir, extra) });
+    const exit = await s.waitForExit(60_000);
+    expect(exit.code, s.describe()).toBe(1);
+    const stderr = s.stderr();
+    expect(stderr, 'a message, not a stack trace').not.toMatch(/^\s+at /m);
+    expect(stderr).not.toMatch(/failed to start|Internal error/);
+    return { dataDir, lines: stderr.split('\n').map((l) => l.trim()).filter(Boolean) };
+  }
+
+  test('PORT already in use', async () => {
+    const taken = createNetServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const { lines } = await failedStart({ PORT: String(port) });
+      expect(lines).toEqual([`rollcall: cannot listen on 127.0.0.1:${port}: the address is in use (another process on PORT ${port}?)`]);
+    } finally {
+      taken.close();
+    }
+  });
+
+  test('DATA_DIR that is a file', async () => {
+    const file = path.join(tempDataDir(), 'not-a-folder');
+    dirs.push(path.dirname(file));
+    writeFileSync(file, 'x');
+    const { lines } = await failedStart({ DATA_DIR: file });
+    expect(lines).toEqual([`rollcall: DATA_DIR ${file} cannot hold the database: it (or a folder on its path) is a file`]);
   });
 });
