@@ -30,10 +30,16 @@ export async function applyEvent(tx: Tx, event: DomainEvent): Promise<Effect> {
     case 'participant_joined':
     case 'participant_left': {
       const who = event.participant.identity;
-      if (isBot(who)) return { status: 'IGNORED', message: `participant ${who} is a bot, not attendance`, changes: [] };
       // joined_at is evidence too: the run was already going when this participant joined
       const { joinedAt } = event.participant;
       const started = await findOrStartSession(tx, event.room, joinedAt ? minDate(event.at, joinedAt) : event.at);
+      if (isBot(who)) {
+        // not attendance, but a sign the run is going: its session exists like for any room event
+        const message = `participant ${who} is a bot, not attendance`;
+        return started.changes.length
+          ? { status: 'APPLIED', message: `${message}; session ${started.session.id} is live`, sessionId: started.session.id, changes: started.changes }
+          : { status: 'IGNORED', message, changes: [] };
+      }
       const record = event.name === 'participant_joined' ? recordJoin : recordLeave;
       const changes = await record(tx, started.session, event.participant, event.at);
       const verb = event.name === 'participant_joined' ? 'joined' : 'left';

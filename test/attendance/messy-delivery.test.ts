@@ -434,6 +434,14 @@ describe('who counts', () => {
     },
   );
 
+  it('a bot joining a run Rollcall has not seen still starts its session, with no attendance', async () => {
+    const room = freshRoom();
+    const effect = applied(await deliver(db.prisma, join(room, { identity: 'RECORDER_BOT', sid: 'PA_rec' }, 40)));
+    expect(effect).toMatchObject({ status: 'APPLIED', changes: [{ type: 'session', kind: 'STARTED' }] });
+    expect(await sessionOf(db.prisma, room)).toMatchObject({ roomSid: room.roomSid, startedAt: at(40), endedAt: null });
+    expect(await attendancesOf(db.prisma, room)).toEqual([]);
+  });
+
   it('creates a user unknown to Rollcall from identity and name', async () => {
     const room = freshRoom();
     expect(await db.prisma.user.findUnique({ where: { id: 'lms-4711' } })).toBeNull();
