@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { LiveSession } from '../db/generated/prisma/client.ts';
 import type { Tx } from '../db/types.ts';
 import type { Change, ParticipantRef } from './events.ts';
-import { minDate, roleFor, type Role } from './rules.ts';
+import { maxDate, minDate, roleFor, type Role } from './rules.ts';
 
 interface AttendanceRow {
   id: string;
@@ -102,11 +102,12 @@ export async function recordLeave(tx: Tx, session: LiveSession, participant: Par
   const attendance = await lockedAttendance(tx, session, participant, joinedAt);
   const sid = connectionKey(participant);
 
+  // A leave that names no connection is the user's: it closes whichever of theirs are open.
   const closed = await tx.$queryRaw<{ leftAt: Date }[]>`
     UPDATE "PresenceSpan" SET "leftAt" = GREATEST("joinedAt", ${leftAt})
-    WHERE "attendanceId" = ${attendance.id} AND "participantSid" = ${sid} AND "leftAt" IS NULL
+    WHERE "attendanceId" = ${attendance.id} AND "leftAt" IS NULL AND (${participant.sid === undefined} OR "participantSid" = ${sid})
     RETURNING "leftAt"`;
-  if (closed.length) return settle(tx, session, attendance, { leftAt: closed[0].leftAt });
+  if (closed.length) return settle(tx, session, attendance, { leftAt: closed.map((c) => c.leftAt).reduce(maxDate) });
 
   if (endedAt && leftAt < endedAt) {
     // The end closed this connection at the end's time (or a late join was recorded so): its own

@@ -118,6 +118,27 @@ describe('a leave that arrives before its join', () => {
   });
 });
 
+describe('a leave that names no connection (no participant.sid)', () => {
+  it("closes every open span of the user: it is the user's leave", async () => {
+    const room = freshRoom();
+    await deliverAll(db.prisma, [
+      join(room, { identity: 'two-tabs', sid: 'PA_tab1' }, 10),
+      join(room, { identity: 'two-tabs', sid: 'PA_tab2' }, 20),
+      join(room, { identity: 'stays', sid: 'PA_stays' }, 30),
+      leave(room, { identity: 'two-tabs' }, 100),
+    ]);
+    expect(await attendanceOf(db.prisma, room, 'two-tabs')).toMatchObject({
+      isOnline: false,
+      lastLeftAt: iso(100),
+      spans: [
+        { sid: 'PA_tab1', joinedAt: iso(10), leftAt: iso(100) },
+        { sid: 'PA_tab2', joinedAt: iso(20), leftAt: iso(100) },
+      ],
+    });
+    expect(await attendanceOf(db.prisma, room, 'stays')).toMatchObject({ isOnline: true });
+  });
+});
+
 describe('a stale leave of an old connection', () => {
   it('does not take offline a user who rejoined on a new connection', async () => {
     const room = freshRoom();
