@@ -23,7 +23,7 @@ export function createWebhookVerifier(credentials: { apiKey: string; apiSecret: 
   const key = new TextEncoder().encode(credentials.apiSecret);
 
   return async function verify(headers: SignatureHeaders, body: Uint8Array): Promise<Verification> {
-    const fromAuthorization = headers.authorization?.replace(/^Bearer\s+/i, '').trim();
+    const fromAuthorization = headers.authorization?.replace(/^Bearer(\s+|$)/i, '').trim();
     const token = fromAuthorization || headers.hashToken?.trim();
     if (!token) return { ok: false, reason: 'no Authorization or Hash-Token header' };
 

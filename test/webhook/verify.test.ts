@@ -22,6 +22,10 @@ describe('createWebhookVerifier', () => {
       expect(await verify({ hashToken: token }, bytes(BODY))).toEqual({ ok: true, scheme: 'jwt' });
       expect(await verify({ authorization: null, hashToken: token }, bytes(BODY))).toEqual({ ok: true, scheme: 'jwt' });
       expect(await verify({ authorization: '', hashToken: token }, bytes(BODY))).toEqual({ ok: true, scheme: 'jwt' });
+      // an Authorization with only the scheme (HTTP stacks trim the trailing space) carries no token
+      for (const authorization of ['Bearer ', 'Bearer', 'bearer  ']) {
+        expect(await verify({ authorization, hashToken: token }, bytes(BODY)), authorization).toEqual({ ok: true, scheme: 'jwt' });
+      }
     });
 
     it('a Bearer-prefixed Authorization', async () => {
