@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { useStreamsEndAtTokenExpiry } from './auth/stream-expiry.ts';
 import { getOperationAST, GraphQLError, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -76,7 +77,9 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
     // Yoga's own check answers an empty 200 to any URL that ends with its path; ours (http/routes.ts)
     // answers /health with a body. A path no request uses keeps Yoga's out of the way.
     healthCheckEndpoint: '/.well-known/yoga-health-check-unused',
-    graphiql: config.graphiql ? { title: 'Rollcall', subscriptionsProtocol: 'WS', defaultQuery: DEFAULT_QUERY } : false,
+    // Subscriptions over SSE: GraphiQL sends its Headers tab (the credential) with each request, but
+    // never in a WebSocket's connection_init. Dashboards use graphql-ws on the same path.
+    graphiql: config.graphiql ? { title: 'Rollcall', subscriptionsProtocol: 'SSE', defaultQuery: DEFAULT_QUERY } : false,
     // Inlined assets: the stock page loads from a CDN, blank behind a school firewall.
     renderGraphiQL,
     logging: {
@@ -94,6 +97,7 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
     plugins: [
       useMaxQuerySize(),
       useStorableTextOnly(),
+      useStreamsEndAtTokenExpiry(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 30 },
