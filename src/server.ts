@@ -64,6 +64,14 @@ const useMaxQuerySize = (): Plugin => ({
   },
 });
 
+/**
+ * graphql-armor words every refusal as a "Syntax Error" without a code; it is a limit this API sets
+ * on operations, said as such (thrown here, it replaces armor's own error).
+ */
+function refuseOperation(_context: unknown, error: GraphQLError): never {
+  throw new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'OPERATION_TOO_LARGE' } });
+}
+
 export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS }: AppParts): RollcallYoga {
   const publish = (changes: Change[]) => publishChanges(bus.pubsub, changes);
   const authConfig: AuthConfig = { adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} };
@@ -99,11 +107,11 @@ export function createApp({ config, db, bus, logger, recordings = NO_RECORDINGS 
       useStorableTextOnly(),
       useStreamsEndAtTokenExpiry(),
       EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 30 },
-        maxTokens: { n: 3_000 },
-        maxDirectives: { n: 20 },
-        costLimit: { maxCost: 20_000 },
+        maxDepth: { n: 12, onReject: [refuseOperation] },
+        maxAliases: { n: 30, onReject: [refuseOperation] },
+        maxTokens: { n: 3_000, onReject: [refuseOperation] },
+        maxDirectives: { n: 20, onReject: [refuseOperation] },
+        costLimit: { maxCost: 20_000, onReject: [refuseOperation] },
         blockFieldSuggestion: { enabled: production },
       }),
       useRollcallRoutes({
