@@ -17,10 +17,13 @@ const UNSTORABLE_EVENT = `Invalid event field: ${UNSTORABLE_TEXT}` as const;
  * JSON object with an `event` name. An event without a usable `id` (none, empty, or not storable)
  * gets one derived from the body's hash, so that a redelivery of the same body is still a duplicate.
  */
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 export function parseBody(raw: Uint8Array): ParsedBody {
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(raw).toString('utf8'));
+    // JSON is UTF-8 (RFC 8259): bytes that are not would be stored altered (as U+FFFD), not as sent
+    json = JSON.parse(UTF8.decode(raw));
   } catch {
     return { ok: false, message: 'Invalid JSON payload' };
   }

@@ -43,7 +43,7 @@ export interface SignOptions {
 }
 
 /** The JWT PlugNMeet puts in Authorization and Hash-Token. */
-export async function signBody(body: string, o: SignOptions = {}): Promise<string> {
+export async function signBody(body: string | Uint8Array, o: SignOptions = {}): Promise<string> {
   const iat = o.issuedAt ?? Math.floor(Date.now() / 1000);
   return new SignJWT({ sha256: createHash('sha256').update(o.hashOf ?? body).digest('base64') })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -59,7 +59,7 @@ export function legacyHashToken(body: string, secret = API_SECRET): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 
-export async function signedHeaders(body: string, o: SignOptions = {}): Promise<Record<string, string>> {
+export async function signedHeaders(body: string | Uint8Array, o: SignOptions = {}): Promise<Record<string, string>> {
   const token = await signBody(body, o);
   return { 'content-type': 'application/json', authorization: token, 'hash-token': token };
 }

@@ -313,6 +313,14 @@ describe('bodies that are not an event', () => {
     expect(await response.json()).toEqual(INVALID_JSON);
   });
 
+  it('answers 400 "Invalid JSON payload" to bytes that are not UTF-8, and keeps nothing (it could not be kept as sent)', async () => {
+    const bytes = Buffer.concat([Buffer.from('{"event":"participant_joined","id":"not-utf8","room":{"room_id":"r'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+    const response = await fetch(`${app.url}/webhooks/plugnmeet`, { method: 'POST', headers: await signedHeaders(bytes), body: bytes });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual(INVALID_JSON);
+    expect(await storedEvent('not-utf8')).toBeNull();
+  });
+
   it.each([
     ['an empty object', '{}'],
     ['a participant_joined without its event field', JSON.stringify({ ...JSON.parse(joinBody({ room: 'no-event' })), event: undefined })],
