@@ -32,7 +32,9 @@ export async function applyEvent(tx: Tx, event: DomainEvent): Promise<Effect> {
       const who = event.participant.identity;
       // joined_at is evidence too: the run was already going when this participant joined
       const { joinedAt } = event.participant;
-      const started = await findOrStartSession(tx, event.room, joinedAt ? minDate(event.at, joinedAt) : event.at);
+      const started = await findOrStartSession(tx, event.room, joinedAt ? minDate(event.at, joinedAt) : event.at, {
+        beginsRun: event.name === 'participant_joined',
+      });
       if (isBot(who)) {
         // not attendance, but a sign the run is going: its session exists like for any room event
         const message = `participant ${who} is a bot, not attendance`;

@@ -40,6 +40,9 @@ const started = (session: LiveSession): Change => ({
  *   and then sees it, so no span opens in an ended session.
  */
 export type SessionLock = 'key share' | 'update';
+
+/** How late a leave or an end without room.sid may come and still belong to the room's last run. */
+const LATE_EVENT_MS = 60 * 60 * 1000;
 const LOCK_CLAUSE: Record<SessionLock, Prisma.Sql> = { 'key share': Prisma.sql`FOR KEY SHARE`, update: Prisma.sql`FOR UPDATE` };
 
 /**
@@ -47,7 +50,12 @@ const LOCK_CLAUSE: Record<SessionLock, Prisma.Sql> = { 'key share': Prisma.sql`F
  * (see SessionLock) until this transaction commits. `at` is the event's time: until room_started
  * arrives, startedAt is the earliest event's time.
  */
-export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date, lock: SessionLock = 'key share'): Promise<SessionResult> {
+export async function findOrStartSession(
+  tx: Tx,
+  room: RoomRef,
+  at: Date,
+  { lock = 'key share', beginsRun = true }: { lock?: SessionLock; beginsRun?: boolean } = {},
+): Promise<SessionResult> {
   const [existing] = room.roomSid
     ? await tx.$queryRaw<LiveSession[]>`
         SELECT ${SESSION_COLUMNS} FROM "LiveSession" WHERE "roomSid" = ${room.roomSid} ${LOCK_CLAUSE[lock]}`
@@ -66,6 +74,19 @@ export async function findOrStartSession(tx: Tx, room: RoomRef, at: Date, lock: 
       return { session: await tx.liveSession.findUniqueOrThrow({ where: { id: existing.id } }), changes: [] };
     }
     return { session: existing, changes: [] };
+  }
+
+  if (!room.roomSid) {
+    // Without PlugNMeet's run id, a late event of the room's last run must not start a phantom one:
+    // it belongs to that run if it happened before its end, or if it is a leave or an end (neither
+    // begins a run) arriving within the hour after it.
+    const [ended] = await tx.$queryRaw<LiveSession[]>`
+      SELECT ${SESSION_COLUMNS} FROM "LiveSession"
+      WHERE "roomId" = ${room.roomId} AND "endedAt" IS NOT NULL
+        AND (${!beginsRun} OR "startedAt" <= ${at})
+        AND "endedAt" >= ${beginsRun ? at : new Date(at.getTime() - LATE_EVENT_MS)}
+      ORDER BY "endedAt" DESC LIMIT 1 ${LOCK_CLAUSE[lock]}`;
+    if (ended) return { session: ended, changes: [] };
   }
 
   const scheduled = await tx.liveSession.findFirst({
@@ -137,7 +158,7 @@ export async function confirmStart(tx: Tx, room: RoomRef, at: Date): Promise<Ses
 
 /** room_finished / session_ended: the session ends at the event's time and every open span closes then. */
 export async function endSession(tx: Tx, room: RoomRef, at: Date): Promise<SessionResult> {
-  const { session, changes } = await findOrStartSession(tx, room, at, 'update');
+  const { session, changes } = await findOrStartSession(tx, room, at, { lock: 'update', beginsRun: false });
   const endedAt = session.startedAt ? maxDate(at, session.startedAt) : at;
   const ended = await tx.liveSession.updateMany({ where: { id: session.id, endedAt: null }, data: { endedAt } });
   if (ended.count === 0) return { session, changes }; // already ended: a late or repeated end changes nothing

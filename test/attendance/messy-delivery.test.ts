@@ -437,6 +437,35 @@ describe('room runs', () => {
   });
 });
 
+describe('events without room.sid (older PlugNMeet payloads)', () => {
+  it('late events of the last run join it after its end, and do not start a phantom run; a later join starts the next run', async () => {
+    const { roomId } = freshRoom();
+    const room = { roomId }; // no run id on any event
+    await deliverAll(db.prisma, [
+      roomEvent('room_started', room, 0),
+      join(room, { identity: 'legacy-1', sid: 'PA_l1' }, 10),
+      roomEvent('room_finished', room, 100),
+      leave(room, { identity: 'legacy-1', sid: 'PA_l1' }, 110), // PlugNMeet's leave, sent after the end
+      join(room, { identity: 'legacy-2', sid: 'PA_l2' }, 50), // a join of that run, delivered late
+      roomEvent('session_ended', room, 120),
+    ]);
+    const [only, ...others] = await sessionsOf(db.prisma, roomId);
+    expect(others).toEqual([]);
+    expect(only).toMatchObject({ startedAt: at(0), endedAt: at(100) });
+    const attendances = await db.prisma.attendance.findMany({ where: { sessionId: only.id }, include: { spans: true }, orderBy: { userId: 'asc' } });
+    expect(attendances).toMatchObject([
+      { userId: 'legacy-1', isOnline: false, spans: [{ joinedAt: at(10), leftAt: at(100) }] },
+      { userId: 'legacy-2', isOnline: false, spans: [{ joinedAt: at(50), leftAt: at(100) }] },
+    ]);
+
+    // the room runs again the next day: a join after the end is a new run
+    await deliver(db.prisma, join(room, { identity: 'legacy-1', sid: 'PA_l1b' }, 86_400));
+    const sessions = await sessionsOf(db.prisma, roomId);
+    expect(sessions).toHaveLength(2);
+    expect(sessions.filter((x) => x.endedAt === null)).toMatchObject([{ startedAt: at(86_400) }]);
+  });
+});
+
 describe('who counts', () => {
   it.each(['RECORDER_BOT', 'RTMP_BOT', 'ingres_abc123', 'pnm_agent-transcriber', 'pnm_tts_agent-en', 'sip_+4930123456'])(
     'bot %s is not attendance and not a user; its events are stored as ignored',
