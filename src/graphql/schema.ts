@@ -1,5 +1,6 @@
 import { lexicographicSortSchema } from 'graphql';
 import { builder } from './builder.ts';
+import { withCursorChecks } from './types/paging.ts';
 import './types/user.ts';
 import './types/attendance.ts';
 import './types/course.ts';
@@ -9,6 +10,9 @@ import './types/mutations.ts';
 import './types/subscriptions.ts';
 import './types/recording.ts';
 
-export const schema = builder.toSchema();
+export const schema = withCursorChecks(builder.toSchema(), {
+  'Course.liveSessions': (ctx, course, after) => ctx.prisma.liveSession.count({ where: { id: after, courseId: course.id } }),
+  'User.attendances': (ctx, user, after) => ctx.prisma.attendance.count({ where: { id: after, userId: user.id } }),
+});
 /** What schema.graphql holds. */
 export const printableSchema = () => lexicographicSortSchema(schema);

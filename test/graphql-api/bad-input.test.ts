@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttendanceChangedSubscription, CourseQuery, UpsertCourseMutation } from '../support/documents.ts';
 import { postGraphQL } from '../support/graphql-http.ts';
+import { roomEventBody } from '../support/plugnmeet.ts';
 import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
 
 let app: TestServer;
@@ -103,5 +104,34 @@ describe('an empty id names nothing', () => {
     const rooms = subscribe(client, AttendanceChangedSubscription, { roomId: '' });
     const [result] = await rooms.next(1);
     expect(result.errors).toEqual(EMPTY('roomId'));
+  });
+});
+
+describe('a cursor that is not an item of the list', () => {
+  const UNKNOWN = (after: string) => [
+    expect.objectContaining({ message: `after: ${after} is not an item of this list`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+  ];
+
+  it("is BAD_USER_INPUT, while the last item's cursor gives an empty page", async () => {
+    expect((await app.graphql(UpsertCourseMutation, { slug: 'cursor-course', title: 'Cursors' })).errors).toBeUndefined();
+    expect((await app.graphql(UpsertCourseMutation, { slug: 'other-course', title: 'Other' })).errors).toBeUndefined();
+    for (const [slug, roomId, sid] of [
+      ['cursor-course', 'cursor-course-20261124090000', 'RM_cursor_1'],
+      ['other-course', 'other-course-20261124090000', 'RM_cursor_2'],
+    ]) {
+      expect((await app.postWebhook(roomEventBody('02-room_started', { roomId, roomSid: sid }, 1_795_510_800, `cursor-${sid}`))).status, slug).toBe(200);
+    }
+    const mine = (await app.graphql(CourseQuery, { slug: 'cursor-course' })).data!.course!.liveSessions;
+    const theirs = (await app.graphql(CourseQuery, { slug: 'other-course' })).data!.course!.liveSessions;
+    expect(mine).toHaveLength(1);
+
+    // the end of the list: no error
+    expect(await app.graphql(CourseQuery, { slug: 'cursor-course', after: mine[0].id })).toMatchObject({ data: { course: { liveSessions: [] } } });
+    for (const after of ['no-such-session', theirs[0].id]) {
+      const result = await app.graphql(CourseQuery, { slug: 'cursor-course', after });
+      expect(result.errors, after).toEqual(UNKNOWN(after));
+    }
+    const recordings = await postGraphQL(app.url, '{ recordings(after: "no-such-recording") { id } }');
+    expect((await recordings.json()).errors).toEqual(UNKNOWN('no-such-recording'));
   });
 });

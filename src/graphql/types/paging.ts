@@ -1,4 +1,5 @@
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import type { GraphQLContext } from '../context.ts';
 import { notEmpty } from '../errors.ts';
 
 export const MAX_PAGE = 200;
@@ -29,3 +30,31 @@ export function pageArgs(args: { first?: number | null; after?: string | null })
 
 /** A page costs what it selects, times the page size (its default when not given). */
 export const pageComplexity = (args: { first?: number | null }) => ({ field: 1, multiplier: args.first ?? 50 });
+
+export const unknownCursor = (after: string) =>
+  new GraphQLError(`after: ${after} is not an item of this list`, { extensions: { code: 'BAD_USER_INPUT' } });
+
+/** Whether `after` is an item of the parent's list (a count of 0 or 1). */
+export type CursorCheck = (ctx: GraphQLContext, parent: { id: string }, after: string) => Promise<number>;
+
+/**
+ * An `after` that is not an item of the list is the caller's mistake: an error, not an empty page
+ * that reads as the end. Checked only when a page comes back empty, so a page costs no extra query.
+ * For relation fields, whose rows the parent's query loads (`Type.field` → check).
+ */
+export function withCursorChecks(schema: GraphQLSchema, checks: Record<string, CursorCheck>): GraphQLSchema {
+  for (const [path, check] of Object.entries(checks)) {
+    const [typeName, fieldName] = path.split('.');
+    const field = (schema.getType(typeName) as GraphQLObjectType | undefined)?.getFields()[fieldName];
+    if (!field?.resolve) throw new Error(`withCursorChecks: no field ${path}`);
+    const resolve = field.resolve;
+    field.resolve = async (parent, args, ctx, info) => {
+      const page = await resolve(parent, args, ctx, info);
+      if (typeof args.after === 'string' && Array.isArray(page) && page.length === 0 && !(await check(ctx, parent, args.after))) {
+        throw unknownCursor(args.after);
+      }
+      return page;
+    };
+  }
+  return schema;
+}
