@@ -27,7 +27,8 @@ async function main() {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) fail(`invalid configuration:\n  ${error.problems.join('\n  ')}`);
+    // one line per problem, each naming its variable
+    if (error instanceof ConfigError) fail(error.problems.join('\nrollcall: '));
     throw error;
   }
   const logger = createLogger(config.logLevel);

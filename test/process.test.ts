@@ -241,9 +241,7 @@ describe('invalid configuration stops start-up with a clear line naming the vari
 
   test('PORT=abc', async () => {
     const { lines } = await startWith({ PORT: 'abc' });
-    const named = lines.filter((l) => /\bPORT\b/.test(l));
-    expect(named, lines.join('\n')).toHaveLength(1);
-    expect(named[0]).toMatch(/abc/);
+    expect(lines).toEqual(['rollcall: invalid PORT: must be a whole number from 0 to 65535 (got "abc")']);
   });
 
   test('DATABASE_URL=mysql://x', async () => {
