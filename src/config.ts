@@ -164,7 +164,7 @@ const SECRETS = new Set(['PLUGNMEET_API_SECRET', 'ADMIN_API_TOKEN', 'DASHBOARD_J
 /** A rejected value as an error line may show it: never a secret, nor a URL's password. */
 function shown(name: string, value: string): string {
   if (SECRETS.has(name)) return `${value.length} characters, not shown`;
-  return JSON.stringify(value.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@'));
+  return JSON.stringify(redactUrl(value));
 }
 
 /** The same configuration with secrets masked, for the start-up log. */
@@ -181,8 +181,7 @@ export function describeConfig(config: Config) {
   };
 }
 
+/** A URL's password as ***; by pattern, not by parsing, so that a rejected (malformed) URL is masked too. */
 function redactUrl(value: string): string {
-  const u = new URL(value);
-  if (u.password) u.password = '***';
-  return u.toString();
+  return value.replace(/(\/\/[^/:@]*:)[^/@]*@/, '$1***@');
 }
