@@ -1,4 +1,5 @@
-// A graphql-ws socket lives no longer than the dashboard token it was opened with.
+// A graphql-ws socket lives no longer than the dashboard token it was opened with (and an HTTP
+// event stream neither: stream-expiry.ts closes it through the same timer).
 
 /** Node's timers top out at 2^31-1 ms (~24.8 days): a longer wait is re-armed. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -3,9 +3,8 @@
 // UNAUTHENTICATED error and ends.
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { cancelExpiry, closeAtExpiry } from './socket-expiry.ts';
 import type { Viewer } from './viewer.ts';
-
-const MAX_TIMER_MS = 2_147_483_647; // setTimeout's limit (24.8 days); longer waits re-arm
 
 export function useStreamsEndAtTokenExpiry(): Plugin<{ viewer?: Viewer; socket?: unknown }> {
   return {
@@ -25,10 +24,9 @@ export function useStreamsEndAtTokenExpiry(): Plugin<{ viewer?: Viewer; socket?:
 
 async function* untilExpiry(source: AsyncIterable<ExecutionResult>, expiresAt: number): AsyncGenerator<ExecutionResult> {
   const results = source[Symbol.asyncIterator]();
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<'expired'>(function arm(resolve) {
-    timer = setTimeout(() => (Date.now() >= expiresAt ? resolve('expired') : arm(resolve)), Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS));
-  });
+  let expire!: () => void;
+  const expired = new Promise<'expired'>((resolve) => (expire = () => resolve('expired')));
+  const expiry = closeAtExpiry({ close: expire }, expiresAt);
   try {
     for (;;) {
       const next = await Promise.race([results.next(), expired]);
@@ -40,7 +38,7 @@ async function* untilExpiry(source: AsyncIterable<ExecutionResult>, expiresAt: n
       yield next.value;
     }
   } finally {
-    clearTimeout(timer);
+    cancelExpiry(expiry);
     await results.return?.();
   }
 }
