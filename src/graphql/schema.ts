@@ -8,11 +8,12 @@ import './types/live-session.ts';
 import './types/queries.ts';
 import './types/mutations.ts';
 import './types/subscriptions.ts';
-import './types/recording.ts';
+import { recordingsWhere } from './types/recording.ts';
 
 export const schema = withCursorChecks(builder.toSchema(), {
   'Course.liveSessions': (ctx, course, after) => ctx.prisma.liveSession.count({ where: { id: after, courseId: course.id } }),
   'User.attendances': (ctx, user, after) => ctx.prisma.attendance.count({ where: { id: after, userId: user.id } }),
+  'Query.recordings': (ctx, _root, after, args) => ctx.prisma.recording.count({ where: { AND: [recordingsWhere(args, ctx), { id: after }] } }),
 });
 /** What schema.graphql holds. */
 export const printableSchema = () => lexicographicSortSchema(schema);

@@ -31,16 +31,16 @@ export function pageArgs(args: { first?: number | null; after?: string | null })
 /** A page costs what it selects, times the page size (its default when not given). */
 export const pageComplexity = (args: { first?: number | null }) => ({ field: 1, multiplier: args.first ?? 50 });
 
-export const unknownCursor = (after: string) =>
+const unknownCursor = (after: string) =>
   new GraphQLError(`after: ${after} is not an item of this list`, { extensions: { code: 'BAD_USER_INPUT' } });
 
-/** Whether `after` is an item of the parent's list (a count of 0 or 1). */
-export type CursorCheck = (ctx: GraphQLContext, parent: { id: string }, after: string) => Promise<number>;
+/** Whether `after` is an item of the list the field returns for this parent and arguments (the field's own; a count of 0 or 1). */
+export type CursorCheck = (ctx: GraphQLContext, parent: { id: string }, after: string, args: any) => Promise<number>;
 
 /**
  * An `after` that is not an item of the list is the caller's mistake: an error, not an empty page
  * that reads as the end. Checked only when a page comes back empty, so a page costs no extra query.
- * For relation fields, whose rows the parent's query loads (`Type.field` → check).
+ * Fields are named `Type.field`.
  */
 export function withCursorChecks(schema: GraphQLSchema, checks: Record<string, CursorCheck>): GraphQLSchema {
   for (const [path, check] of Object.entries(checks)) {
@@ -50,7 +50,7 @@ export function withCursorChecks(schema: GraphQLSchema, checks: Record<string, C
     const resolve = field.resolve;
     field.resolve = async (parent, args, ctx, info) => {
       const page = await resolve(parent, args, ctx, info);
-      if (typeof args.after === 'string' && Array.isArray(page) && page.length === 0 && !(await check(ctx, parent, args.after))) {
+      if (typeof args.after === 'string' && Array.isArray(page) && page.length === 0 && !(await check(ctx, parent, args.after, args))) {
         throw unknownCursor(args.after);
       }
       return page;

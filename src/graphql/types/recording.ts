@@ -6,7 +6,7 @@ import { courseOfRoom } from '../../attendance/sessions.ts';
 import { canSeeCourse, visibleCourseIds } from '../../auth/viewer.ts';
 import { asGraphQLErrors, forbidden } from '../errors.ts';
 import { builder } from '../builder.ts';
-import { RECORDING_ORDER, pageArgs, pageComplexity, unknownCursor } from './paging.ts';
+import { RECORDING_ORDER, pageArgs, pageComplexity } from './paging.ts';
 
 builder.addScalarType('SafeInt', SafeIntResolver);
 
@@ -70,16 +70,8 @@ builder.queryFields((t) => ({
       after: t.arg.string({ required: false }),
     },
     complexity: pageComplexity,
-    resolve: async (query, _root, args, ctx) => {
-      const where = {
-        AND: [args.roomId ? { roomId: args.roomId } : {}, args.courseId ? { session: { courseId: args.courseId } } : {}, visible(ctx)],
-      };
-      const page = await ctx.prisma.recording.findMany({ ...query, where, orderBy: RECORDING_ORDER, ...pageArgs(args) });
-      if (args.after && page.length === 0 && !(await ctx.prisma.recording.count({ where: { AND: [where, { id: args.after }] } }))) {
-        throw unknownCursor(args.after);
-      }
-      return page;
-    },
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.recording.findMany({ ...query, where: recordingsWhere(args, ctx), orderBy: RECORDING_ORDER, ...pageArgs(args) }),
   }),
   recording: t.prismaField({
     type: 'Recording',
@@ -93,6 +85,11 @@ builder.queryFields((t) => ({
     },
   }),
 }));
+
+/** The recordings `recordings(roomId, courseId)` lists for this viewer (paging aside). */
+export function recordingsWhere(args: { roomId?: string | null; courseId?: string | null }, ctx: { viewer: Parameters<typeof visibleCourseIds>[0] }) {
+  return { AND: [args.roomId ? { roomId: args.roomId } : {}, args.courseId ? { session: { courseId: args.courseId } } : {}, visible(ctx)] };
+}
 
 /** Recordings of the courses the viewer may read (all for admins). */
 function visible(ctx: { viewer: Parameters<typeof visibleCourseIds>[0] }) {
