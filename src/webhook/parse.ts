@@ -8,22 +8,25 @@ import { isAdminFromMetadata } from '../attendance/rules.ts';
 import { isStorableId, isStorableText, MAX_ID_LENGTH, UNSTORABLE_TEXT } from '../db/text.ts';
 
 export type ParsedBody =
-  | { ok: true; name: string; id: string; json: Record<string, unknown> }
+  | { ok: true; name: string; id: string; json: Record<string, unknown>; text: string }
   | { ok: false; message: 'Invalid JSON payload' | 'Missing event field' | typeof UNSTORABLE_EVENT };
 
 const UNSTORABLE_EVENT = `Invalid event field: ${UNSTORABLE_TEXT}` as const;
 
-/**
- * JSON object with an `event` name. An event without a usable `id` (none, empty, or not storable)
- * gets one derived from the body's hash, so that a redelivery of the same body is still a duplicate.
- */
+// JSON is UTF-8 (RFC 8259): bytes that are not would be stored altered (as U+FFFD), not as sent.
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/**
+ * JSON object with an `event` name, and its text (what is stored). An event without a usable `id`
+ * (none, empty, or not storable) gets one derived from the body's hash, so that a redelivery of the
+ * same body is still a duplicate.
+ */
 export function parseBody(raw: Uint8Array): ParsedBody {
+  let text: string;
   let json: unknown;
   try {
-    // JSON is UTF-8 (RFC 8259): bytes that are not would be stored altered (as U+FFFD), not as sent
-    json = JSON.parse(UTF8.decode(raw));
+    text = UTF8.decode(raw);
+    json = JSON.parse(text);
   } catch {
     return { ok: false, message: 'Invalid JSON payload' };
   }
@@ -35,7 +38,7 @@ export function parseBody(raw: Uint8Array): ParsedBody {
     typeof record.id === 'string' && record.id.trim() !== '' && isStorableId(record.id)
       ? record.id
       : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-  return { ok: true, name: record.event, id, json: record };
+  return { ok: true, name: record.event, id, json: record, text };
 }
 
 /** The last second Rollcall accepts as an event time: the end of year 9999 (JavaScript and PostgreSQL hold it). */

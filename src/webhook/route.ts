@@ -88,7 +88,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     return error(400, parsed.message);
   }
   const { id, name, json: body } = parsed;
-  const inbound: InboundEvent = { id, name, body: Buffer.from(raw).toString('utf8'), ...storedFields(body) };
+  const inbound: InboundEvent = { id, name, body: parsed.text, ...storedFields(body) };
   const log = deps.logger.child({ eventId: id, event: name, room: inbound.roomId, roomSid: inbound.roomSid });
 
   if (!ACTED_ON.has(name)) {

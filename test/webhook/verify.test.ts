@@ -174,13 +174,14 @@ describe('createWebhookVerifier', () => {
 });
 
 describe('parseBody', () => {
-  it('names the event and keeps its id', () => {
+  it('names the event, keeps its id, and gives the text to store', () => {
     const parsed = parseBody(bytes(BODY));
     expect(parsed).toEqual({
       ok: true,
       name: 'participant_joined',
       id: '5b0c7b4e-0004-4c1e-9a51-000000000004',
       json: JSON.parse(BODY),
+      text: BODY,
     });
   });
 
