@@ -3,8 +3,8 @@
 // each other. None of it may create two sessions for one run, two attendances for one user, or a
 // second effect of one event.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveSessionQuery, UpsertCourseMutation } from './support/documents.ts';
-import { fixtureWith, roomEventBody } from './support/plugnmeet.ts';
+import { UpsertCourseMutation } from './support/documents.ts';
+import { fixtureWith, participantEventBody, roomEventBody } from './support/plugnmeet.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 
 const T0 = 1_795_510_800; // 2026-11-24T09:00:00Z
@@ -49,19 +49,8 @@ interface Who {
 }
 
 /** A participant event of `who` in `run`, happening at `createdAt` (seconds after T0). */
-function participantBody(fixture: string, run: Run, who: Who, createdAt: number, id: string) {
-  return fixtureWith(fixture, (e) => {
-    e.id = id;
-    e.room.sid = run.roomSid;
-    e.room.room_id = run.roomId;
-    e.participant.identity = who.identity;
-    e.participant.sid = who.sid;
-    e.participant.name = who.name ?? `User ${who.identity}`;
-    e.participant.joined_at = String(T0 + who.joinedAt);
-    e.participant.joined_at_ms = String((T0 + who.joinedAt) * 1000);
-    e.created_at = String(T0 + createdAt);
-  });
-}
+const participantBody = (fixture: string, run: Run, who: Who, createdAt: number, id: string) =>
+  participantEventBody(fixture, run, { ...who, name: who.name ?? `User ${who.identity}`, joinedAt: T0 + who.joinedAt }, T0 + createdAt, id);
 
 const joinBody = (run: Run, who: Who, id = nextEventId()) =>
   participantBody('04-participant_joined-student', run, who, who.joinedAt, id);
@@ -84,11 +73,7 @@ function expectAllOk(responses: Awaited<ReturnType<typeof postAll>>) {
   expect(responses.filter((r) => r.status !== 200)).toEqual([]);
 }
 
-async function liveSession(roomId: string) {
-  const { data, errors } = await app.graphql(LiveSessionQuery, { roomId });
-  expect(errors).toBeUndefined();
-  return data!.liveSession!;
-}
+const liveSession = async (roomId: string) => (await app.liveSession(roomId))!;
 
 describe('concurrent deliveries', () => {
   it('100 joins of distinct users posted at once give 100 online attendances of 100 users', async () => {

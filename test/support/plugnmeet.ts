@@ -32,6 +32,29 @@ export function roomEventBody(name: string, run: { roomId: string; roomSid: stri
   });
 }
 
+/** Who a participant event is about: `joinedAt` in unix seconds; the fixture's name unless `name` is given. */
+export interface Participant {
+  identity: string;
+  sid: string;
+  name?: string;
+  joinedAt: number;
+}
+
+/** A fixture's participant event (joined, left) of `who` in another run of a room: its own id, at `createdAt` (unix seconds). */
+export function participantEventBody(name: string, run: { roomId: string; roomSid: string }, who: Participant, createdAt: number, id: string): string {
+  return fixtureWith(name, (e) => {
+    e.id = id;
+    e.room.sid = run.roomSid;
+    e.room.room_id = run.roomId;
+    e.participant.identity = who.identity;
+    e.participant.sid = who.sid;
+    if (who.name !== undefined) e.participant.name = who.name;
+    e.participant.joined_at = String(who.joinedAt);
+    e.participant.joined_at_ms = String(who.joinedAt * 1000);
+    e.created_at = String(createdAt);
+  });
+}
+
 export interface SignOptions {
   apiKey?: string;
   apiSecret?: string;

@@ -18,6 +18,11 @@ import { testRedisUrl } from './backends.ts';
 import { openTestDatabase } from './database.ts';
 import { API_KEY, API_SECRET, signedHeaders, type SignOptions } from './plugnmeet.ts';
 import { postGraphQL } from './graphql-http.ts';
+import { LiveSessionQuery } from './documents.ts';
+import type { LiveSessionQuery as LiveSessionData } from '../graphql/graphql.ts';
+import { expect } from 'vitest';
+
+type LiveSessionResult = LiveSessionData['liveSession'];
 
 export interface TestServerOptions {
   adminApiToken?: string;
@@ -47,6 +52,8 @@ export interface TestServer {
   postWebhook(body: string, opts?: { headers?: Record<string, string>; sign?: SignOptions }): Promise<Response>;
   /** Run a GraphQL operation over HTTP. */
   graphql<R, V>(document: TypedDocumentNode<R, V>, variables?: V, token?: string): Promise<ExecutionResult<R>>;
+  /** What a dashboard sees of a room (LiveSessionQuery, which must answer without errors); null if none. */
+  liveSession(roomId: string): Promise<LiveSessionResult>;
   /** A graphql-ws client on this server. */
   wsClient(token?: string): Client;
   close(): Promise<void>;
@@ -79,6 +86,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const server = app.server;
   const clients: Client[] = [];
+  const graphql: TestServer['graphql'] = async (document, variables, token) => {
+    const response = await postGraphQL(server.url, print(document), variables, token);
+    return (await response.json()) as ExecutionResult<any>;
+  };
   return {
     url: server.url,
     wsUrl: `${server.url.replace(/^http/, 'ws')}/graphql`,
@@ -91,9 +102,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const headers = opts.headers ?? (await signedHeaders(body, opts.sign));
       return fetch(`${server.url}/webhooks/plugnmeet`, { method: 'POST', headers, body });
     },
-    async graphql(document, variables, token) {
-      const response = await postGraphQL(server.url, print(document), variables, token);
-      return (await response.json()) as ExecutionResult<any>;
+    graphql,
+    async liveSession(roomId) {
+      const { data, errors } = await graphql(LiveSessionQuery, { roomId });
+      expect(errors).toBeUndefined();
+      return data!.liveSession ?? null;
     },
     wsClient(token) {
       const client = createClient({

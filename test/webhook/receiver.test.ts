@@ -2,7 +2,6 @@
 // request at a time over HTTP against the real server, and what each answer left in the store.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LiveSessionQuery } from '../support/documents.ts';
 import { API_KEY, fixture, fixtureWith, legacyHashToken, signBody, signedHeaders } from '../support/plugnmeet.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
@@ -36,11 +35,7 @@ const webhookUrl = () => `${app.url}/webhooks/plugnmeet`;
 const send = (body: string, headers: Record<string, string>) => app.postWebhook(body, { headers });
 
 /** What a dashboard sees of the room: its session and one user's attendance there. */
-async function sessionOf(roomId: string) {
-  const { data, errors } = await app.graphql(LiveSessionQuery, { roomId });
-  expect(errors).toBeUndefined();
-  return data!.liveSession;
-}
+const sessionOf = (roomId: string) => app.liveSession(roomId);
 async function attendanceOf(roomId: string, userId: string) {
   return (await sessionOf(roomId))?.attendances.find((a) => a.user.id === userId);
 }

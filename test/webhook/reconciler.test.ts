@@ -3,9 +3,9 @@
 // event, and published like any other; nothing is ended on one look, on a room PlugNMeet still
 // describes, or when PlugNMeet's answer is an error.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AttendanceChangedSubscription, LiveSessionChangedSubscription, LiveSessionQuery } from '../support/documents.ts';
+import { AttendanceChangedSubscription, LiveSessionChangedSubscription } from '../support/documents.ts';
 import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
-import { fixtureWith, roomEventBody } from '../support/plugnmeet.ts';
+import { participantEventBody, roomEventBody } from '../support/plugnmeet.ts';
 import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
 
 const T0 = 1_795_510_800; // 2026-11-24T09:00:00Z, well over the grace period ago
@@ -38,26 +38,11 @@ async function post(body: string) {
 async function startWith(run: Run, people: { identity: string; sid: string }[]) {
   await post(roomEventBody('02-room_started', run, T0, `rc-${++ids}`));
   for (const [i, p] of people.entries()) {
-    await post(
-      fixtureWith('04-participant_joined-student', (e) => {
-        e.id = `rc-${++ids}`;
-        e.room.sid = run.roomSid;
-        e.room.room_id = run.roomId;
-        e.participant.identity = p.identity;
-        e.participant.sid = p.sid;
-        e.participant.joined_at = String(T0 + 10 + i);
-        delete e.participant.joined_at_ms;
-        e.created_at = String(T0 + 10 + i);
-      }),
-    );
+    await post(participantEventBody('04-participant_joined-student', run, { ...p, joinedAt: T0 + 10 + i }, T0 + 10 + i, `rc-${++ids}`));
   }
 }
 
-async function session(roomId: string) {
-  const { data, errors } = await app.graphql(LiveSessionQuery, { roomId });
-  expect(errors).toBeUndefined();
-  return data!.liveSession!;
-}
+const session = async (roomId: string) => (await app.liveSession(roomId))!;
 
 describe('reconciliation with PlugNMeet', () => {
   it('ends a run PlugNMeet no longer reports, on the second look, at the time of the first, and publishes it', async () => {
