@@ -40,10 +40,10 @@ const started = (session: LiveSession): Change => ({
  *   and then sees it, so no span opens in an ended session.
  */
 export type SessionLock = 'key share' | 'update';
+const LOCK_CLAUSE: Record<SessionLock, Prisma.Sql> = { 'key share': Prisma.sql`FOR KEY SHARE`, update: Prisma.sql`FOR UPDATE` };
 
 /** How late a leave or an end without room.sid may come and still belong to the room's last run. */
 const LATE_EVENT_MS = 60 * 60 * 1000;
-const LOCK_CLAUSE: Record<SessionLock, Prisma.Sql> = { 'key share': Prisma.sql`FOR KEY SHARE`, update: Prisma.sql`FOR UPDATE` };
 
 /**
  * The session of the event's room run, created (or claimed from a schedule) if needed, and locked
