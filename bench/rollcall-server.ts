@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { createBus } from '../src/bus.ts';
 import { openDatabase, type DatabaseTarget } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
-import { startRollcall } from '../src/app.ts';
+import { startService } from '../src/service.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_API_KEY, BENCH_API_SECRET, BENCH_DASHBOARD_SECRET, type ReadyMessage } from './common.ts';
 import { exitOnStop, startDebugPort } from './debug-port.ts';
 
@@ -37,7 +37,7 @@ async function main() {
     onError: (error) => logger.warn({ err: error }, 'redis error'),
   });
   // As src/main.ts starts it, configured as in production (an admin token and dashboard tokens).
-  const app = await startRollcall({
+  const app = await startService({
     config: {
       adminApiToken: BENCH_ADMIN_TOKEN,
       dashboard: { secret: BENCH_DASHBOARD_SECRET },
@@ -51,7 +51,7 @@ async function main() {
     logger,
     listen: { port: 0, host: '127.0.0.1' },
   });
-  const server = app.server;
+  const server = app;
   const debugPort = await startDebugPort(counting ? { statements: () => statements, recentStatements: () => recent } : {});
   const rows = await db.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()');
 

@@ -4,8 +4,8 @@ import { ConfigError, describeConfig, loadConfig, type Config } from './config.t
 import { openDatabase } from './db/database.ts';
 import { DataDirLockedError } from './db/lock.ts';
 import { createLogger } from './logger.ts';
-import { startRollcall } from './app.ts';
-import { ListenError } from './server.ts';
+import { ListenError } from './http/listener.ts';
+import { startService } from './service.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -52,13 +52,12 @@ async function main() {
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
 
   const bus = createBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, onError: (error) => logger.warn({ err: error }, 'redis error') });
-  const app = await startRollcall({ config, db, bus, logger, listen: { port: config.port, host: config.host } }).catch(async (error) => {
+  const app = await startService({ config, db, bus, logger, listen: { port: config.port, host: config.host } }).catch(async (error) => {
     if (!(error instanceof ListenError)) throw error;
     await db.close();
     fail(error.message);
   });
-  const server = app.server;
-  logger.info({ url: `${server.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${server.url}/graphql`);
+    logger.info({ url: `${app.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${app.url}/graphql`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

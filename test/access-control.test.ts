@@ -10,7 +10,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { createApp } from '../src/server.ts';
+import { createRollcallYoga } from '../src/service.ts';
 import { UpsertCourseMutation } from './support/documents.ts';
 import { API_KEY, API_SECRET, fixtureWith } from './support/plugnmeet.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
@@ -880,7 +880,7 @@ describe('hostile queries', () => {
     const dev = await http(misspelled, undefined, ADMIN_TOKEN);
     expect(dev.body.errors?.[0].message).toMatch(/Did you mean .*"courses"/);
 
-    const production = createApp({
+    const production = createRollcallYoga({
       config: {
         adminApiToken: ADMIN_TOKEN,
         dashboard: { secret: DASHBOARD_SECRET },

@@ -2,8 +2,8 @@
 // one fetch handler (yoga.fetch in tests, the node server in production) serves everything.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
-import { RECORDING_ROUTE, serveRecording, type Access } from '../recordings/serve.ts';
-import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from '../webhook/route.ts';
+import { RECORDING_ROUTE, serveRecording, type Access } from './recording-files.ts';
+import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from './webhook.ts';
 
 export interface RouteDeps extends WebhookDeps {
   logger: Logger;

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { Change, RecordingStatus } from '../attendance/events.ts';
 import type { PrismaClient } from '../db/types.ts';
 import { makeThumbnail, mediaToolsAvailable, probeMedia, type MediaToolPaths } from './media.ts';
-import type { PlugNMeetApi } from './plugnmeet-api.ts';
+import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { extensionFor, mimeTypeFor } from './storage.ts';
 
 export interface DownloaderOptions {

@@ -7,7 +7,7 @@ import { scheduleLiveSession, upsertCourse } from '../../src/attendance/courses.
 import type { DomainEvent } from '../../src/attendance/events.ts';
 import type { Database } from '../../src/db/database.ts';
 import type { Tx } from '../../src/db/types.ts';
-import { processEvent, type Outcome } from '../../src/webhook/inbox.ts';
+import { processEvent, type Outcome } from '../../src/ingest/inbox.ts';
 import { testDatabaseUrl } from '../support/backends.ts';
 import { openTestDatabase } from '../support/database.ts';
 import {

@@ -6,7 +6,7 @@ import { applyEvent } from '../../src/attendance/apply.ts';
 import type { DomainEvent, ParticipantEventName, RoomEventName, RoomRef } from '../../src/attendance/events.ts';
 import { attendedSeconds } from '../../src/attendance/rules.ts';
 import type { PrismaClient } from '../../src/db/types.ts';
-import { processEvent, type Outcome } from '../../src/webhook/inbox.ts';
+import { processEvent, type Outcome } from '../../src/ingest/inbox.ts';
 
 /** 2026-11-24T09:00:00Z in unix seconds; event times are given as seconds after it. */
 export const T0 = 1_795_510_800;

@@ -11,9 +11,8 @@ import type { Database } from '../../src/db/database.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startRollcall, type RollcallParts } from '../../src/app.ts';
-import type { Reconciler } from '../../src/webhook/reconciler.ts';
-import type { RunningServer } from '../../src/server.ts';
+import { startService, type RunningService, type ServiceParts } from '../../src/service.ts';
+import type { Reconciler } from '../../src/ingest/reconciler.ts';
 import { testRedisUrl } from './backends.ts';
 import { openTestDatabase } from './database.ts';
 import { API_KEY, API_SECRET, signedHeaders, type SignOptions } from './plugnmeet.ts';
@@ -35,7 +34,7 @@ export interface TestServerOptions {
   dataDir?: string;
   /** A PlugNMeet server for recordings (a fake one on loopback in tests). */
   plugnmeetServerUrl?: string;
-  downloader?: RollcallParts['downloader'];
+  downloader?: ServiceParts['downloader'];
   /** Reconciliation with the PlugNMeet server (plugnmeetServerUrl): on when given; tests call its sweep(). */
   reconcile?: { intervalMs?: number; graceMs?: number };
 }
@@ -45,7 +44,7 @@ export interface TestServer {
   wsUrl: string;
   db: Database;
   bus: Bus;
-  server: RunningServer;
+  server: RunningService;
   dataDir: string;
   reconciler?: Reconciler;
   /** POST a body to the webhook, signed as PlugNMeet signs it (or with the given headers). */
@@ -65,7 +64,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   await bus.connected();
   const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'rollcall-data-'));
-  const app = await startRollcall({
+  const app = await startService({
     config: {
       adminApiToken: options.adminApiToken,
       dashboard: options.dashboard,
@@ -84,7 +83,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     downloader: options.downloader,
     reconcile: options.reconcile,
   });
-  const server = app.server;
+  const server = app;
   const clients: Client[] = [];
   const graphql: TestServer['graphql'] = async (document, variables, token) => {
     const response = await postGraphQL(server.url, print(document), variables, token);

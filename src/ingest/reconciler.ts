@@ -7,10 +7,10 @@ import type { Logger } from 'pino';
 import { confirmLostEvents, connectionSidOf, findLostEvents, lostEventId, type ActiveRun, type HeldRun, type LostEvent } from '../attendance/reconcile.ts';
 import { publishChanges, type RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
-import type { PlugNMeetApi } from '../recordings/plugnmeet-api.ts';
+import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { dispatch } from './dispatch.ts';
 import { processEvent } from './inbox.ts';
-import { interpret, storedFields } from './parse.ts';
+import { interpret, storedFields } from '../plugnmeet/webhook-body.ts';
 
 export interface ReconcilerOptions {
   /** Time between two looks (jittered by ±10 % so instances spread out). */

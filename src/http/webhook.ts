@@ -1,12 +1,12 @@
 // POST /webhooks/plugnmeet: verify -> parse -> store and apply (one transaction) -> publish -> answer.
 import type { Logger } from 'pino';
 import type { Change } from '../attendance/events.ts';
-import { dispatch } from './dispatch.ts';
+import { dispatch } from '../ingest/dispatch.ts';
 import { publishChanges, type RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
-import { EventNotApplied, processEvent, storeOnly, type InboundEvent } from './inbox.ts';
-import { ACTED_ON, interpret, parseBody, storedFields } from './parse.ts';
-import type { WebhookVerifier } from './verify.ts';
+import { EventNotApplied, processEvent, storeOnly, type InboundEvent } from '../ingest/inbox.ts';
+import { ACTED_ON, interpret, parseBody, storedFields } from '../plugnmeet/webhook-body.ts';
+import type { WebhookVerifier } from '../plugnmeet/signature.ts';
 
 export const WEBHOOK_PATH = '/webhooks/plugnmeet';
 export const MAX_BODY_BYTES = 1024 * 1024;

@@ -1,8 +1,8 @@
 // The receiver's pure parts, without HTTP: the signature check (SPEC section 3's order and
 // tolerance), and the way a raw body becomes a named event and then a domain event.
 import { describe, expect, it } from 'vitest';
-import { interpret, parseBody } from '../../src/webhook/parse.ts';
-import { createWebhookVerifier } from '../../src/webhook/verify.ts';
+import { interpret, parseBody } from '../../src/plugnmeet/webhook-body.ts';
+import { createWebhookVerifier } from '../../src/plugnmeet/signature.ts';
 import { API_KEY, API_SECRET, fixture, fixtureWith, legacyHashToken, signBody } from '../support/plugnmeet.ts';
 import { bodyHash, claimsFor, nowSeconds, signClaims, unsignedToken } from '../support/webhook-helpers.ts';
 

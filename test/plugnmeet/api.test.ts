@@ -17,7 +17,7 @@ import {
   PlugNMeetStatusFalseError,
   PlugNMeetUnreachableError,
   type PlugNMeetApiTimeouts,
-} from '../../src/recordings/plugnmeet-api.ts';
+} from '../../src/plugnmeet/api/client.ts';
 
 const API_KEY = 'test-plugnmeet-key';
 const API_SECRET = 'test-plugnmeet-secret-0123456789abcdef';

@@ -1,0 +1,146 @@
+// graphql-ws on the GraphQL path, through Yoga's envelop chain (the same plugins, context and
+// schema as HTTP), with subscriptions multiplexed into cohorts.
+import type { Server } from 'node:http';
+import { getOperationAST, GraphQLError } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { cancelExpiry, closeAtExpiry, type SocketExpiry } from '../auth/socket-expiry.ts';
+import { CredentialError } from '../auth/credentials.ts';
+import type { Viewer } from '../auth/viewer.ts';
+import { cohortKey, selectsOwnData } from './cohort-key.ts';
+import { CohortHub } from './cohorts.ts';
+import { MAX_QUERY_BYTES, tooLarge, type RollcallYoga } from './yoga.ts';
+
+interface OperationRoot {
+  execute(args: unknown): any;
+  subscribe(args: unknown): any;
+  contextFactory(): unknown;
+  cohort?: { key: string; id: string; socket: WebSocket };
+  /** The subscribe message's payload, which graphql-ws keeps for the subscription's lifetime. */
+  payload: { query: string };
+}
+
+/** What Rollcall keeps per graphql-ws connection. */
+interface ConnectionState {
+  viewer?: Viewer;
+  active: Set<string>;
+  expiry?: SocketExpiry;
+}
+type Extra = { socket: WebSocket; request: unknown; rollcall?: ConnectionState };
+
+export interface GraphQLWebSocket {
+  /** Subscription cohorts (multiplexing), for diagnostics. */
+  cohorts: CohortHub;
+  /** Closes every socket with 1001 and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, options: { maxSubscriptions: number }): GraphQLWebSocket {
+  const { maxSubscriptions } = options;
+  const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
+  const state = (ctx: WsContext<Record<string, unknown>, Extra>) => (ctx.extra.rollcall ??= { active: new Set() });
+  const cohorts = new CohortHub();
+
+  const wsServer = useServer<Record<string, unknown>, Extra>(
+    {
+      execute: async (args: any): Promise<any> => {
+        const root = args.rootValue as OperationRoot;
+        args.contextValue = await root.contextFactory();
+        return root.execute(args);
+      },
+      subscribe: async (args: any): Promise<any> => {
+        const root = args.rootValue as OperationRoot;
+        const start = async () => {
+          args.contextValue = await root.contextFactory();
+          return root.subscribe(args);
+        };
+        if (!root.cohort) return start();
+        const result = await cohorts.join(root.cohort.key, root.cohort, start);
+        if (args.contextValue === undefined) {
+          // A member of a running cohort needs nothing of its own operation any more: graphql-ws
+          // keeps these arguments and the message as long as the subscription lives, so drop what
+          // they hold (memory per idle subscriber).
+          args.rootValue = undefined;
+          root.payload.query = '';
+        }
+        return result;
+      },
+      onConnect: async (ctx) => {
+        const viewer = await yoga.authenticator.authenticate(ctx.connectionParams?.authorization);
+        if (viewer instanceof CredentialError) return false; // closes with 4403 Forbidden
+        const s = state(ctx);
+        s.viewer = viewer;
+        // the upgrade request and the token are not needed after this: let them go (memory per idle socket)
+        (ctx.extra as { request?: unknown }).request = undefined;
+        (ctx as { connectionParams?: unknown }).connectionParams = undefined;
+        // the socket lives no longer than its token
+        if (viewer.kind === 'user' && viewer.expiresAt) s.expiry = closeAtExpiry(ctx.extra.socket, viewer.expiresAt.getTime());
+        return true;
+      },
+      onClose: (ctx) => {
+        cancelExpiry(ctx.extra.rollcall?.expiry);
+      },
+      onSubscribe: async (ctx, id, params) => {
+        const s = state(ctx);
+        if (Buffer.byteLength(params.query) > MAX_QUERY_BYTES) return [tooLarge()];
+        if (s.active.size >= maxSubscriptions) {
+          return [new GraphQLError(`Too many subscriptions on this connection: at most ${maxSubscriptions}`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+        }
+        const { schema: s2, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          socket: ctx.extra.socket,
+          params,
+          viewer: s.viewer,
+        });
+        let document;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
+        }
+        let errors: readonly GraphQLError[];
+        try {
+          errors = validate(s2, document);
+        } catch (error) {
+          // armor's rules throw their rejection: refuse this operation, keep the socket
+          return [error instanceof GraphQLError ? error : new GraphQLError((error as Error).message)];
+        }
+        if (errors.length) return errors;
+        s.active.add(id);
+        const operation = getOperationAST(document, params.operationName);
+        // the same document, variables and viewer see the same results: share one execution
+        const cohort =
+          operation?.operation === 'subscription'
+            ? { key: cohortKey(s.viewer, params, selectsOwnData(s2, document)), id, socket: ctx.extra.socket }
+            : undefined;
+        const root: OperationRoot = { execute, subscribe, contextFactory, cohort, payload: params };
+        return {
+          schema: s2,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          // made when the operation runs, and only by a cohort's first subscriber
+          contextValue: undefined,
+          rootValue: root,
+        };
+      },
+      onComplete: (ctx, id) => {
+        state(ctx).active.delete(id);
+      },
+      onError: (ctx, id) => {
+        state(ctx).active.delete(id);
+      },
+    },
+    wss,
+  );
+
+  return {
+    cohorts,
+    async close() {
+      for (const socket of wss.clients) socket.close(1001, 'Server shutting down');
+      await wsServer.dispose();
+      wss.close();
+    },
+  };
+}

@@ -1,0 +1,97 @@
+// PlugNMeet's API, as Rollcall needs it: for the download job, the recording's info, a download
+// token and the file itself (download.ts); for reconciliation, the active rooms. Every failure is a
+// PlugNMeetApiError whose `retryable` says whether trying again later can help.
+import { downloadFile } from './download.ts';
+import { PlugNMeetBadResponseError, PlugNMeetStatusFalseError, MissingDownloadTokenError, type PlugNMeetEndpoint } from './errors.ts';
+import { createTransport, isObject, numberOrNull } from './transport.ts';
+import type { ActiveRoom, PlugNMeetApi, PlugNMeetApiOptions, PlugNMeetParticipantInfo, PlugNMeetPastRoomInfo, PlugNMeetRecording } from './types.ts';
+
+export * from './errors.ts';
+export type * from './types.ts';
+
+const INFO: PlugNMeetEndpoint = 'POST /auth/recording/info';
+const TOKEN: PlugNMeetEndpoint = 'POST /auth/recording/getDownloadToken';
+const ACTIVE_ROOMS: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomsInfo';
+const ACTIVE_ROOM: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomInfo';
+// The exact answers of plugnmeet-server when nothing is going on; any other status:false is an error.
+const NO_ACTIVE_ROOMS = /^no active room found$/i;
+const ROOM_NOT_ACTIVE = /^(no room found|room not active)$/i;
+
+export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
+  const transport = createTransport(options);
+  const { post, redact } = transport;
+
+  return {
+    async recordingInfo(recordId, call = {}) {
+      requireId(recordId);
+      const answer = await post(INFO, '/auth/recording/info', { record_id: recordId }, call);
+      const recording = answer.recording_info ?? answer.recording;
+      return {
+        msg: typeof answer.msg === 'string' ? answer.msg : '',
+        statusCode: numberOrNull(answer.status_code),
+        recording: isObject(recording) ? (recording as PlugNMeetRecording) : null,
+        roomInfo: isObject(answer.room_info) ? (answer.room_info as PlugNMeetPastRoomInfo) : null,
+      };
+    },
+
+    async downloadToken(recordId, call = {}) {
+      requireId(recordId);
+      const answer = await post(TOKEN, '/auth/recording/getDownloadToken', { record_id: recordId }, call);
+      const token = answer.token;
+      if (typeof token !== 'string' || token.trim() === '') {
+        throw new MissingDownloadTokenError(typeof answer.msg === 'string' ? redact(answer.msg) : '');
+      }
+      return token.trim();
+    },
+
+    async activeRooms(call = {}) {
+      let answer: Record<string, unknown>;
+      try {
+        answer = await post(ACTIVE_ROOMS, '/auth/room/getActiveRoomsInfo', {}, call);
+      } catch (error) {
+        if (error instanceof PlugNMeetStatusFalseError && NO_ACTIVE_ROOMS.test(error.msg.trim())) return [];
+        throw error;
+      }
+      if (answer.rooms !== undefined && !Array.isArray(answer.rooms)) {
+        throw new PlugNMeetBadResponseError(ACTIVE_ROOMS, `PlugNMeet ${ACTIVE_ROOMS} answered rooms that are not a list`, true);
+      }
+      return ((answer.rooms as unknown[] | undefined) ?? []).map((room) => activeRoomFrom(ACTIVE_ROOMS, room));
+    },
+
+    async activeRoom(roomId, call = {}) {
+      requireId(roomId);
+      let answer: Record<string, unknown>;
+      try {
+        answer = await post(ACTIVE_ROOM, '/auth/room/getActiveRoomInfo', { room_id: roomId }, call);
+      } catch (error) {
+        if (error instanceof PlugNMeetStatusFalseError && ROOM_NOT_ACTIVE.test(error.msg.trim())) return null;
+        throw error;
+      }
+      return activeRoomFrom(ACTIVE_ROOM, answer.room);
+    },
+
+    download: (token, call) => downloadFile(transport, token, call),
+  };
+}
+
+/** An ActiveRoomWithParticipant (room_info, participants_info) as an ActiveRoom. */
+function activeRoomFrom(endpoint: PlugNMeetEndpoint, value: unknown): ActiveRoom {
+  const info = isObject(value) && isObject(value.room_info) ? value.room_info : null;
+  const roomId = info && typeof info.room_id === 'string' ? info.room_id : '';
+  const roomSid = info && typeof info.sid === 'string' ? info.sid : '';
+  if (!roomId || !roomSid) {
+    throw new PlugNMeetBadResponseError(endpoint, `PlugNMeet ${endpoint} answered a room without room_info.room_id and room_info.sid`, true);
+  }
+  const listed = isObject(value) ? value.participants_info : undefined;
+  const joined = Number(info?.joined_participants ?? 0);
+  const participants = Array.isArray(listed)
+    ? listed.filter(isObject).map((p) => p as PlugNMeetParticipantInfo)
+    : listed === undefined && !(joined > 0)
+      ? []
+      : null;
+  return { roomId, roomSid, participants };
+}
+
+function requireId(recordId: string) {
+  if (typeof recordId !== 'string' || recordId === '') throw new TypeError('recordId must be a non-empty string');
+}

@@ -1,0 +1,139 @@
+// Rollcall assembled over a database and a bus the caller opened (main.ts in production, the test
+// harness in tests): the Yoga app with its routes, graphql-ws, the listener, the recording
+// downloader and the reconciler.
+import type { Logger } from 'pino';
+import { createAuthenticator, CredentialError } from './auth/credentials.ts';
+import { canSeeCourse } from './auth/viewer.ts';
+import { publishChanges, type Bus } from './bus.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/database.ts';
+import type { CohortHub } from './graphql/cohorts.ts';
+import { attachGraphQLWebSocket } from './graphql/ws.ts';
+import { createYogaApp, type RollcallYoga } from './graphql/yoga.ts';
+import { closeListener, listen } from './http/listener.ts';
+import { useRollcallRoutes } from './http/routes.ts';
+import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
+import { createPlugNMeetApi } from './plugnmeet/api/client.ts';
+import { createWebhookVerifier } from './plugnmeet/signature.ts';
+import { createDownloader, releaseStaleLeases, type DownloaderOptions } from './recordings/downloader.ts';
+import type { MediaToolPaths } from './recordings/media.ts';
+import { recordingsDir } from './recordings/storage.ts';
+
+export type ServiceConfig = Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
+  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs'>>;
+
+export interface ServiceParts {
+  config: ServiceConfig;
+  db: Database;
+  bus: Bus;
+  logger: Logger;
+  listen: { port: number; host: string };
+  downloader?: Partial<DownloaderOptions> & { media?: MediaToolPaths };
+  /** Overrides for tests (the grace period). */
+  reconcile?: Partial<ReconcilerOptions>;
+}
+
+export interface RunningService {
+  url: string;
+  port: number;
+  yoga: RollcallYoga;
+  /** Subscription cohorts (multiplexing), for diagnostics. */
+  cohorts: CohortHub;
+  /** Present when PlugNMeet's address is known and reconcileIntervalMs > 0. */
+  reconciler?: Reconciler;
+  /**
+   * Graceful stop: stops accepting, closes WebSockets (1001), waits for in-flight requests (up to
+   * `graceMs`), then stops the reconciler and the downloader.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** The Yoga app of the whole HTTP surface (GraphQL and the other routes), not listening yet. */
+export function createRollcallYoga(
+  parts: Pick<ServiceParts, 'db' | 'bus' | 'logger'> & { config: Omit<ServiceConfig, 'dataDir'> },
+  recordings: { dir: string; kick(): void } = { dir: '', kick: () => {} },
+): RollcallYoga {
+  const { config, db, bus, logger } = parts;
+  const authenticator = createAuthenticator({ adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} }, db.prisma);
+  const routes = useRollcallRoutes({
+    prisma: db.prisma,
+    pubsub: bus.pubsub,
+    verify: createWebhookVerifier(config.plugnmeet),
+    logger,
+    onRecordingWork: recordings.kick,
+    recordings: {
+      dir: recordings.dir,
+      authorize: async (request, courseId) => {
+        const viewer = await authenticator.authenticate(request.headers.get('authorization'));
+        if (viewer instanceof CredentialError) return 'unauthenticated';
+        return canSeeCourse(viewer, courseId) ? 'ok' : 'forbidden';
+      },
+    },
+    readiness: {
+      database: () => db.ping(),
+      ...(bus.kind === 'redis' ? { redis: () => bus.ping() } : {}),
+    },
+  });
+  return createYogaApp({
+    config,
+    authenticator,
+    logger,
+    routes,
+    context: {
+      prisma: db.prisma,
+      pubsub: bus.pubsub,
+      publish: (changes) => publishChanges(bus.pubsub, changes),
+      kickRecordings: recordings.kick,
+    },
+  });
+}
+
+export async function startService(parts: ServiceParts): Promise<RunningService> {
+  const { config, db, bus, logger } = parts;
+  const dir = recordingsDir(config.dataDir);
+  const api = config.plugnmeet.serverUrl
+    ? createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
+    : null;
+  if (!api) {
+    logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed (PROCESSING) but not downloaded, and sessions whose room_finished is lost stay live, until it is set');
+  }
+  // Only this process can hold leases on the embedded database: any lease there is a previous run's.
+  if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma);
+  // Without PlugNMeet's address this instance claims no download job: they wait, untouched, for
+  // an instance (or a restart) that has it, instead of failing their attempts here.
+  const downloader = api
+    ? createDownloader({ prisma: db.prisma, dir, api, publish: (changes) => publishChanges(bus.pubsub, changes), logger, options: parts.downloader })
+    : undefined;
+  const intervalMs = config.reconcileIntervalMs ?? 0;
+  const reconciler =
+    api && intervalMs > 0
+      ? createReconciler({
+          prisma: db.prisma,
+          pubsub: bus.pubsub,
+          api,
+          logger,
+          options: { intervalMs, graceMs: DEFAULT_RECONCILE_GRACE_MS, ...parts.reconcile },
+        })
+      : undefined;
+
+  const yoga = createRollcallYoga(parts, { dir, kick: () => downloader?.kick() });
+  const listener = await listen(yoga, parts.listen);
+  const ws = attachGraphQLWebSocket(listener.server, yoga, { maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50 });
+  downloader?.start();
+  // The first look comes an interval after start: webhooks PlugNMeet retries after an outage first.
+  reconciler?.start();
+  return {
+    url: listener.url,
+    port: listener.port,
+    yoga,
+    cohorts: ws.cohorts,
+    reconciler,
+    async stop(graceMs = 8_000) {
+      const closed = closeListener(listener.server, graceMs);
+      await ws.close();
+      await closed;
+      await reconciler?.stop();
+      await downloader?.stop();
+    },
+  };
+}
