@@ -14,6 +14,7 @@ import { createLogger } from '../src/logger.ts';
 import { startService } from '../src/service.ts';
 import { BENCH_ADMIN_TOKEN, BENCH_API_KEY, BENCH_API_SECRET, BENCH_DASHBOARD_SECRET, type ReadyMessage } from './common.ts';
 import { exitOnStop, startDebugPort } from './debug-port.ts';
+import { ROUTINES } from '../src/ingest/routines.ts';
 
 async function main() {
   const dbUrl = process.env.BENCH_DB_URL;
@@ -29,7 +30,7 @@ async function main() {
     if (recent.length > 200) recent.shift();
   };
   const db = await openDatabase(target, counting ? { onQuery } : {});
-  await db.migrate();
+  await db.migrate(ROUTINES);
   const logger = createLogger(process.env.BENCH_LOG_LEVEL ?? 'info');
   const bus = createBus({
     redisUrl: process.env.BENCH_REDIS_URL || undefined,

@@ -13,6 +13,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrationsDir, openMigrationEngine } from '../src/db/migrate.ts';
+import { ROUTINES } from '../src/ingest/routines.ts';
 
 const [command = 'deploy', name] = process.argv.slice(2);
 
@@ -67,7 +68,7 @@ async function main(): Promise<number> {
   if (command === 'deploy') {
     const db = await openDatabase(config.database);
     try {
-      const applied = await db.migrate();
+      const applied = await db.migrate(ROUTINES);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'no pending migrations');
       return 0;
     } finally {

@@ -6,6 +6,7 @@ import { DataDirLockedError } from './db/lock.ts';
 import { createLogger } from './logger.ts';
 import { ListenError } from './http/listener.ts';
 import { startService } from './service.ts';
+import { ROUTINES } from './ingest/routines.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -48,7 +49,7 @@ async function main() {
     }
     throw error;
   });
-  const applied = await db.migrate();
+  const applied = await db.migrate(ROUTINES);
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
 
   const bus = createBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, onError: (error) => logger.warn({ err: error }, 'redis error') });

@@ -12,6 +12,7 @@ import { attachGraphQLWebSocket } from './graphql/ws.ts';
 import { createYogaApp, type RollcallYoga } from './graphql/yoga.ts';
 import { closeListener, listen } from './http/listener.ts';
 import { useRollcallRoutes } from './http/routes.ts';
+import { createIngest } from './ingest/ingest.ts';
 import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
 import { createPlugNMeetApi } from './plugnmeet/api/client.ts';
 import { createWebhookVerifier } from './plugnmeet/signature.ts';
@@ -57,10 +58,9 @@ export function createRollcallYoga(
   const authenticator = createAuthenticator({ adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} }, db.prisma);
   const routes = useRollcallRoutes({
     prisma: db.prisma,
-    pubsub: bus.pubsub,
+    ingest: createIngest({ prisma: db.prisma, publish: (changes) => publishChanges(bus.pubsub, changes), onRecordingWork: recordings.kick }),
     verify: createWebhookVerifier(config.plugnmeet),
     logger,
-    onRecordingWork: recordings.kick,
     recordings: {
       dir: recordings.dir,
       authorize: async (request, courseId) => {
@@ -109,7 +109,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     api && intervalMs > 0
       ? createReconciler({
           prisma: db.prisma,
-          pubsub: bus.pubsub,
+          ingest: createIngest({ prisma: db.prisma, publish: (changes) => publishChanges(bus.pubsub, changes) }),
           api,
           logger,
           options: { intervalMs, graceMs: DEFAULT_RECONCILE_GRACE_MS, ...parts.reconcile },

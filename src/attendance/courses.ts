@@ -82,6 +82,18 @@ export async function scheduleLiveSession(
   );
 }
 
+/** The course a room belongs to: its latest session's, else by the room id's slug; null if none. */
+export async function courseOfRoom(prisma: Pick<Tx, 'liveSession' | 'course'>, roomId: string): Promise<string | null> {
+  const latest = await prisma.liveSession.findFirst({
+    where: { roomId },
+    orderBy: [{ createdAt: 'desc' }, { id: 'desc' }],
+    select: { courseId: true },
+  });
+  if (latest?.courseId) return latest.courseId;
+  const slug = courseSlugFromRoomId(roomId);
+  return slug ? ((await prisma.course.findUnique({ where: { slug }, select: { id: true } }))?.id ?? null) : null;
+}
+
 /**
  * Roles follow the course: MODERATOR for a user PlugNMeet marked is_admin in the session or who
  * manages its course now, else PARTICIPANT. Run when managers or a session's course change.

@@ -1,4 +1,4 @@
-// Attendance rules that need no database: who counts, which role, how long someone attended.
+// Attendance rules that need no database: who counts, which role, which course a room belongs to.
 
 const BOT_IDENTITIES = new Set(['RECORDER_BOT', 'RTMP_BOT']);
 const BOT_PREFIXES = ['ingres_', 'pnm_agent-', 'pnm_tts_agent-', 'sip_'];
@@ -19,44 +19,7 @@ export function isAdminFromMetadata(metadata: string | undefined): boolean {
   }
 }
 
-export type Role = 'MODERATOR' | 'PARTICIPANT';
-
-export function roleFor(opts: { managesCourse: boolean; isAdmin: boolean }): Role {
-  return opts.managesCourse || opts.isAdmin ? 'MODERATOR' : 'PARTICIPANT';
-}
-
 /** Room ids of the form `<course-slug>-<14 digits>` (a timestamp) belong to that course. */
 export function courseSlugFromRoomId(roomId: string): string | undefined {
   return /^(.+)-\d{14}$/.exec(roomId)?.[1];
 }
-
-export interface Span {
-  joinedAt: Date;
-  leftAt: Date | null;
-}
-
-/**
- * Seconds covered by the union of the spans: overlapping connections (two tabs, a reconnect that
- * beat the old leave) count once. An open span counts up to `openUntil` (the session's end, or now).
- */
-export function attendedSeconds(spans: readonly Span[], openUntil: Date): number {
-  const intervals = spans
-    .map((s) => [s.joinedAt.getTime(), (s.leftAt ?? openUntil).getTime()] as const)
-    .filter(([start, end]) => end > start)
-    .sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let [curStart, curEnd] = [Number.NaN, Number.NaN];
-  for (const [start, end] of intervals) {
-    if (Number.isNaN(curStart) || start > curEnd) {
-      if (!Number.isNaN(curStart)) total += curEnd - curStart;
-      [curStart, curEnd] = [start, end];
-    } else if (end > curEnd) {
-      curEnd = end;
-    }
-  }
-  if (!Number.isNaN(curStart)) total += curEnd - curStart;
-  return Math.floor(total / 1000);
-}
-
-export const minDate = (a: Date, b: Date) => (a <= b ? a : b);
-export const maxDate = (a: Date, b: Date) => (a >= b ? a : b);

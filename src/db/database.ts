@@ -24,8 +24,11 @@ export type DatabaseTarget =
 export interface Database {
   kind: DatabaseTarget['kind'];
   prisma: PrismaClient;
-  /** Applies pending migrations; returns the names applied. */
-  migrate(): Promise<string[]>;
+  /**
+   * Applies pending migrations, then (re)creates `routines` (CREATE OR REPLACE statements of
+   * functions: they live with the code that calls them); returns the migrations applied.
+   */
+  migrate(routines?: readonly string[]): Promise<string[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** The embedded database's PGlite, for snapshots in tests. */
@@ -68,7 +71,11 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
     kind: target.kind,
     prisma,
     pglite,
-    migrate: () => runMigrations(adapter, options.log),
+    migrate: async (routines = []) => {
+      const applied = await runMigrations(adapter, options.log);
+      for (const sql of routines) await pglite.exec(sql);
+      return applied;
+    },
     ping: async () => {
       await pglite.query('SELECT 1');
     },
@@ -97,7 +104,7 @@ async function openPostgres(
   return {
     kind: 'postgres',
     prisma,
-    async migrate() {
+    async migrate(routines = []) {
       // Several instances may start at once: one applies the migrations, the others wait, then find none.
       const client = new pg.Client({ connectionString: target.url });
       const migrationPool = new pg.Pool({ connectionString: target.url, max: 2 });
@@ -106,7 +113,9 @@ async function openPostgres(
       await client.connect();
       try {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-        return await runMigrations(new PrismaPg(migrationPool), options.log);
+        const applied = await runMigrations(new PrismaPg(migrationPool), options.log);
+        for (const sql of routines) await client.query(sql);
+        return applied;
       } finally {
         await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
         await client.end();

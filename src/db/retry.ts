@@ -1,14 +1,14 @@
-// Concurrent deliveries race on unique keys and row locks; the loser's transaction is rolled back
-// whole and run again, so constraints in the database (not in-process locks) keep the rules.
-import { ConcurrentChangeError } from '../attendance/sessions.ts';
+// Concurrent deliveries race on unique keys and row locks; a statement that loses (a deadlock, a
+// serialization failure) is rolled back whole and run again, so constraints in the database (not
+// in-process locks) keep the rules.
 
 // unique violation, write conflict or deadlock, no connection free in time
 const RETRYABLE_PRISMA_CODES = new Set(['P2002', 'P2034', 'P2028']);
-const RETRYABLE_SQLSTATE = /\b(40001|40P01)\b|deadlock detected|could not serialize/i;
+// the same from raw statements, by SQLSTATE or PostgreSQL's message
+const RETRYABLE_SQLSTATE = /\b(40001|40P01|23505)\b|deadlock detected|could not serialize|duplicate key value/i;
 
 export function isRetryable(error: unknown): boolean {
-  if (error instanceof ConcurrentChangeError) return true;
-  const e = error as { code?: unknown; message?: unknown; meta?: unknown };
+  const e = error as { code?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && RETRYABLE_PRISMA_CODES.has(e.code)) return true;
   return typeof e?.message === 'string' && RETRYABLE_SQLSTATE.test(e.message);
 }

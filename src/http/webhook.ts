@@ -1,10 +1,9 @@
-// POST /webhooks/plugnmeet: verify -> parse -> store and apply (one transaction) -> publish -> answer.
+// POST /webhooks/plugnmeet: verify -> parse -> ingest (store, apply, publish) -> answer.
 import type { Logger } from 'pino';
 import type { Change } from '../attendance/events.ts';
-import { dispatch } from '../ingest/dispatch.ts';
-import { publishChanges, type RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
-import { EventNotApplied, processEvent, storeOnly, type InboundEvent } from '../ingest/inbox.ts';
+import { EventNotApplied, storeOnly, type InboundEvent } from '../ingest/inbox.ts';
+import type { Ingest } from '../ingest/ingest.ts';
 import { ACTED_ON, interpret, parseBody, storedFields } from '../plugnmeet/webhook-body.ts';
 import type { WebhookVerifier } from '../plugnmeet/signature.ts';
 
@@ -13,11 +12,9 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface WebhookDeps {
   prisma: PrismaClient;
-  pubsub: RollcallPubSub;
+  ingest: Ingest;
   verify: WebhookVerifier;
   logger: Logger;
-  /** Wakes the recording downloader after a recording event committed. */
-  onRecordingWork?: () => void;
 }
 
 const json = (status: number, body: Record<string, unknown>) =>
@@ -108,7 +105,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
 
   let outcome;
   try {
-    outcome = await processEvent(deps.prisma, inbound, (tx) => dispatch(tx, interpreted.event));
+    outcome = await deps.ingest(inbound, interpreted.event);
   } catch (e) {
     if (e instanceof EventNotApplied && e.stored) {
       log.error({ err: e.cause }, 'webhook failed; the event is kept for a retry');
@@ -122,8 +119,6 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     return json(200, { status: 'ok', duplicate: true, id });
   }
   const { effect } = outcome;
-  publishChanges(deps.pubsub, effect.changes);
-  if (effect.changes.some((c) => c.type === 'recording') || interpreted.event.name === 'recording_proceeded') deps.onRecordingWork?.();
   log.info({ status: effect.status, sessionId: effect.sessionId, changes: effect.changes.length }, effect.message);
   return json(200, {
     status: 'ok',

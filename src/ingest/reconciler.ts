@@ -5,11 +5,9 @@
 // after commit.
 import type { Logger } from 'pino';
 import { confirmLostEvents, connectionSidOf, findLostEvents, lostEventId, type ActiveRun, type HeldRun, type LostEvent } from '../attendance/reconcile.ts';
-import { publishChanges, type RollcallPubSub } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
-import { dispatch } from './dispatch.ts';
-import { processEvent } from './inbox.ts';
+import type { Ingest } from './ingest.ts';
 import { interpret, storedFields } from '../plugnmeet/webhook-body.ts';
 
 export interface ReconcilerOptions {
@@ -36,13 +34,13 @@ export interface Reconciler {
 
 export interface ReconcilerDeps {
   prisma: PrismaClient;
-  pubsub: RollcallPubSub;
+  ingest: Ingest;
   api: Pick<PlugNMeetApi, 'activeRooms' | 'activeRoom'>;
   logger: Logger;
   options: ReconcilerOptions;
 }
 
-export function createReconciler({ prisma, pubsub, api, logger, options }: ReconcilerDeps): Reconciler {
+export function createReconciler({ prisma, ingest, api, logger, options }: ReconcilerDeps): Reconciler {
   let suspects = new Map<string, Date>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<unknown> | undefined;
@@ -75,11 +73,8 @@ export function createReconciler({ prisma, pubsub, api, logger, options }: Recon
     const body = wireBody(event, id, at);
     const interpreted = interpret(event.name, body, at);
     if (!interpreted.ok) throw new Error(`reconciliation built an unusable ${event.name}: ${interpreted.message}`);
-    const outcome = await processEvent(prisma, { id, name: event.name, body: JSON.stringify(body), ...storedFields(body) }, (tx) =>
-      dispatch(tx, interpreted.event),
-    );
+    const outcome = await ingest({ id, name: event.name, body: JSON.stringify(body), ...storedFields(body) }, interpreted.event);
     if (outcome.duplicate) return false;
-    publishChanges(pubsub, outcome.effect.changes);
     logger.info({ eventId: id, room: event.roomId, roomSid: event.roomSid, at }, `reconciliation: ${outcome.effect.message} (its webhook was lost)`);
     return true;
   }
@@ -118,7 +113,7 @@ async function heldRuns(prisma: PrismaClient): Promise<HeldRun[]> {
       roomSid: true,
       startedAt: true,
       attendances: {
-        where: { isOnline: true },
+        where: { connected: true },
         select: { userId: true, spans: { where: { leftAt: null }, select: { participantSid: true, joinedAt: true } } },
       },
     },

@@ -86,11 +86,12 @@ describe('reconciliation with PlugNMeet', () => {
     expect(stored).toMatchObject({ name: 'room_finished', status: 'APPLIED', roomId: run.roomId, roomSid: run.roomSid });
     expect(JSON.parse(stored.body)).toMatchObject({ rollcall: { reconciled: true } });
 
-    // another look (or another instance) does it no second time; the late real room_finished changes nothing
+    // another look (or another instance) does it no second time; the late real room_finished, which
+    // knows when the room really ended, sets the true end
     expect(await app.reconciler!.sweep(new Date(secondLook.getTime() + 60_000))).toEqual({ applied: [] });
     const late = await app.postWebhook(roomEventBody('09-room_finished', run, T0 + 3600, `rc-${++ids}`));
-    expect(await late.json()).toMatchObject({ result: 'applied', changes: [] });
-    expect((await session(run.roomId)).endedAt).toBe(firstLook.toISOString());
+    expect(await late.json()).toMatchObject({ result: 'applied', changes: [{ kind: 'ENDED' }] });
+    expect((await session(run.roomId)).endedAt).toBe(new Date((T0 + 3600) * 1000).toISOString());
   });
 
   it('closes the span of a connection PlugNMeet no longer lists, and leaves the others online', async () => {

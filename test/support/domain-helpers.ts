@@ -1,12 +1,11 @@
 // Drives the attendance domain without HTTP: builds DomainEvents the way the webhook layer maps
-// PlugNMeet's bodies, stores and applies them through the inbox (one transaction, deduplicated by
-// event id), and reads back what a user would see.
+// PlugNMeet's bodies, stores and applies them through the ingest path (one statement, deduplicated
+// by event id), and reads back what a user would see.
 import { randomUUID } from 'node:crypto';
-import { applyEvent } from '../../src/attendance/apply.ts';
 import type { DomainEvent, ParticipantEventName, RoomEventName, RoomRef } from '../../src/attendance/events.ts';
-import { attendedSeconds } from '../../src/attendance/rules.ts';
+import { attendedSeconds, clipSpan, firstJoinedAt, isOnline, lastLeftAt } from '../../src/attendance/presence.ts';
 import type { PrismaClient } from '../../src/db/types.ts';
-import { processEvent, type Outcome } from '../../src/ingest/inbox.ts';
+import { createIngest, type Outcome } from '../../src/ingest/ingest.ts';
 
 /** 2026-11-24T09:00:00Z in unix seconds; event times are given as seconds after it. */
 export const T0 = 1_795_510_800;
@@ -65,11 +64,10 @@ export interface Delivery {
 /** A delivery of the event with an id (a new one unless given): redeliver it to test duplicates. */
 export const delivery = (event: DomainEvent, id: string = randomUUID()): Delivery => ({ id, event });
 
-/** Stores and applies one delivery as the webhook route does, in one transaction. */
+/** Stores and applies one delivery as the webhook route does, in one statement. */
 export function deliver(prisma: PrismaClient, d: Delivery | DomainEvent): Promise<Outcome> {
   const { id, event } = 'event' in d ? d : delivery(d);
-  return processEvent(
-    prisma,
+  return createIngest({ prisma, publish: () => {} })(
     {
       id,
       name: event.name,
@@ -78,7 +76,7 @@ export function deliver(prisma: PrismaClient, d: Delivery | DomainEvent): Promis
       roomSid: event.room.roomSid,
       occurredAt: event.at,
     },
-    (tx) => applyEvent(tx, event),
+    event,
   );
 }
 
@@ -108,12 +106,17 @@ export interface AttendanceView {
 }
 
 /**
- * The attendances of a room run as a dashboard shows them (spans in join order). Open spans count
- * up to the session's end, or to `now` while it is live.
+ * The attendances of a room run as a dashboard shows them (spans clipped to the session, in join
+ * order). Open spans count up to `now` while it is live.
  */
 export async function attendancesOf(prisma: PrismaClient, room: RoomRef, now = new Date()): Promise<AttendanceView[]> {
   const session = await sessionOf(prisma, room);
-  if (!session) return [];
+  return session ? attendancesOfSession(prisma, session.id, now) : [];
+}
+
+/** The attendances of one session as a dashboard shows them (see attendancesOf). */
+export async function attendancesOfSession(prisma: PrismaClient, sessionId: string, now = new Date()): Promise<AttendanceView[]> {
+  const session = await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } });
   const rows = await prisma.attendance.findMany({
     where: { sessionId: session.id },
     include: { spans: { orderBy: [{ joinedAt: 'asc' }, { participantSid: 'asc' }] } },
@@ -122,11 +125,14 @@ export async function attendancesOf(prisma: PrismaClient, room: RoomRef, now = n
   return rows.map((a) => ({
     userId: a.userId,
     role: a.role,
-    isOnline: a.isOnline,
-    firstJoinedAt: a.firstJoinedAt.toISOString(),
-    lastLeftAt: a.lastLeftAt?.toISOString() ?? null,
-    attendedSeconds: attendedSeconds(a.spans, session.endedAt ?? now),
-    spans: a.spans.map((s) => ({ sid: s.participantSid, joinedAt: s.joinedAt.toISOString(), leftAt: s.leftAt?.toISOString() ?? null })),
+    isOnline: isOnline(a.connected, session),
+    firstJoinedAt: firstJoinedAt(a, session).toISOString(),
+    lastLeftAt: lastLeftAt(a, session)?.toISOString() ?? null,
+    attendedSeconds: attendedSeconds(a.spans, session, now),
+    spans: a.spans.map((s) => {
+      const clipped = clipSpan(s, session);
+      return { sid: s.participantSid, joinedAt: clipped.joinedAt.toISOString(), leftAt: clipped.leftAt?.toISOString() ?? null };
+    }),
   }));
 }
 

@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/database.ts';
 import { databaseUrlFor, templateDatabaseName, testDatabaseUrl } from './backends.ts';
+import { ROUTINES } from '../../src/ingest/routines.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -25,11 +26,11 @@ export default async function setup(project: TestProject) {
     await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
     await admin.end();
     const db = await openDatabase({ kind: 'postgres', url: databaseUrlFor(TEMPLATE_DATABASE), poolSize: 2 });
-    await db.migrate();
+    await db.migrate(ROUTINES);
     await db.close();
   }
   const db = await openDatabase({ kind: 'memory' });
-  await db.migrate();
+  await db.migrate(ROUTINES);
   const snapshot = await db.pglite!.dumpDataDir('gzip');
   await db.close();
   const file = path.join(mkdtempSync(path.join(tmpdir(), 'rollcall-test-')), 'migrated.tar.gz');

@@ -1,3 +1,4 @@
+import { sessionEnd } from '../../attendance/presence.ts';
 import { builder } from '../builder.ts';
 import { AttendanceType } from './attendance.ts';
 import { RECORDING_ORDER } from './paging.ts';
@@ -18,19 +19,31 @@ export const LiveSessionType = builder.prismaObject('LiveSession', {
     subject: t.exposeString('subject', { nullable: true }),
     course: t.relation('course', { nullable: true }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
-    endedAt: t.expose('endedAt', { type: 'DateTime', nullable: true }),
+    endedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      select: { startedAt: true, endedAt: true },
+      resolve: (s) => sessionEnd(s),
+    }),
+    endInferred: t.exposeBoolean('endInferred', {
+      description: 'The end was inferred (nobody online and no event for a while), not reported by PlugNMeet.',
+    }),
     isLive: t.boolean({
       description: 'Started and not ended.',
       select: { startedAt: true, endedAt: true },
       resolve: (s) => s.startedAt !== null && s.endedAt === null,
     }),
-    onlineCount: t.relationCount('attendances', { where: { isOnline: true }, authScopes: courseOnly }),
+    onlineCount: t.int({
+      authScopes: courseOnly,
+      select: { endedAt: true, _count: { select: { attendances: { where: { connected: true } } } } },
+      resolve: (s) => (s.endedAt === null ? s._count.attendances : 0),
+    }),
     // Shares the `attendances` query (same arguments) and filters, so both fields cost one query.
     onlineParticipants: t.field({
       type: [AttendanceType],
       authScopes: courseOnly,
-      select: (_args, _ctx, nested) => ({ attendances: nested({ orderBy: ATTENDANCE_ORDER }) }),
-      resolve: (s) => s.attendances.filter((a) => a.isOnline),
+      select: (_args, _ctx, nested) => ({ endedAt: true, attendances: nested({ orderBy: ATTENDANCE_ORDER }) }),
+      resolve: (s) => (s.endedAt === null ? s.attendances.filter((a) => a.connected) : []),
     }),
     attendances: t.relation('attendances', { query: { orderBy: ATTENDANCE_ORDER }, authScopes: courseOnly }),
     recordings: t.relation('recordings', {

@@ -2,7 +2,7 @@ import { filter } from 'graphql-yoga';
 import { SafeIntResolver } from 'graphql-scalars';
 import { EVERY_COURSE, type RecordingChangedEvent } from '../../bus.ts';
 import { retryRecording } from '../../recordings/admin.ts';
-import { courseOfRoom } from '../../attendance/sessions.ts';
+import { courseOfRoom } from '../../attendance/courses.ts';
 import { canSeeCourse, visibleCourseIds } from '../../auth/viewer.ts';
 import { asGraphQLErrors, forbidden } from '../errors.ts';
 import { builder } from '../builder.ts';

@@ -1,5 +1,5 @@
 import { filter } from 'graphql-yoga';
-import { courseOfRoom } from '../../attendance/sessions.ts';
+import { courseOfRoom } from '../../attendance/courses.ts';
 import { canSeeCourse } from '../../auth/viewer.ts';
 import { EVERY_COURSE, type AttendanceChangedEvent, type LiveSessionChangedEvent } from '../../bus.ts';
 import { builder } from '../builder.ts';

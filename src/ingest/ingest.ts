@@ -1,0 +1,68 @@
+// The one path every event takes, from a webhook, a reconciliation or a replay: store and apply in
+// one statement (the ingest routine: deduplicated by event id, atomic), then publish what changed,
+// after commit.
+import { Prisma } from '../db/generated/prisma/client.ts';
+import type { DomainEvent, Effect } from '../attendance/events.ts';
+import { courseSlugFromRoomId, isBot } from '../attendance/rules.ts';
+import { withRetry } from '../db/retry.ts';
+import type { PrismaClient } from '../db/types.ts';
+import type { Change } from '../attendance/events.ts';
+import { EventNotApplied, markFailed, type InboundEvent } from './inbox.ts';
+import { INGEST_FUNCTION } from './routines.ts';
+
+export type Outcome = { duplicate: true } | { duplicate: false; effect: Effect };
+
+export interface IngestDeps {
+  prisma: PrismaClient;
+  /** Publishes committed changes on the bus. */
+  publish(changes: readonly Change[]): void;
+  /** Wakes the recording downloader after a recording event committed. */
+  onRecordingWork?: () => void;
+}
+
+export type Ingest = (inbound: InboundEvent, event: DomainEvent) => Promise<Outcome>;
+
+const CALL = Prisma.raw(`SELECT ${INGEST_FUNCTION}($1::jsonb, $2) AS result`);
+
+/** The event as the ingest routine reads it. */
+export function routineEvent(inbound: InboundEvent, event: DomainEvent): string {
+  const { roomId, roomSid } = event.room;
+  return JSON.stringify({
+    id: inbound.id,
+    name: event.name,
+    roomId,
+    roomSid: roomSid ?? null,
+    at: event.at.toISOString(),
+    occurredAt: inbound.occurredAt?.toISOString() ?? null,
+    courseSlug: courseSlugFromRoomId(roomId) ?? null,
+    participant:
+      'participant' in event
+        ? { ...event.participant, joinedAt: event.participant.joinedAt?.toISOString() ?? null, isBot: isBot(event.participant.identity) }
+        : undefined,
+    recording: 'recording' in event ? event.recording : undefined,
+  });
+}
+
+/**
+ * Stores and applies one event, unless it was applied before (a duplicate), and publishes its
+ * changes. Throws EventNotApplied when applying failed (the event is then kept as FAILED).
+ */
+export function createIngest({ prisma, publish, onRecordingWork }: IngestDeps): Ingest {
+  return async (inbound, event) => {
+    const json = routineEvent(inbound, event);
+    let outcome: Outcome;
+    try {
+      const [{ result }] = await withRetry(() =>
+        prisma.$queryRawUnsafe<[{ result: Effect & { duplicate: boolean } }]>(CALL.sql, json, inbound.body),
+      );
+      outcome = result.duplicate ? { duplicate: true } : { duplicate: false, effect: result };
+    } catch (error) {
+      throw new EventNotApplied(error, await markFailed(prisma, inbound, error));
+    }
+    if (!outcome.duplicate) {
+      publish(outcome.effect.changes);
+      if (event.name === 'recording_proceeded' || outcome.effect.changes.some((c) => c.type === 'recording')) onRecordingWork?.();
+    }
+    return outcome;
+  };
+}
