@@ -61,9 +61,20 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
     suspects = next;
     const applied: string[] = [];
     for (const { event, at } of confirmed) {
-      // The list leaves out a room PlugNMeet fails to describe: ask about this one before ending it.
-      if (event.name === 'room_finished' && (await api.activeRoom(event.roomId, call))?.roomSid === event.roomSid) continue;
-      if (await applyLostEvent(event, at)) applied.push(lostEventId(event));
+      // Each room on its own: PlugNMeet failing to describe one room (or its event failing to
+      // apply) must not hold back the lost events of the others. The room stays a suspect, so the
+      // next look tries it again, still at the time it was first found missing.
+      try {
+        // The list leaves out a room PlugNMeet fails to describe: ask about this one before ending it.
+        if (event.name === 'room_finished' && (await api.activeRoom(event.roomId, call))?.roomSid === event.roomSid) continue;
+        if (await applyLostEvent(event, at)) applied.push(lostEventId(event));
+      } catch (error) {
+        if (abort.signal.aborted) throw error;
+        logger.warn(
+          { err: error, eventId: lostEventId(event), room: event.roomId, roomSid: event.roomSid },
+          `reconciliation: skipped the lost ${event.name} of this room for now; trying again at the next interval`,
+        );
+      }
     }
     return { applied };
   }

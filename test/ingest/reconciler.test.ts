@@ -1,10 +1,11 @@
 // Reconciliation with PlugNMeet's API (a fake PlugNMeet on loopback): a room_finished or a
 // participant_left that never arrived is applied from what PlugNMeet reports going on, stored as an
 // event, and published like any other; nothing is ended on one look, on a room PlugNMeet still
-// describes, or when PlugNMeet's answer is an error.
+// describes, or when PlugNMeet's answer is an error; an error about one room holds back no other.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AttendanceChangedSubscription, LiveSessionChangedSubscription } from '../support/documents.ts';
 import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
+import { ROOM_NOT_ACTIVE } from '../support/plugnmeet-room-answers.ts';
 import { participantEventBody, roomEventBody } from '../support/plugnmeet.ts';
 import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
 
@@ -141,5 +142,48 @@ describe('reconciliation with PlugNMeet', () => {
     expect(await app.reconciler!.sweep(new Date(look + 180_000))).toEqual({ applied: [`reconciled:room_finished:${gone.roomSid}`] });
     // PlugNMeet still describes the unlisted room when asked about it
     expect(await session(unlisted.roomId)).toMatchObject({ isLive: true, onlineCount: 1 });
+  });
+
+  it('an error about one room holds back no other: the rooms PlugNMeet says are gone end in the same look', async () => {
+    // Runs PlugNMeet fails to answer about (whichever order they are asked in, before or after the others).
+    const troubled = freshRun();
+    await startWith(troubled, [{ identity: 'hal', sid: 'PA_hal' }]);
+    const unknownCode = freshRun();
+    await startWith(unknownCode, [{ identity: 'ivy', sid: 'PA_ivy' }]);
+    // Then the runs PlugNMeet says are gone, each as 2.4 answers it.
+    const notFound = freshRun(); // not in fake.rooms: ROOM_NOT_FOUND "room not found in active state"
+    await startWith(notFound, [{ identity: 'jo', sid: 'PA_jo' }]);
+    const notActive = freshRun();
+    await startWith(notActive, [{ identity: 'kim', sid: 'PA_kim' }]);
+
+    fake.roomAnswers.set(troubled.roomId, { httpStatus: 500, body: '{"status":false,"msg":"internal server error"}' });
+    fake.roomAnswers.set(unknownCode.roomId, {
+      body: '{"status":false,"msg":"room not found in active state","status_code":"SOMETHING_NEW","room":null}',
+    });
+    fake.roomAnswers.set(notActive.roomId, { body: ROOM_NOT_ACTIVE });
+
+    const firstLook = new Date(Math.floor(Date.now() / 1000) * 1000);
+    expect(await app.reconciler!.sweep(firstLook)).toEqual({ applied: [] });
+    const asked = fake.counts.activeRoom;
+    const { applied } = await app.reconciler!.sweep(new Date(firstLook.getTime() + 60_000));
+    expect(fake.counts.activeRoom - asked).toBeGreaterThanOrEqual(4); // every suspect was asked about
+    expect(applied.sort()).toEqual([`reconciled:room_finished:${notActive.roomSid}`, `reconciled:room_finished:${notFound.roomSid}`].sort());
+    for (const run of [notFound, notActive]) {
+      expect(await session(run.roomId), run.roomId).toMatchObject({ isLive: false, endedAt: firstLook.toISOString(), onlineCount: 0 });
+    }
+    for (const run of [troubled, unknownCode]) {
+      expect(await session(run.roomId), run.roomId).toMatchObject({ isLive: true, onlineCount: 1 });
+    }
+
+    // PlugNMeet answers about the troubled room again: it ends at the next look, at the time it was first found missing.
+    fake.roomAnswers.delete(troubled.roomId);
+    expect(await app.reconciler!.sweep(new Date(firstLook.getTime() + 120_000))).toEqual({
+      applied: [`reconciled:room_finished:${troubled.roomSid}`],
+    });
+    expect(await session(troubled.roomId)).toMatchObject({ isLive: false, endedAt: firstLook.toISOString() });
+    // An unknown status_code is never taken for "gone".
+    expect(await session(unknownCode.roomId)).toMatchObject({ isLive: true, onlineCount: 1 });
+    fake.roomAnswers.delete(unknownCode.roomId);
+    fake.roomAnswers.delete(notActive.roomId);
   });
 });

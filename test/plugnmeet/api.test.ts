@@ -1,5 +1,6 @@
 // The PlugNMeet API client against a real HTTP server on loopback playing PlugNMeet: it checks
-// API-KEY and HASH-SIGNATURE over the raw body and serves a file for /download/recording/:token.
+// API-KEY and HASH-SIGNATURE over the raw body and serves a file for /download/recording/:token. The
+// room calls are answered with plugNmeet-server's own bodies (test/support/plugnmeet-room-answers.ts).
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,7 @@ import {
   PlugNMeetUnreachableError,
   type PlugNMeetApiTimeouts,
 } from '../../src/plugnmeet/api/client.ts';
+import * as answers from '../support/plugnmeet-room-answers.ts';
 
 const API_KEY = 'test-plugnmeet-key';
 const API_SECRET = 'test-plugnmeet-secret-0123456789abcdef';
@@ -39,7 +41,7 @@ let server: Server;
 let baseUrl: string;
 let seen: Seen[] = [];
 /** Per-test overrides of what the fake PlugNMeet answers, by endpoint. */
-let behave: Partial<Record<'info' | 'token' | 'download', Handler>> = {};
+let behave: Partial<Record<'info' | 'token' | 'download' | 'rooms' | 'room', Handler>> = {};
 
 const json = (res: ServerResponse, status: number, value: unknown, headers: Record<string, string> = {}) => {
   const text = JSON.stringify(value);
@@ -87,6 +89,8 @@ const plugnmeet: Handler = (req, res, body) => {
       if (behave.token) return behave.token(req, res, body);
       return json(res, 200, { status: true, msg: 'success', token: TOKEN });
     }
+    if (url === '/auth/room/getActiveRoomsInfo' && behave.rooms) return behave.rooms(req, res, body);
+    if (url === '/auth/room/getActiveRoomInfo' && behave.room) return behave.room(req, res, body);
     return json(res, 404, { status: false, msg: 'no route' });
   }
   const download = /^\/download\/recording\/([^/]+)$/.exec(url);
@@ -430,6 +434,124 @@ describe('abort', () => {
     expect(e).toBeInstanceOf(Error);
     expect(e).not.toBeInstanceOf(PlugNMeetApiError);
     expect((e as Error).message).toBe('shutting down');
+  });
+});
+
+/** Answers with these exact bytes, as plugnmeet-server writes them. */
+const sends =
+  (text: string, status = 200): Handler =>
+  (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+    res.end(text);
+  };
+
+describe('active rooms, as plugNmeet-server answers', () => {
+  const ada = { sid: 'PA_ada', identity: 'ada' };
+  const math = { roomId: 'math-101', roomSid: 'RM_math_101', participants: [ada, { sid: 'PA_ben', identity: 'ben' }] };
+  const empty = { roomId: 'empty-room', roomSid: 'RM_empty', participants: [] };
+
+  it('getActiveRoomsInfo: the runs going on with their connections, over a signed empty body', async () => {
+    behave.rooms = sends(answers.roomsAnswer([math, empty]));
+    const rooms = await api().activeRooms();
+    expect(rooms).toMatchObject([
+      { roomId: 'math-101', roomSid: 'RM_math_101', participants: [ada, { sid: 'PA_ben', identity: 'ben' }] },
+      { roomId: 'empty-room', roomSid: 'RM_empty', participants: [] },
+    ]);
+    expect(seen.map((s) => [s.url, s.body.toString()])).toEqual([['/auth/room/getActiveRoomsInfo', '{}']]);
+  });
+
+  it('getActiveRoomsInfo: no active room (status_code NOT_FOUND, by name or number; old servers by text) is an empty list', async () => {
+    for (const body of [
+      answers.NO_ACTIVE_ROOMS,
+      answers.OLD_NO_ACTIVE_ROOMS,
+      '{"status":false,"msg":"no active room found","status_code":3,"rooms":[]}',
+      // the code decides, whatever a later version writes in msg
+      '{"status":false,"msg":"there are no rooms","status_code":"NOT_FOUND","rooms":[]}',
+      // a server whose protocol has the field but leaves it unset sends protojson's zero
+      '{"status":false,"msg":"no active room found","status_code":"UNKNOWN_STATUS","rooms":[]}',
+    ]) {
+      behave.rooms = sends(body);
+      expect(await api().activeRooms(), body).toEqual([]);
+    }
+  });
+
+  it('getActiveRoomsInfo: any other refusal is an error, never an empty list', async () => {
+    behave.rooms = sends(answers.ROOMS_INTERNAL_ERROR);
+    const e = await rejection(api().activeRooms());
+    expect(e).toBeInstanceOf(PlugNMeetStatusFalseError);
+    expect(e).toMatchObject({ statusCode: 'INTERNAL_SERVER_ERROR', msg: 'dial tcp 127.0.0.1:3306: connect: connection refused' });
+
+    for (const body of [
+      // the old text does not override a code that says otherwise
+      '{"status":false,"msg":"no active room found","status_code":"INTERNAL_SERVER_ERROR","rooms":[]}',
+      '{"status":false,"msg":"no active room found","status_code":"SOMETHING_NEW","rooms":[]}',
+      '{"status":false,"msg":"no active room found","status_code":99,"rooms":[]}',
+      '{"status":false,"msg":"no active room found at the moment"}',
+    ]) {
+      behave.rooms = sends(body);
+      expect(await rejection(api().activeRooms()), body).toBeInstanceOf(PlugNMeetStatusFalseError);
+    }
+
+    behave.rooms = sends('{"status":false,"msg":"server error"}', 500);
+    expect(await rejection(api().activeRooms())).toBeInstanceOf(PlugNMeetHttpError);
+  });
+
+  it('getActiveRoomInfo: the run of a room going on, asked by room_id', async () => {
+    behave.room = sends(answers.roomAnswer(math));
+    expect(await api().activeRoom('math-101')).toMatchObject({ roomId: 'math-101', roomSid: 'RM_math_101', participants: [ada, { sid: 'PA_ben' }] });
+    expect(seen.map((s) => [s.url, s.body.toString()])).toEqual([['/auth/room/getActiveRoomInfo', '{"room_id":"math-101"}']]);
+  });
+
+  it('getActiveRoomInfo: a room that is gone (ROOM_NOT_FOUND, ROOM_NOT_ACTIVE, by name or number) is null', async () => {
+    for (const body of [
+      answers.ROOM_NOT_FOUND,
+      answers.ROOM_NOT_ACTIVE,
+      answers.GONE_ROOM_SPACED,
+      '{"status":false,"msg":"room not found in active state","status_code":10,"room":null}',
+      '{"status":false,"msg":"room is not active","status_code":14,"room":null}',
+      // the code decides, whatever a later version writes in msg
+      '{"status":false,"msg":"this room has ended","status_code":"ROOM_NOT_ACTIVE","room":null}',
+    ]) {
+      behave.room = sends(body);
+      expect(await api().activeRoom('math-101'), body).toBeNull();
+    }
+  });
+
+  it('getActiveRoomInfo: servers that send no status_code are read by their texts', async () => {
+    for (const body of [
+      answers.OLD_NO_ROOM_FOUND,
+      answers.OLD_ROOM_IS_NOT_ACTIVE,
+      '{"status":false,"msg":"room not active"}',
+      '{"status":false,"msg":"no room found","status_code":"UNKNOWN_STATUS","room":null}',
+      '{"status":false,"msg":"no room found","status_code":0,"room":null}',
+    ]) {
+      behave.room = sends(body);
+      expect(await api().activeRoom('math-101'), body).toBeNull();
+    }
+  });
+
+  it('getActiveRoomInfo: any other answer is an error carrying the status_code as sent', async () => {
+    behave.room = sends(answers.ROOM_INTERNAL_ERROR);
+    const e = await rejection(api().activeRoom('math-101'));
+    expect(e).toBeInstanceOf(PlugNMeetStatusFalseError);
+    expect(e).toMatchObject({ endpoint: 'POST /auth/room/getActiveRoomInfo', statusCode: 'INTERNAL_SERVER_ERROR', msg: 'nats: timeout' });
+
+    for (const [body, statusCode] of [
+      ['{"status":false,"msg":"room not found in active state","status_code":"SOMETHING_NEW","room":null}', 'SOMETHING_NEW'],
+      ['{"status":false,"msg":"room is not active","status_code":99,"room":null}', 99],
+      // the list's "nothing" code is not the room's
+      ['{"status":false,"msg":"no room found","status_code":"NOT_FOUND","room":null}', 'NOT_FOUND'],
+      ['{"status":false,"msg":"room_id is required","status_code":"INVALID_PARAMETERS"}', 'INVALID_PARAMETERS'],
+      ['{"status":false,"msg":"room is gone"}', null],
+    ] as const) {
+      behave.room = sends(body);
+      const error = await rejection(api().activeRoom('math-101'));
+      expect(error, body).toBeInstanceOf(PlugNMeetStatusFalseError);
+      expect((error as PlugNMeetStatusFalseError).statusCode, body).toBe(statusCode);
+    }
+
+    behave.room = sends(answers.ROOM_NOT_FOUND, 500);
+    expect(await rejection(api().activeRoom('math-101'))).toMatchObject({ statusCode: 500, retryable: true });
   });
 });
 

@@ -1,11 +1,13 @@
 // A PlugNMeet server on loopback for the recording and reconciliation tests: it checks API-KEY and
 // HASH-SIGNATURE like the real one, answers recording info and download tokens, serves files, and
-// lists the active rooms, with the failures the tests ask for.
+// lists the active rooms (answering as plugNmeet-server 2.4 does, plugnmeet-room-answers.ts), with the
+// failures the tests ask for.
 import { createHmac } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { API_KEY, API_SECRET } from './plugnmeet.ts';
+import { NO_ACTIVE_ROOMS, ROOM_NOT_FOUND, roomAnswer, roomsAnswer } from './plugnmeet-room-answers.ts';
 
 export interface FakeRecording {
   /** The file served for this record id. */
@@ -27,7 +29,7 @@ export interface FakeRecording {
 export interface FakeActiveRoom {
   roomId: string;
   roomSid: string;
-  /** Its connections (participant sid and identity); none: participants_info omitted, as protojson does. */
+  /** Its connections (participant sid and identity); none: participants_info is [], as 2.4's protojson sends it. */
   participants: { sid: string; identity: string }[];
   /** Left out of getActiveRoomsInfo (PlugNMeet skips a room it fails to describe), still in getActiveRoomInfo. */
   unlisted?: boolean;
@@ -38,9 +40,14 @@ export interface FakePlugNMeet {
   recordings: Map<string, FakeRecording>;
   /** The active rooms, by room sid. */
   rooms: Map<string, FakeActiveRoom>;
-  /** Answer the room calls with this status:false msg (say, an outage of PlugNMeet's database). */
+  /** Answer the room calls with this status:false msg (say, an outage of PlugNMeet's database), as INTERNAL_SERVER_ERROR. */
   roomsFailure?: string;
-  counts: { info: number; token: number; download: number; badSignature: number };
+  /**
+   * Answer getActiveRoomInfo about these room ids with this raw body and HTTP status (default 200),
+   * whatever `rooms` holds: a failure, or another of PlugNMeet's answers (plugnmeet-room-answers.ts).
+   */
+  roomAnswers: Map<string, { httpStatus?: number; body: string }>;
+  counts: { info: number; token: number; download: number; badSignature: number; activeRoom: number };
   /** Stops listening (the server becomes unreachable) until `resume()`. */
   suspend(): Promise<void>;
   resume(): Promise<void>;
@@ -57,11 +64,13 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
   const recordings = new Map<string, FakeRecording>();
   const rooms = new Map<string, FakeActiveRoom>();
   const tokens = new Map<string, string>();
-  const counts = { info: 0, token: 0, download: 0, badSignature: 0 };
+  const roomAnswers = new Map<string, { httpStatus?: number; body: string }>();
+  const counts = { info: 0, token: 0, download: 0, badSignature: 0, activeRoom: 0 };
   const sockets = new Set<Socket>();
 
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+  const json = (res: ServerResponse, status: number, body: unknown) => raw(res, status, JSON.stringify(body));
+  const raw = (res: ServerResponse, status: number, text: string) => {
+    res.writeHead(status, { 'content-type': 'application/json' }).end(text);
   };
 
   /** The body, when API-KEY and HASH-SIGNATURE check out as plugnmeet-server checks them; else null. */
@@ -101,21 +110,23 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
     if (req.method === 'POST' && url.pathname.startsWith('/auth/room/')) {
       const body = await signedBody(req);
       if (!body) return json(res, 401, { status: false, msg: 'invalid signature' });
-      if (fake.roomsFailure) return json(res, 200, { status: false, msg: fake.roomsFailure });
-      const described = (room: FakeActiveRoom) => ({
-        room_info: { room_id: room.roomId, sid: room.roomSid, joined_participants: String(room.participants.length), is_running: 1 },
-        ...(room.participants.length ? { participants_info: room.participants.map((p) => ({ ...p, state: 'ACTIVE' })) } : {}),
-      });
-      if (url.pathname === '/auth/room/getActiveRoomsInfo') {
+      const list = url.pathname === '/auth/room/getActiveRoomsInfo';
+      if (fake.roomsFailure) {
+        return json(res, 200, { status: false, msg: fake.roomsFailure, status_code: 'INTERNAL_SERVER_ERROR', ...(list ? { rooms: [] } : { room: null }) });
+      }
+      if (list) {
         const listed = [...rooms.values()].filter((room) => !room.unlisted);
-        if (!listed.length) return json(res, 200, { status: false, msg: 'no active room found' });
-        return json(res, 200, { status: true, msg: 'success', rooms: listed.map(described) });
+        if (!listed.length) return raw(res, 200, NO_ACTIVE_ROOMS);
+        return raw(res, 200, roomsAnswer(listed));
       }
       if (url.pathname === '/auth/room/getActiveRoomInfo') {
+        counts.activeRoom++;
         const { room_id: roomId } = JSON.parse(body.toString()) as { room_id: string };
+        const answer = roomAnswers.get(roomId);
+        if (answer) return raw(res, answer.httpStatus ?? 200, answer.body);
         const room = [...rooms.values()].find((r) => r.roomId === roomId);
-        if (!room) return json(res, 200, { status: false, msg: 'no room found' });
-        return json(res, 200, { status: true, msg: 'success', room: described(room) });
+        if (!room) return raw(res, 200, ROOM_NOT_FOUND);
+        return raw(res, 200, roomAnswer(room));
       }
     }
     const download = /^\/download\/recording\/(.+)$/.exec(url.pathname);
@@ -178,6 +189,7 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
     url: `http://127.0.0.1:${port}`,
     recordings,
     rooms,
+    roomAnswers,
     counts,
     suspend: stop,
     resume: listen,

@@ -2,8 +2,14 @@
 // token and the file itself (download.ts); for reconciliation, the active rooms. Every failure is a
 // PlugNMeetApiError whose `retryable` says whether trying again later can help.
 import { downloadFile } from './download.ts';
-import { PlugNMeetBadResponseError, PlugNMeetStatusFalseError, MissingDownloadTokenError, type PlugNMeetEndpoint } from './errors.ts';
-import { createTransport, isObject, numberOrNull } from './transport.ts';
+import {
+  PlugNMeetBadResponseError,
+  PlugNMeetStatusFalseError,
+  MissingDownloadTokenError,
+  type PlugNMeetEndpoint,
+  type PlugNMeetStatusCode,
+} from './errors.ts';
+import { createTransport, isObject, statusCodeOf } from './transport.ts';
 import type { ActiveRoom, PlugNMeetApi, PlugNMeetApiOptions, PlugNMeetParticipantInfo, PlugNMeetPastRoomInfo, PlugNMeetRecording } from './types.ts';
 
 export * from './errors.ts';
@@ -13,9 +19,18 @@ const INFO: PlugNMeetEndpoint = 'POST /auth/recording/info';
 const TOKEN: PlugNMeetEndpoint = 'POST /auth/recording/getDownloadToken';
 const ACTIVE_ROOMS: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomsInfo';
 const ACTIVE_ROOM: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomInfo';
-// The exact answers of plugnmeet-server when nothing is going on; any other status:false is an error.
-const NO_ACTIVE_ROOMS = /^no active room found$/i;
-const ROOM_NOT_ACTIVE = /^(no room found|room not active)$/i;
+// When nothing is going on, plugnmeet-server answers status: false. What it sends is decided by
+// `status_code` (the StatusCode enum of plugnmeet_common_api.proto), which stays put across versions
+// while the texts change: 2.2 to 2.4 (pkg/models/room_info.go) answer getActiveRoomsInfo with
+// NOT_FOUND "no active room found", and getActiveRoomInfo with ROOM_NOT_FOUND "room not found in
+// active state" (no running room of that id) or ROOM_NOT_ACTIVE "room is not active" (its run has
+// ended). protojson writes the enum by name; a server set to write numbers would send 3, 10, 14.
+// Older servers send no status_code (or UNKNOWN_STATUS, protojson's zero, where the field exists
+// but they leave it unset): for them only their exact texts count ("no room found" and "room is not
+// active" in 2.0 and 2.1, "room not active" in 1.x). Any other status: false is an error.
+const NO_ACTIVE_ROOMS = { codes: ['NOT_FOUND', 3], texts: /^no active room found$/i };
+const ROOM_GONE = { codes: ['ROOM_NOT_FOUND', 10, 'ROOM_NOT_ACTIVE', 14], texts: /^(no room found|room not active|room is not active)$/i };
+const UNSET_STATUS_CODES: readonly PlugNMeetStatusCode[] = ['UNKNOWN_STATUS', 0];
 
 export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
   const transport = createTransport(options);
@@ -28,7 +43,7 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
       const recording = answer.recording_info ?? answer.recording;
       return {
         msg: typeof answer.msg === 'string' ? answer.msg : '',
-        statusCode: numberOrNull(answer.status_code),
+        statusCode: statusCodeOf(answer.status_code),
         recording: isObject(recording) ? (recording as PlugNMeetRecording) : null,
         roomInfo: isObject(answer.room_info) ? (answer.room_info as PlugNMeetPastRoomInfo) : null,
       };
@@ -49,7 +64,7 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
       try {
         answer = await post(ACTIVE_ROOMS, '/auth/room/getActiveRoomsInfo', {}, call);
       } catch (error) {
-        if (error instanceof PlugNMeetStatusFalseError && NO_ACTIVE_ROOMS.test(error.msg.trim())) return [];
+        if (saysNothingGoingOn(error, NO_ACTIVE_ROOMS)) return [];
         throw error;
       }
       if (answer.rooms !== undefined && !Array.isArray(answer.rooms)) {
@@ -64,7 +79,7 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
       try {
         answer = await post(ACTIVE_ROOM, '/auth/room/getActiveRoomInfo', { room_id: roomId }, call);
       } catch (error) {
-        if (error instanceof PlugNMeetStatusFalseError && ROOM_NOT_ACTIVE.test(error.msg.trim())) return null;
+        if (saysNothingGoingOn(error, ROOM_GONE)) return null;
         throw error;
       }
       return activeRoomFrom(ACTIVE_ROOM, answer.room);
@@ -72,6 +87,14 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
 
     download: (token, call) => downloadFile(transport, token, call),
   };
+}
+
+/** Whether `error` is PlugNMeet's status: false for nothing going on: by status_code, or by text when none is sent. */
+function saysNothingGoingOn(error: unknown, answer: { codes: readonly PlugNMeetStatusCode[]; texts: RegExp }): boolean {
+  if (!(error instanceof PlugNMeetStatusFalseError)) return false;
+  const code = typeof error.statusCode === 'string' && /^\d+$/.test(error.statusCode) ? Number(error.statusCode) : error.statusCode;
+  if (code !== null && !UNSET_STATUS_CODES.includes(code)) return answer.codes.includes(code);
+  return answer.texts.test(error.msg.trim());
 }
 
 /** An ActiveRoomWithParticipant (room_info, participants_info) as an ActiveRoom. */

@@ -8,6 +8,9 @@ export type PlugNMeetEndpoint =
   | 'POST /auth/room/getActiveRoomsInfo'
   | 'POST /auth/room/getActiveRoomInfo';
 
+/** A StatusCode of plugnmeet_common_api.proto, by name or by number, as the server sent it. */
+export type PlugNMeetStatusCode = string | number;
+
 interface ErrorOptions {
   endpoint: PlugNMeetEndpoint;
   retryable: boolean;
@@ -35,10 +38,13 @@ export class PlugNMeetApiError extends Error {
 export class PlugNMeetStatusFalseError extends PlugNMeetApiError {
   /** PlugNMeet's `msg`, verbatim ('' if it sent none). */
   readonly msg: string;
-  /** PlugNMeet's `status_code`, when the server version sends one. */
-  readonly statusCode: number | null;
+  /**
+   * PlugNMeet's `status_code` as sent, when the server version sends one: a StatusCode name
+   * ('ROOM_NOT_FOUND'; protojson writes enums by name) or its number.
+   */
+  readonly statusCode: PlugNMeetStatusCode | null;
 
-  constructor(endpoint: PlugNMeetEndpoint, msg: string, statusCode: number | null) {
+  constructor(endpoint: PlugNMeetEndpoint, msg: string, statusCode: PlugNMeetStatusCode | null) {
     super(`PlugNMeet ${endpoint} answered status: false: ${JSON.stringify(msg)}`, {
       endpoint,
       retryable: TRANSIENT_MSG.test(msg),

@@ -12,6 +12,7 @@ import {
   PlugNMeetStatusFalseError,
   PlugNMeetUnreachableError,
   type PlugNMeetEndpoint,
+  type PlugNMeetStatusCode,
 } from './errors.ts';
 import type { CallOptions, PlugNMeetApiOptions, PlugNMeetApiTimeouts } from './types.ts';
 
@@ -130,7 +131,7 @@ export function createTransport(options: PlugNMeetApiOptions) {
       );
     }
     if (object.status === false) {
-      throw new PlugNMeetStatusFalseError(endpoint, msg ?? '', numberOrNull(object.status_code));
+      throw new PlugNMeetStatusFalseError(endpoint, msg ?? '', statusCodeOf(object.status_code));
     }
     return object;
   }
@@ -146,9 +147,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function numberOrNull(value: unknown): number | null {
-  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-  return typeof n === 'number' && Number.isFinite(n) ? n : null;
+/** `status_code` as sent: a StatusCode name (protojson writes enums by name) or number; else null. */
+export function statusCodeOf(value: unknown): PlugNMeetStatusCode | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
 }
 
 export function snippet(text: string): string {

@@ -1,6 +1,7 @@
 // What PlugNMeet's API answers and what the client offers (fields optional: server versions differ;
 // see plugnmeet-protocol).
 import type { Readable } from 'node:stream';
+import type { PlugNMeetStatusCode } from './errors.ts';
 
 export interface PlugNMeetRecordingMetadata {
   title?: string;
@@ -57,8 +58,8 @@ export interface ActiveRoom {
 
 export interface RecordingInfoResult {
   msg: string;
-  /** PlugNMeet's `status_code`, when sent. */
-  statusCode: number | null;
+  /** PlugNMeet's `status_code` as sent (a StatusCode name, or its number), when sent. */
+  statusCode: PlugNMeetStatusCode | null;
   /** `recording_info` (or `recording` in other server versions); null if absent. */
   recording: PlugNMeetRecording | null;
   roomInfo: PlugNMeetPastRoomInfo | null;
@@ -112,8 +113,11 @@ export interface PlugNMeetApi {
   downloadToken(recordId: string, options?: CallOptions): Promise<string>;
   /** Resolves once 2xx headers arrived; the body is streamed, never buffered. */
   download(token: string, options?: CallOptions): Promise<RecordingDownload>;
-  /** Every room run going on now (PlugNMeet's "no active room found" is an empty list). */
+  /** Every room run going on now (PlugNMeet's "no active room found", status_code NOT_FOUND, is an empty list). */
   activeRooms(options?: CallOptions): Promise<ActiveRoom[]>;
-  /** The run of `roomId` going on now; null when PlugNMeet says the room is not active. */
+  /**
+   * The run of `roomId` going on now; null when PlugNMeet says the room is gone (status_code
+   * ROOM_NOT_FOUND or ROOM_NOT_ACTIVE). Any other status: false is a PlugNMeetStatusFalseError.
+   */
   activeRoom(roomId: string, options?: CallOptions): Promise<ActiveRoom | null>;
 }
