@@ -12,7 +12,9 @@ import { attachGraphQLWebSocket } from './graphql/ws.ts';
 import { createYogaApp, type RollcallYoga } from './graphql/yoga.ts';
 import { closeListener, listen } from './http/listener.ts';
 import { useRollcallRoutes } from './http/routes.ts';
+import { inferredEnds } from './ingest/inferred-ends.ts';
 import { createIngest } from './ingest/ingest.ts';
+import type { PeriodicTask } from './jobs/periodic.ts';
 import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
 import { createPlugNMeetApi } from './plugnmeet/api/client.ts';
 import { createWebhookVerifier } from './plugnmeet/signature.ts';
@@ -21,7 +23,7 @@ import type { MediaToolPaths } from './recordings/media.ts';
 import { recordingsDir } from './recordings/storage.ts';
 
 export type ServiceConfig = Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
-  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs'>>;
+  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs'>>;
 
 export interface ServiceParts {
   config: ServiceConfig;
@@ -42,6 +44,8 @@ export interface RunningService {
   cohorts: CohortHub;
   /** Present when PlugNMeet's address is known and reconcileIntervalMs > 0. */
   reconciler?: Reconciler;
+  /** Present when inferredEndAfterMs > 0. */
+  inferredEnds?: PeriodicTask;
   /**
    * Graceful stop: stops accepting, closes WebSockets (1001), waits for in-flight requests (up to
    * `graceMs`), then stops the reconciler and the downloader.
@@ -95,7 +99,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     ? createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
     : null;
   if (!api) {
-    logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed (PROCESSING) but not downloaded, and sessions whose room_finished is lost stay live, until it is set');
+    logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed (PROCESSING) but not downloaded, and lost webhooks are not reconciled, until it is set');
   }
   // Only this process can hold leases on the embedded database: any lease there is a previous run's.
   if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma);
@@ -116,23 +120,29 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
         })
       : undefined;
 
+  const quietMs = config.inferredEndAfterMs ?? 0;
+  const ends = quietMs > 0 ? inferredEnds({ prisma: db.prisma, publish: (changes) => publishChanges(bus.pubsub, changes), logger, quietMs }) : undefined;
+
   const yoga = createRollcallYoga(parts, { dir, kick: () => downloader?.kick() });
   const listener = await listen(yoga, parts.listen);
   const ws = attachGraphQLWebSocket(listener.server, yoga, { maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50 });
   downloader?.start();
   // The first look comes an interval after start: webhooks PlugNMeet retries after an outage first.
   reconciler?.start();
+  ends?.start();
   return {
     url: listener.url,
     port: listener.port,
     yoga,
     cohorts: ws.cohorts,
     reconciler,
+    inferredEnds: ends,
     async stop(graceMs = 8_000) {
       const closed = closeListener(listener.server, graceMs);
       await ws.close();
       await closed;
       await reconciler?.stop();
+      await ends?.stop();
       await downloader?.stop();
     },
   };

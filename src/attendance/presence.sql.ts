@@ -31,6 +31,7 @@ DECLARE
 BEGIN
   -- joined_at is evidence too: the run was already going when this participant joined
   SELECT * INTO run FROM rollcall_run_{v}(e, LEAST(ev_at, COALESCE(joined, ev_at)), is_join);
+  PERFORM rollcall_hold_run_{v}(run.session_id);
   IF run.created THEN changes := jsonb_build_array(rollcall_session_change_{v}('STARTED', run.session_id)); END IF;
   IF COALESCE((p->>'isBot')::boolean, false) THEN
     -- not attendance, but a sign the run is going: its session exists as for any room event

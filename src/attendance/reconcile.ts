@@ -19,10 +19,13 @@ export interface HeldRun {
   roomSid: string;
   startedAt: Date;
   openSpans: { userId: string; participantSid: string; joinedAt: Date }[];
+  /** The latest leave reported in the run (null if none). */
+  lastLeftAt: Date | null;
 }
 
 export type LostEvent =
-  | { name: 'room_finished'; roomId: string; roomSid: string }
+  /** `emptySince`: nobody was connected; the run ended when the last one left (as an inferred end says). */
+  | { name: 'room_finished'; roomId: string; roomSid: string; emptySince: Date | null }
   | { name: 'participant_left'; roomId: string; roomSid: string; userId: string; participantSid: string; joinedAt: Date };
 
 /** The connection id to send in the lost participant_left: none for a span keyed by the user. */
@@ -47,7 +50,10 @@ export function findLostEvents(held: readonly HeldRun[], active: readonly Active
   for (const run of held) {
     const going = bySid.get(run.roomSid);
     if (!going) {
-      if (settled(run.startedAt)) lost.push({ name: 'room_finished', roomId: run.roomId, roomSid: run.roomSid });
+      if (settled(run.startedAt)) {
+        const emptySince = run.openSpans.length ? null : run.lastLeftAt && run.lastLeftAt > run.startedAt ? run.lastLeftAt : run.startedAt;
+        lost.push({ name: 'room_finished', roomId: run.roomId, roomSid: run.roomSid, emptySince });
+      }
       continue;
     }
     const { connections } = going;

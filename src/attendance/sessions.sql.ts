@@ -77,6 +77,14 @@ BEGIN
   WHERE s.id = session_id AND NOT s."startConfirmed" AND (s."startedAt" IS NULL OR s."startedAt" > evidence);
 END $$`,
 
+  // Every event holds its run's lock shared until it commits; inferring an end takes it alone. So an
+  // end is never inferred while an event of the run is being applied, and an event that comes after
+  // sees the inferred end (and re-opens or moves it). An advisory lock, not a row lock: shared row
+  // locks by many concurrent events would each cost a multixact.
+  /* sql */ `
+CREATE OR REPLACE FUNCTION rollcall_hold_run_{v}(s_id text) RETURNS void
+LANGUAGE sql AS $$ SELECT pg_advisory_xact_lock_shared(7204, hashtext(s_id)) $$`,
+
   // A run whose end was inferred, not reported, follows its own later events: someone connected
   // re-opens it (STARTED again); otherwise its end moves to its last leave.
   /* sql */ `
@@ -112,6 +120,7 @@ DECLARE
   message text;
 BEGIN
   SELECT * INTO run FROM rollcall_run_{v}(e, ev_at, ev_name NOT IN ('room_finished', 'session_ended'));
+  PERFORM rollcall_hold_run_{v}(run.session_id);
   IF run.created THEN changes := jsonb_build_array(rollcall_session_change_{v}('STARTED', run.session_id)); END IF;
 
   IF ev_name = 'room_started' THEN
@@ -142,5 +151,36 @@ BEGIN
     message := format('session %s is live', run.session_id);
   END IF;
   RETURN jsonb_build_object('status', 'APPLIED', 'message', message, 'sessionId', run.session_id, 'changes', changes);
+END $$`,
+
+  // Runs whose room_finished never came: live, nobody connected, and no event of theirs received for
+  // `quiet`. Each ends at its last leave (its start when nobody ever left), marked inferred; the run's
+  // own later events move or undo that (rollcall_revisit_inferred_end).
+  /* sql */ `
+CREATE OR REPLACE FUNCTION rollcall_infer_ends_{v}(quiet interval) RETURNS jsonb
+LANGUAGE plpgsql AS $$
+DECLARE
+  horizon timestamp(3) := (now() AT TIME ZONE 'UTC') - quiet;
+  candidate record;
+  changes jsonb := '[]';
+BEGIN
+  FOR candidate IN
+    SELECT s.id, s."roomId", s."roomSid" FROM "LiveSession" s
+    WHERE s."endedAt" IS NULL AND s."startedAt" IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "Attendance" a WHERE a."sessionId" = s.id AND a.connected)
+  LOOP
+    -- skip a run an event of which is being applied now; look again with that lock held
+    CONTINUE WHEN NOT pg_try_advisory_xact_lock(7204, hashtext(candidate.id));
+    CONTINUE WHEN EXISTS (SELECT 1 FROM "Attendance" a WHERE a."sessionId" = candidate.id AND a.connected);
+    CONTINUE WHEN EXISTS (
+      SELECT 1 FROM "WebhookEvent" w
+      WHERE w."receivedAt" > horizon
+        AND (w."roomSid" = candidate."roomSid" OR (candidate."roomSid" IS NULL AND w."roomId" = candidate."roomId")));
+    UPDATE "LiveSession" SET "endInferred" = true,
+      "endedAt" = GREATEST("startedAt", (SELECT max(a."lastLeftAt") FROM "Attendance" a WHERE a."sessionId" = candidate.id))
+    WHERE id = candidate.id AND "endedAt" IS NULL;
+    IF FOUND THEN changes := changes || rollcall_session_change_{v}('ENDED', candidate.id); END IF;
+  END LOOP;
+  RETURN changes;
 END $$`,
 ];

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { confirmLostEvents, connectionSidOf, findLostEvents, lostEventId, type ActiveRun, type HeldRun, type LostEvent } from '../attendance/reconcile.ts';
 import type { PrismaClient } from '../db/types.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
+import { periodic } from '../jobs/periodic.ts';
 import type { Ingest } from './ingest.ts';
 import { interpret, storedFields } from '../plugnmeet/webhook-body.ts';
 
@@ -42,9 +43,6 @@ export interface ReconcilerDeps {
 
 export function createReconciler({ prisma, ingest, api, logger, options }: ReconcilerDeps): Reconciler {
   let suspects = new Map<string, Date>();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
-  let stopped = false;
   const abort = new AbortController();
   const call = { signal: abort.signal };
 
@@ -67,7 +65,9 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
       try {
         // The list leaves out a room PlugNMeet fails to describe: ask about this one before ending it.
         if (event.name === 'room_finished' && (await api.activeRoom(event.roomId, call))?.roomSid === event.roomSid) continue;
-        if (await applyLostEvent(event, at)) applied.push(lostEventId(event));
+        // A run nobody was in ended when its last one left, as an inferred end says: the two agree.
+        const when = event.name === 'room_finished' && event.emptySince ? event.emptySince : at;
+        if (await applyLostEvent(event, when)) applied.push(lostEventId(event));
       } catch (error) {
         if (abort.signal.aborted) throw error;
         logger.warn(
@@ -90,27 +90,13 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
     return true;
   }
 
-  function schedule() {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = sweep()
-        .catch((error) => logger.warn({ err: error }, 'reconciliation with PlugNMeet failed; trying again at the next interval'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, options.intervalMs * (0.9 + Math.random() * 0.2));
-    timer.unref();
-  }
-
+  const task = periodic(() => sweep(), { name: 'reconciliation with PlugNMeet', intervalMs: options.intervalMs, logger });
   return {
     sweep,
-    start: schedule,
+    start: task.start,
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
       abort.abort(new Error('reconciler stopped'));
-      await running;
+      await task.stop();
     },
   };
 }
@@ -124,8 +110,7 @@ async function heldRuns(prisma: PrismaClient): Promise<HeldRun[]> {
       roomSid: true,
       startedAt: true,
       attendances: {
-        where: { connected: true },
-        select: { userId: true, spans: { where: { leftAt: null }, select: { participantSid: true, joinedAt: true } } },
+        select: { userId: true, lastLeftAt: true, spans: { where: { leftAt: null }, select: { participantSid: true, joinedAt: true } } },
       },
     },
   });
@@ -134,6 +119,7 @@ async function heldRuns(prisma: PrismaClient): Promise<HeldRun[]> {
     roomSid: s.roomSid!,
     startedAt: s.startedAt!,
     openSpans: s.attendances.flatMap((a) => a.spans.map((span) => ({ userId: a.userId, ...span }))),
+    lastLeftAt: s.attendances.reduce<Date | null>((last, a) => (a.lastLeftAt && (!last || a.lastLeftAt > last) ? a.lastLeftAt : last), null),
   }));
 }
 

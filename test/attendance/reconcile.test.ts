@@ -6,11 +6,12 @@ const NOW = new Date('2026-11-26T10:00:00Z');
 const ago = (seconds: number) => new Date(NOW.getTime() - seconds * 1000);
 const GRACE = 60_000;
 
-const held = (roomSid: string, spans: HeldRun['openSpans'] = [], startedAt = ago(3600)): HeldRun => ({
+const held = (roomSid: string, spans: HeldRun['openSpans'] = [], startedAt = ago(3600), lastLeftAt: Date | null = null): HeldRun => ({
   roomId: `room-${roomSid}`,
   roomSid,
   startedAt,
   openSpans: spans,
+  lastLeftAt,
 });
 const active = (roomSid: string, connections: { sid: string; identity: string }[] | null): ActiveRun => ({
   roomId: `room-${roomSid}`,
@@ -20,8 +21,16 @@ const active = (roomSid: string, connections: { sid: string; identity: string }[
 
 describe('findLostEvents', () => {
   it('finds the end of a held run PlugNMeet does not report, once it is older than the grace period', () => {
-    const lost = findLostEvents([held('RM_old'), held('RM_new', [], ago(30))], [], NOW, GRACE);
-    expect(lost).toEqual([{ name: 'room_finished', roomId: 'room-RM_old', roomSid: 'RM_old' }]);
+    const lost = findLostEvents([held('RM_old', [{ userId: 'ann', participantSid: 'PA_ann', joinedAt: ago(600) }]), held('RM_new', [], ago(30))], [], NOW, GRACE);
+    expect(lost).toEqual([{ name: 'room_finished', roomId: 'room-RM_old', roomSid: 'RM_old', emptySince: null }]);
+  });
+
+  it('says when a run nobody is in became empty: its last leave, or its start when nobody ever left', () => {
+    const lost = findLostEvents([held('RM_left', [], ago(3600), ago(1800)), held('RM_none', [], ago(3600))], [], NOW, GRACE);
+    expect(lost).toEqual([
+      { name: 'room_finished', roomId: 'room-RM_left', roomSid: 'RM_left', emptySince: ago(1800) },
+      { name: 'room_finished', roomId: 'room-RM_none', roomSid: 'RM_none', emptySince: ago(3600) },
+    ]);
   });
 
   it('finds the leave of an open span whose connection is not listed, once it is older than the grace period', () => {
@@ -55,7 +64,7 @@ describe('findLostEvents', () => {
 });
 
 describe('confirmLostEvents', () => {
-  const end = { name: 'room_finished' as const, roomId: 'r', roomSid: 'RM_x' };
+  const end = { name: 'room_finished' as const, roomId: 'r', roomSid: 'RM_x', emptySince: null };
 
   it('acts on an event only when the look before found it too, at the time of that first look', () => {
     const first = confirmLostEvents(new Map(), [end], ago(60));

@@ -10,6 +10,7 @@ export const LiveSessionQuery = graphql(`
       isLive
       startedAt
       endedAt
+      endInferred
       onlineCount
       course { id slug title }
       onlineParticipants { user { id } }
@@ -91,7 +92,7 @@ export const LiveSessionChangedSubscription = graphql(`
   subscription LiveSessionChanged($courseId: ID) {
     liveSessionChanged(courseId: $courseId) {
       kind
-      session { id roomId isLive startedAt endedAt course { id slug } }
+      session { id roomId isLive startedAt endedAt endInferred course { id slug } }
     }
   }
 `);

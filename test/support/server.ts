@@ -6,7 +6,8 @@ import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
-import { createBus, type Bus } from '../../src/bus.ts';
+import type { Change } from '../../src/attendance/events.ts';
+import { createBus, publishChanges, type Bus } from '../../src/bus.ts';
 import type { Database } from '../../src/db/database.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,6 +38,8 @@ export interface TestServerOptions {
   downloader?: ServiceParts['downloader'];
   /** Reconciliation with the PlugNMeet server (plugnmeetServerUrl): on when given; tests call its sweep(). */
   reconcile?: { intervalMs?: number; graceMs?: number };
+  /** INFERRED_END_AFTER_SECONDS in ms (default: off). */
+  inferredEndAfterMs?: number;
 }
 
 export interface TestServer {
@@ -55,6 +58,8 @@ export interface TestServer {
   liveSession(roomId: string): Promise<LiveSessionResult>;
   /** A graphql-ws client on this server. */
   wsClient(token?: string): Client;
+  /** Publishes committed changes on this server's bus (as the service's jobs do). */
+  publish(changes: readonly Change[]): void;
   close(): Promise<void>;
 }
 
@@ -71,6 +76,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       maxSubscriptionsPerConnection: options.maxSubscriptionsPerConnection,
       // an hour: the tests call sweep() themselves
       reconcileIntervalMs: options.reconcile ? (options.reconcile.intervalMs ?? 3_600_000) : 0,
+      inferredEndAfterMs: options.inferredEndAfterMs ?? 0,
       graphiql: true,
       nodeEnv: 'test',
       dataDir,
@@ -102,6 +108,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       return fetch(`${server.url}/webhooks/plugnmeet`, { method: 'POST', headers, body });
     },
     graphql,
+    publish: (changes) => publishChanges(bus.pubsub, changes),
     async liveSession(roomId) {
       const { data, errors } = await graphql(LiveSessionQuery, { roomId });
       expect(errors).toBeUndefined();

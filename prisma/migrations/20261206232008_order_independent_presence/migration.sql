@@ -11,3 +11,5 @@ ALTER TABLE "Attendance" DROP COLUMN "isOnline";
 ALTER TABLE "LiveSession" ADD COLUMN "endInferred" BOOLEAN NOT NULL DEFAULT false;
 
 CREATE INDEX "Attendance_sessionId_connected_idx" ON "Attendance"("sessionId", "connected");
+-- CreateIndex
+CREATE INDEX "WebhookEvent_roomId_receivedAt_idx" ON "WebhookEvent"("roomId", "receivedAt");
