@@ -1,53 +1,18 @@
-// The pub/sub bus: every topic and its payload typed in one place. In-process by default; with
-// REDIS_URL it spans every instance. Payloads are plain JSON (ids and enum names), so they cross
-// Redis intact; subscribers load current rows from the database.
-import { setMaxListeners } from 'node:events';
-import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { createPubSub, type PubSub } from 'graphql-yoga';
+// The bus between instances: it carries the changes the sequencer just numbered, so that every
+// instance (this one too) delivers them at once. It only wakes instances up: the change log in the
+// database is the record, and an instance that missed a batch (a gap in the numbers, Redis down)
+// reads it from there. In-process by default; with REDIS_URL it spans every instance.
 import { Redis } from 'ioredis';
-import type { AttendanceChangeKind, Change, LiveSessionChangeKind, RecordingStatus } from './attendance/events.ts';
-
-export interface AttendanceChangedEvent {
-  kind: AttendanceChangeKind;
-  attendanceId: string;
-  userId: string;
-  sessionId: string;
-  roomId: string;
-  courseId: string | null;
-}
-
-export interface LiveSessionChangedEvent {
-  kind: LiveSessionChangeKind;
-  sessionId: string;
-  roomId: string;
-  courseId: string | null;
-}
-
-export interface RecordingChangedEvent {
-  status: RecordingStatus;
-  recordingId: string;
-  roomId: string;
-  sessionId: string | null;
-  courseId: string | null;
-}
-
-/** liveSessionChanged is published to the course's scope and to this one, for "every course". */
-export const EVERY_COURSE = '*';
-
-export type BusTopics = {
-  /** keyed by room id */
-  attendanceChanged: [roomId: string, payload: AttendanceChangedEvent];
-  /** keyed by course id, or EVERY_COURSE */
-  liveSessionChanged: [courseScope: string, payload: LiveSessionChangedEvent];
-  /** keyed by `room:<roomId>`, `course:<courseId>`, or EVERY_COURSE */
-  recordingChanged: [scope: string, payload: RecordingChangedEvent];
-};
-
-export type RollcallPubSub = PubSub<BusTopics>;
+import type { SequencedChange } from './changes/log.ts';
 
 export interface Bus {
-  pubsub: RollcallPubSub;
   kind: 'in-process' | 'redis';
+  /** Tells every instance that these changes were numbered (in order). */
+  announce(batch: readonly SequencedChange[]): void;
+  /** Each batch announced by any instance, in the order they arrive. */
+  onAnnounce(handler: (batch: SequencedChange[]) => void): void;
+  /** The bus is carrying messages again after it was down: what was announced meanwhile is lost. */
+  onReconnect(handler: () => void): void;
   ping(): Promise<void>;
   /** Resolves once the bus can carry messages (Redis connected); start-up does not wait for it. */
   connected(): Promise<void>;
@@ -56,55 +21,59 @@ export interface Bus {
 
 export interface BusOptions {
   redisUrl?: string;
-  /** Prefix of every Redis channel, so deployments (or test runs) can share one Redis. */
+  /** Prefix of Rollcall's Redis channel, so deployments (or test runs) can share one Redis. */
   channelPrefix?: string;
   onError?: (error: Error) => void;
 }
 
 export function createBus(options: BusOptions): Bus {
+  const announced: Array<(batch: SequencedChange[]) => void> = [];
+  const reconnected: Array<() => void> = [];
+  const deliver = (batch: SequencedChange[]) => {
+    for (const handler of announced) handler(batch);
+  };
   if (!options.redisUrl) {
-    // Every cohort of subscribers listens on its topic: many listeners per topic are expected.
-    const eventTarget = new EventTarget();
-    setMaxListeners(0, eventTarget);
     return {
-      pubsub: createPubSub<BusTopics>({ eventTarget: eventTarget as never }),
       kind: 'in-process',
+      announce: (batch) => queueMicrotask(() => deliver([...batch])),
+      onAnnounce: (handler) => void announced.push(handler),
+      onReconnect: (handler) => void reconnected.push(handler),
       ping: async () => {},
       connected: async () => {},
       close: async () => {},
     };
   }
-  const prefix = options.channelPrefix ?? 'rollcall:';
+
+  const channel = `${options.channelPrefix ?? 'rollcall:'}changes`;
   const report = (error: Error) => options.onError?.(error);
   const connect = (offlineQueue: boolean) => {
     const client = new Redis(options.redisUrl!, { maxRetriesPerRequest: 1, enableOfflineQueue: offlineQueue });
     client.on('error', report);
     return client;
   };
-  // Publishing fails fast while Redis is down (the database already holds the change); subscribing
-  // queues until it is back, and ioredis re-subscribes every channel after a reconnect.
+  // Announcing fails fast while Redis is down (the log keeps the changes); the subscriber
+  // reconnects and re-subscribes by itself, and each time it does, instances read what they missed.
   const publisher = connect(false);
   const subscriber = connect(true);
-  // The adapters give the Yoga event target prefixed channels and swallow (but report) the
-  // rejections it leaves unhandled.
-  const publishClient = {
-    publish: (channel: string, message: string) => publisher.publish(prefix + channel, message).catch(report),
-  };
-  const subscribeClient = {
-    subscribe: (channel: string) => subscriber.subscribe(prefix + channel).catch(report),
-    unsubscribe: (channel: string) => subscriber.unsubscribe(prefix + channel).catch(report),
-    on: (event: 'message', listener: (channel: string, message: string) => void) =>
-      subscriber.on(event, (channel: string, message: string) => {
-        if (channel.startsWith(prefix)) listener(channel.slice(prefix.length), message);
-      }),
-  };
-  const eventTarget = createRedisEventTarget<any>({
-    publishClient: publishClient as unknown as Redis,
-    subscribeClient: subscribeClient as unknown as Redis,
+  let readyBefore = false;
+  subscriber.on('ready', () => {
+    if (readyBefore) for (const handler of reconnected) handler();
+    readyBefore = true;
+  });
+  subscriber.subscribe(channel).catch(report);
+  subscriber.on('message', (from: string, message: string) => {
+    if (from !== channel) return;
+    try {
+      deliver(JSON.parse(message) as SequencedChange[]);
+    } catch (error) {
+      report(error as Error);
+    }
   });
   return {
-    pubsub: createPubSub<BusTopics>({ eventTarget }),
     kind: 'redis',
+    announce: (batch) => void publisher.publish(channel, JSON.stringify(batch)).catch(report),
+    onAnnounce: (handler) => void announced.push(handler),
+    onReconnect: (handler) => void reconnected.push(handler),
     ping: async () => {
       await publisher.ping();
     },
@@ -119,23 +88,4 @@ export function createBus(options: BusOptions): Bus {
       subscriber.disconnect();
     },
   };
-}
-
-/** Publishes what a committed transaction changed. Call only after commit. */
-export function publishChanges(pubsub: RollcallPubSub, changes: readonly Change[]): void {
-  for (const change of changes) {
-    if (change.type === 'attendance') {
-      const { type: _type, ...payload } = change;
-      pubsub.publish('attendanceChanged', change.roomId, payload);
-    } else if (change.type === 'session') {
-      const { type: _type, ...payload } = change;
-      pubsub.publish('liveSessionChanged', EVERY_COURSE, payload);
-      if (change.courseId) pubsub.publish('liveSessionChanged', change.courseId, payload);
-    } else {
-      const { type: _type, ...payload } = change;
-      pubsub.publish('recordingChanged', EVERY_COURSE, payload);
-      pubsub.publish('recordingChanged', `room:${change.roomId}`, payload);
-      if (change.courseId) pubsub.publish('recordingChanged', `course:${change.courseId}`, payload);
-    }
-  }
 }

@@ -4,7 +4,10 @@
 import type { Logger } from 'pino';
 import { createAuthenticator, CredentialError } from './auth/credentials.ts';
 import { canSeeCourse } from './auth/viewer.ts';
-import { publishChanges, type Bus } from './bus.ts';
+import type { Bus } from './bus.ts';
+import { ChangeFeed } from './changes/feed.ts';
+import { pruneChanges } from './changes/log.ts';
+import { createSequencer, type Sequencer } from './changes/sequencer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
 import type { CohortHub } from './graphql/cohorts.ts';
@@ -14,7 +17,8 @@ import { closeListener, listen } from './http/listener.ts';
 import { useRollcallRoutes } from './http/routes.ts';
 import { inferredEnds } from './ingest/inferred-ends.ts';
 import { createIngest } from './ingest/ingest.ts';
-import type { PeriodicTask } from './jobs/periodic.ts';
+import { periodic, type PeriodicTask } from './jobs/periodic.ts';
+import { ROUTINES_VERSION } from './ingest/routines.ts';
 import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
 import { createPlugNMeetApi } from './plugnmeet/api/client.ts';
 import { createWebhookVerifier } from './plugnmeet/signature.ts';
@@ -46,6 +50,9 @@ export interface RunningService {
   reconciler?: Reconciler;
   /** Present when inferredEndAfterMs > 0. */
   inferredEnds?: PeriodicTask;
+  /** This instance's view of the change log, and the sequencer that numbers new changes. */
+  feed: ChangeFeed;
+  sequencer: Sequencer;
   /**
    * Graceful stop: stops accepting, closes WebSockets (1001), waits for in-flight requests (up to
    * `graceMs`), then stops the reconciler and the downloader.
@@ -53,16 +60,29 @@ export interface RunningService {
   stop(graceMs?: number): Promise<void>;
 }
 
+/** What the HTTP surface needs of the rest of the service. */
+export interface YogaWiring {
+  feed: ChangeFeed;
+  /** Changes were committed to the change log: number and deliver them. */
+  changesCommitted(): void;
+  recordings?: { dir: string; kick(): void };
+}
+
+/** Keep changes a day and an hour: cursors stay valid for at least a day. */
+const CHANGE_LOG_KEEP_MS = 25 * 3_600_000;
+
 /** The Yoga app of the whole HTTP surface (GraphQL and the other routes), not listening yet. */
 export function createRollcallYoga(
   parts: Pick<ServiceParts, 'db' | 'bus' | 'logger'> & { config: Omit<ServiceConfig, 'dataDir'> },
-  recordings: { dir: string; kick(): void } = { dir: '', kick: () => {} },
+  wiring: YogaWiring,
 ): RollcallYoga {
   const { config, db, bus, logger } = parts;
+  const { feed, changesCommitted } = wiring;
+  const recordings = wiring.recordings ?? { dir: '', kick: () => {} };
   const authenticator = createAuthenticator({ adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} }, db.prisma);
   const routes = useRollcallRoutes({
     prisma: db.prisma,
-    ingest: createIngest({ prisma: db.prisma, publish: (changes) => publishChanges(bus.pubsub, changes), onRecordingWork: recordings.kick }),
+    ingest: createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick }),
     verify: createWebhookVerifier(config.plugnmeet),
     logger,
     recordings: {
@@ -83,17 +103,17 @@ export function createRollcallYoga(
     authenticator,
     logger,
     routes,
-    context: {
-      prisma: db.prisma,
-      pubsub: bus.pubsub,
-      publish: (changes) => publishChanges(bus.pubsub, changes),
-      kickRecordings: recordings.kick,
-    },
+    context: { prisma: db.prisma, feed, changesCommitted, kickRecordings: recordings.kick },
   });
 }
 
 export async function startService(parts: ServiceParts): Promise<RunningService> {
   const { config, db, bus, logger } = parts;
+  const feed = new ChangeFeed(db.prisma, bus, logger);
+  await feed.start();
+  const sequencer = createSequencer({ prisma: db.prisma, bus, logger, routinesVersion: ROUTINES_VERSION });
+  const changesCommitted = () => sequencer.kick();
+  const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), { name: 'pruning the change log', intervalMs: 3_600_000, logger });
   const dir = recordingsDir(config.dataDir);
   const api = config.plugnmeet.serverUrl
     ? createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
@@ -106,14 +126,14 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   // Without PlugNMeet's address this instance claims no download job: they wait, untouched, for
   // an instance (or a restart) that has it, instead of failing their attempts here.
   const downloader = api
-    ? createDownloader({ prisma: db.prisma, dir, api, publish: (changes) => publishChanges(bus.pubsub, changes), logger, options: parts.downloader })
+    ? createDownloader({ prisma: db.prisma, dir, api, changesCommitted, logger, options: parts.downloader })
     : undefined;
   const intervalMs = config.reconcileIntervalMs ?? 0;
   const reconciler =
     api && intervalMs > 0
       ? createReconciler({
           prisma: db.prisma,
-          ingest: createIngest({ prisma: db.prisma, publish: (changes) => publishChanges(bus.pubsub, changes) }),
+          ingest: createIngest({ prisma: db.prisma, changesCommitted }),
           api,
           logger,
           options: { intervalMs, graceMs: DEFAULT_RECONCILE_GRACE_MS, ...parts.reconcile },
@@ -121,11 +141,13 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
       : undefined;
 
   const quietMs = config.inferredEndAfterMs ?? 0;
-  const ends = quietMs > 0 ? inferredEnds({ prisma: db.prisma, publish: (changes) => publishChanges(bus.pubsub, changes), logger, quietMs }) : undefined;
+  const ends = quietMs > 0 ? inferredEnds({ prisma: db.prisma, changesCommitted, logger, quietMs }) : undefined;
 
-  const yoga = createRollcallYoga(parts, { dir, kick: () => downloader?.kick() });
+  const yoga = createRollcallYoga(parts, { feed, changesCommitted, recordings: { dir, kick: () => downloader?.kick() } });
   const listener = await listen(yoga, parts.listen);
-  const ws = attachGraphQLWebSocket(listener.server, yoga, { maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50 });
+  const ws = attachGraphQLWebSocket(listener.server, yoga, { maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50, feed });
+  sequencer.start();
+  prune.start();
   downloader?.start();
   // The first look comes an interval after start: webhooks PlugNMeet retries after an outage first.
   reconciler?.start();
@@ -137,6 +159,8 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     cohorts: ws.cohorts,
     reconciler,
     inferredEnds: ends,
+    feed,
+    sequencer,
     async stop(graceMs = 8_000) {
       const closed = closeListener(listener.server, graceMs);
       await ws.close();
@@ -144,6 +168,9 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
       await reconciler?.stop();
       await ends?.stop();
       await downloader?.stop();
+      await prune.stop();
+      await sequencer.stop();
+      feed.stop();
     },
   };
 }

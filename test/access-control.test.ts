@@ -891,7 +891,7 @@ describe('hostile queries', () => {
       db: app.db,
       bus: app.bus,
       logger: pino({ level: 'silent' }),
-    });
+    }, { feed: app.server.feed, changesCommitted: () => {} });
     const response = await production.fetch('http://rollcall.test/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },

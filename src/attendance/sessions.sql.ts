@@ -181,6 +181,6 @@ BEGIN
     WHERE id = candidate.id AND "endedAt" IS NULL;
     IF FOUND THEN changes := changes || rollcall_session_change_{v}('ENDED', candidate.id); END IF;
   END LOOP;
-  RETURN changes;
+  RETURN rollcall_append_changes_{v}(changes);
 END $$`,
 ];

@@ -1,6 +1,6 @@
 // Which subscribers may share one execution (a cohort, see cohorts.ts): the same operation, the same
 // variables, and a viewer who may read the same things.
-import { TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { getOperationAST, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
 import type { Viewer } from '../auth/viewer.ts';
 
 /**
@@ -37,4 +37,33 @@ export function selectsOwnData(schema: GraphQLSchema, document: DocumentNode): b
     }),
   );
   return found;
+}
+
+/** A subscription split into its resume cursor and the operation a cohort runs live. */
+export interface ResumableOperation {
+  /** The `after` argument of the subscription's field (null when absent or null). */
+  cursor: string | null;
+  /** The document without a literal cursor (the cohort's key and live execution). */
+  document: DocumentNode;
+  /** The variables with a cursor variable set to null. */
+  variables: Record<string, unknown> | undefined;
+}
+
+/**
+ * Separates the `after` cursor from a subscription, so that subscribers resuming from different
+ * places still share one live execution.
+ */
+export function splitResumeCursor(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): ResumableOperation {
+  const operation = getOperationAST(document, operationName);
+  const field = operation?.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD);
+  const after = field?.arguments?.find((a) => a.name.value === 'after');
+  if (!after) return { cursor: null, document, variables };
+  if (after.value.kind === Kind.VARIABLE) {
+    const name = after.value.name.value;
+    const cursor = variables?.[name];
+    return { cursor: typeof cursor === 'string' ? cursor : null, document, variables: { ...variables, [name]: null } };
+  }
+  const cursor = after.value.kind === Kind.STRING ? after.value.value : null;
+  const stripped = visit(document, { Argument: (node) => (node === after ? null : undefined) });
+  return { cursor, document: stripped, variables };
 }

@@ -2,6 +2,11 @@
 // cohort. Each event is executed once per cohort (one set of database reads, one serialization) and
 // the same bytes go to every socket in it, framed with each subscriber's id. Without this, every
 // subscriber runs its own execution (and database reads) for every event.
+//
+// A subscriber resuming after a cursor joins the cohort (its cursor is not part of the key) but
+// first catches up on its own: its execution reads the change log up to where the feed was when it
+// joined, while the cohort's messages for it wait; then those numbered after that point follow, so
+// the seam has no gap and no repeat.
 import type { ExecutionResult } from 'graphql';
 import type { WebSocket } from 'ws';
 
@@ -11,6 +16,18 @@ interface Cohort {
   key: string;
   members: Set<Member>;
   source: Source;
+  /** The number of the change the source last delivered (its context's onDeliver sets it). */
+  delivered: { seq: number };
+}
+
+/** How a subscriber's operation runs: live for the cohort, and from its cursor to `until` alone. */
+export interface CohortOperations {
+  /** The cohort's live execution (the first subscriber's operation without its cursor). */
+  start(delivered: { seq: number }): Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
+  /** This subscriber's catch-up: its operation with its cursor, reading the log up to `until`. */
+  catchUp?(until: number): Promise<AsyncIterable<ExecutionResult> | ExecutionResult>;
+  /** Where the feed is: the number of the last change delivered on this instance. */
+  head(): number;
 }
 
 export interface CohortStats {
@@ -31,6 +48,12 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   private readonly done = new Promise<IteratorResult<ExecutionResult>>((resolve) => {
     this.finish = resolve;
   });
+  /** While catching up: the cohort's messages (change number, payload) held back. */
+  pending?: Array<[seq: number, payload: string]>;
+  /** Its own catch-up execution, while it runs. */
+  catchingUp?: Source;
+  /** A resumed member had every change up to this number from its catch-up. */
+  resumedAfter = 0;
 
   constructor(
     readonly id: string,
@@ -47,6 +70,7 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   async return() {
     this.hub.leave(this.cohort, this);
     this.end();
+    void this.catchingUp?.return?.();
     return DONE;
   }
 
@@ -59,6 +83,10 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   /** Ends the (empty) iteration: graphql-ws then completes the subscription. */
   end() {
     this.finish(DONE);
+  }
+
+  send(payload: string) {
+    if (this.socket.readyState === OPEN) this.socket.send(`{"id":${JSON.stringify(this.id)},"type":"next","payload":${payload}}`);
   }
 
   [Symbol.asyncIterator]() {
@@ -76,32 +104,72 @@ export class CohortHub {
   }
 
   /**
-   * Joins the cohort `key`, starting it with `start()` (the real GraphQL subscribe) when it is the
-   * first. A start that returns a single result (an error, such as a refused subscription) is
-   * answered to this subscriber alone.
+   * Joins the cohort `key`, starting it (the real GraphQL subscribe, live) when it is the first. A
+   * start or a catch-up that returns a single result (an error, such as a refused subscription or an
+   * expired cursor) is answered to this subscriber alone.
    */
   async join(
     key: string,
-    member: { id: string; socket: WebSocket },
-    start: () => Promise<AsyncIterable<ExecutionResult> | ExecutionResult>,
+    member: { id: string; socket: WebSocket; resume: boolean },
+    operations: CohortOperations,
   ): Promise<AsyncIterable<ExecutionResult> | ExecutionResult> {
     let cohort = this.cohorts.get(key);
     if (!cohort) {
-      const result = await start();
+      const delivered = { seq: 0 };
+      const result = await operations.start(delivered);
       if (!(Symbol.asyncIterator in result)) return result;
       cohort = this.cohorts.get(key); // another subscriber may have started it meanwhile
       if (cohort) {
         void (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]().return?.();
       } else {
-        cohort = { key, members: new Set(), source: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]() };
+        cohort = { key, members: new Set(), source: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](), delivered };
         this.cohorts.set(key, cohort);
         void this.pump(cohort);
       }
     }
     // the member keeps the cohort (and its one copy of the key), not this subscriber's copy
     const entry = new Member(member.id, member.socket, cohort, this);
+    if (!member.resume || !operations.catchUp) {
+      cohort.members.add(entry);
+      return entry;
+    }
+    // Everything numbered up to `until` comes from the log, the cohort's messages after it follow.
+    const until = operations.head();
+    entry.pending = [];
+    entry.resumedAfter = until;
     cohort.members.add(entry);
+    let catchUp: AsyncIterable<ExecutionResult> | ExecutionResult;
+    try {
+      catchUp = await operations.catchUp(until);
+    } catch (error) {
+      this.leave(cohort, entry);
+      throw error;
+    }
+    if (!(Symbol.asyncIterator in catchUp)) {
+      this.leave(cohort, entry);
+      return catchUp;
+    }
+    void this.catchUp(entry, (catchUp as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]());
     return entry;
+  }
+
+  /** Sends a resumed member its catch-up, then what the cohort held back for it, then it goes live. */
+  private async catchUp(member: Member, source: Source) {
+    member.catchingUp = source;
+    try {
+      for (;;) {
+        const { done, value } = await source.next();
+        if (done) break;
+        member.send(JSON.stringify(value));
+      }
+    } catch {
+      member.end(); // its stream broke: graphql-ws completes it, and the client resubscribes
+      return;
+    }
+    const held = member.pending ?? [];
+    member.pending = undefined;
+    member.catchingUp = undefined;
+    for (const [seq, payload] of held) if (seq > member.resumedAfter) member.send(payload);
   }
 
   /** @internal A member's subscription ended; the last one stops the cohort's source. */
@@ -116,10 +184,11 @@ export class CohortHub {
       for (;;) {
         const { done, value } = await cohort.source.next();
         if (done) break;
+        const seq = cohort.delivered.seq;
         const payload = JSON.stringify(value);
         for (const member of cohort.members) {
-          if (member.socket.readyState !== OPEN) continue;
-          member.socket.send(`{"id":${JSON.stringify(member.id)},"type":"next","payload":${payload}}`);
+          if (member.pending) member.pending.push([seq, payload]);
+          else if (seq > member.resumedAfter) member.send(payload);
         }
       }
     } catch {

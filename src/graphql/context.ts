@@ -1,16 +1,21 @@
-import type { Change } from '../attendance/events.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import type { RollcallPubSub } from '../bus.ts';
+import type { ChangeFeed, FeedEvent } from '../changes/feed.ts';
 import type { PrismaClient } from '../db/types.ts';
 
 export type { Viewer };
 
 export interface GraphQLContext {
   prisma: PrismaClient;
-  pubsub: RollcallPubSub;
   viewer: Viewer;
-  /** Publishes committed changes (admin mutations). */
-  publish(changes: Change[]): void;
+  /** This instance's view of the change log, which subscriptions read. */
+  feed: ChangeFeed;
+  /** Changes were committed to the change log (admin mutations): number and deliver them. */
+  changesCommitted(): void;
   /** Wakes the recording downloader. */
   kickRecordings(): void;
+  /**
+   * Set on the context of a subscription multiplexed into a cohort (graphql/cohorts.ts): where the
+   * cohort learns each delivery's place, and how far a member catching up reads the log.
+   */
+  subscription?: { until?: number; onDeliver?: (event: FeedEvent) => void };
 }

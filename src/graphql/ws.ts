@@ -1,22 +1,32 @@
 // graphql-ws on the GraphQL path, through Yoga's envelop chain (the same plugins, context and
 // schema as HTTP), with subscriptions multiplexed into cohorts.
 import type { Server } from 'node:http';
-import { getOperationAST, GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError, print, type DocumentNode } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { cancelExpiry, closeAtExpiry, type SocketExpiry } from '../auth/socket-expiry.ts';
 import { CredentialError } from '../auth/credentials.ts';
 import type { Viewer } from '../auth/viewer.ts';
-import { cohortKey, selectsOwnData } from './cohort-key.ts';
+import type { ChangeFeed } from '../changes/feed.ts';
+import { cohortKey, selectsOwnData, splitResumeCursor } from './cohort-key.ts';
+import type { GraphQLContext } from './context.ts';
 import { CohortHub } from './cohorts.ts';
 import { MAX_QUERY_BYTES, tooLarge, type RollcallYoga } from './yoga.ts';
 
 interface OperationRoot {
   execute(args: unknown): any;
   subscribe(args: unknown): any;
-  contextFactory(): unknown;
-  cohort?: { key: string; id: string; socket: WebSocket };
+  contextFactory(): Promise<GraphQLContext>;
+  cohort?: {
+    key: string;
+    id: string;
+    socket: WebSocket;
+    /** Resumes after a cursor: catches up alone before it joins the cohort's live messages. */
+    resume: boolean;
+    /** The operation without its cursor, which the cohort runs live. */
+    live: { document: DocumentNode; variables: Record<string, unknown> | undefined };
+  };
   /** The subscribe message's payload, which graphql-ws keeps for the subscription's lifetime. */
   payload: { query: string };
 }
@@ -36,8 +46,8 @@ export interface GraphQLWebSocket {
   close(): Promise<void>;
 }
 
-export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, options: { maxSubscriptions: number }): GraphQLWebSocket {
-  const { maxSubscriptions } = options;
+export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, options: { maxSubscriptions: number; feed: ChangeFeed }): GraphQLWebSocket {
+  const { maxSubscriptions, feed } = options;
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const state = (ctx: WsContext<Record<string, unknown>, Extra>) => (ctx.extra.rollcall ??= { active: new Set() });
   const cohorts = new CohortHub();
@@ -51,12 +61,24 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
       },
       subscribe: async (args: any): Promise<any> => {
         const root = args.rootValue as OperationRoot;
-        const start = async () => {
+        const { cohort } = root;
+        if (!cohort) {
           args.contextValue = await root.contextFactory();
           return root.subscribe(args);
+        }
+        /** Subscribes with this context's cohort hooks and, for the cohort, the operation without its cursor. */
+        const run = async (subscription: GraphQLContext['subscription'], live: boolean) => {
+          const contextValue = await root.contextFactory();
+          contextValue.subscription = subscription;
+          if (live) args.contextValue = contextValue; // the first subscriber's: kept by graphql-ws
+          const overrides = live ? { document: cohort.live.document, variableValues: cohort.live.variables } : {};
+          return root.subscribe({ ...args, ...overrides, contextValue });
         };
-        if (!root.cohort) return start();
-        const result = await cohorts.join(root.cohort.key, root.cohort, start);
+        const result = await cohorts.join(cohort.key, cohort, {
+          start: (delivered) => run({ onDeliver: (event) => (delivered.seq = event.seq) }, true),
+          catchUp: (until) => run({ until }, false),
+          head: () => feed.head,
+        });
         if (args.contextValue === undefined) {
           // A member of a running cohort needs nothing of its own operation any more: graphql-ws
           // keeps these arguments and the message as long as the subscription lives, so drop what
@@ -109,12 +131,22 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
         if (errors.length) return errors;
         s.active.add(id);
         const operation = getOperationAST(document, params.operationName);
-        // the same document, variables and viewer see the same results: share one execution
-        const cohort =
-          operation?.operation === 'subscription'
-            ? { key: cohortKey(s.viewer, params, selectsOwnData(s2, document)), id, socket: ctx.extra.socket }
-            : undefined;
-        const root: OperationRoot = { execute, subscribe, contextFactory, cohort, payload: params };
+        // the same document, variables and viewer see the same results: share one execution (a
+        // resume cursor is the subscriber's own: not part of what is shared)
+        let cohort: OperationRoot['cohort'];
+        if (operation?.operation === 'subscription') {
+          const live = splitResumeCursor(document, params.operationName, params.variables ?? undefined);
+          const query = live.document === document ? params.query : print(live.document);
+          cohort = {
+            key: cohortKey(s.viewer, { query, operationName: params.operationName, variables: live.variables }, selectsOwnData(s2, document)),
+            id,
+            socket: ctx.extra.socket,
+            resume: live.cursor !== null,
+            live: { document: live.document, variables: live.variables },
+          };
+        }
+        // Yoga's context factory resolves to the GraphQLContext its `context` option builds
+        const root: OperationRoot = { execute, subscribe, contextFactory: contextFactory as unknown as () => Promise<GraphQLContext>, cohort, payload: params };
         return {
           schema: s2,
           operationName: params.operationName,

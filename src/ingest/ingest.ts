@@ -1,12 +1,11 @@
 // The one path every event takes, from a webhook, a reconciliation or a replay: store and apply in
-// one statement (the ingest routine: deduplicated by event id, atomic), then publish what changed,
-// after commit.
+// one statement (the ingest routine: deduplicated by event id, atomic, its changes written to the
+// change log with it), then, after commit, have the changes numbered and delivered.
 import { Prisma } from '../db/generated/prisma/client.ts';
 import type { DomainEvent, Effect } from '../attendance/events.ts';
 import { courseSlugFromRoomId, isBot } from '../attendance/rules.ts';
 import { withRetry } from '../db/retry.ts';
 import type { PrismaClient } from '../db/types.ts';
-import type { Change } from '../attendance/events.ts';
 import { EventNotApplied, markFailed, type InboundEvent } from './inbox.ts';
 import { INGEST_FUNCTION } from './routines.ts';
 
@@ -14,8 +13,8 @@ export type Outcome = { duplicate: true } | { duplicate: false; effect: Effect }
 
 export interface IngestDeps {
   prisma: PrismaClient;
-  /** Publishes committed changes on the bus. */
-  publish(changes: readonly Change[]): void;
+  /** Changes were committed to the change log: number and deliver them (the sequencer's kick). */
+  changesCommitted(): void;
   /** Wakes the recording downloader after a recording event committed. */
   onRecordingWork?: () => void;
 }
@@ -47,7 +46,7 @@ export function routineEvent(inbound: InboundEvent, event: DomainEvent): string 
  * Stores and applies one event, unless it was applied before (a duplicate), and publishes its
  * changes. Throws EventNotApplied when applying failed (the event is then kept as FAILED).
  */
-export function createIngest({ prisma, publish, onRecordingWork }: IngestDeps): Ingest {
+export function createIngest({ prisma, changesCommitted, onRecordingWork }: IngestDeps): Ingest {
   return async (inbound, event) => {
     const json = routineEvent(inbound, event);
     let outcome: Outcome;
@@ -60,7 +59,7 @@ export function createIngest({ prisma, publish, onRecordingWork }: IngestDeps): 
       throw new EventNotApplied(error, await markFailed(prisma, inbound, error));
     }
     if (!outcome.duplicate) {
-      publish(outcome.effect.changes);
+      if (outcome.effect.changes.length) changesCommitted();
       if (event.name === 'recording_proceeded' || outcome.effect.changes.some((c) => c.type === 'recording')) onRecordingWork?.();
     }
     return outcome;

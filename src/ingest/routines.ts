@@ -5,6 +5,7 @@
 // rolling deploy.
 import { createHash } from 'node:crypto';
 import { PRESENCE_SQL } from '../attendance/presence.sql.ts';
+import { CHANGE_LOG_SQL } from '../changes/log.ts';
 import { SESSIONS_SQL } from '../attendance/sessions.sql.ts';
 import { RECORDING_EVENTS_SQL } from '../recordings/events.sql.ts';
 
@@ -39,6 +40,9 @@ BEGIN
     ELSE rollcall_room_event_{v}(e)
   END;
 
+  -- what subscribers are told, in the same transaction: it exists exactly when the effect does
+  PERFORM rollcall_append_changes_{v}(result->'changes');
+
   IF known THEN
     UPDATE "WebhookEvent" SET name = e->>'name', body = rollcall_ingest_{v}.body, "roomId" = e->>'roomId', "roomSid" = e->>'roomSid',
       "occurredAt" = rollcall_ts_{v}(e->>'occurredAt'), status = (result->>'status')::"WebhookEventStatus",
@@ -51,7 +55,7 @@ BEGIN
 END $$`,
 ];
 
-const SOURCES = [...SESSIONS_SQL, ...PRESENCE_SQL, ...RECORDING_EVENTS_SQL, ...INBOX_SQL];
+const SOURCES = [...CHANGE_LOG_SQL, ...SESSIONS_SQL, ...PRESENCE_SQL, ...RECORDING_EVENTS_SQL, ...INBOX_SQL];
 
 /** Changes whenever any routine's source does. */
 export const ROUTINES_VERSION = createHash('sha256').update(SOURCES.join('\n')).digest('hex').slice(0, 10);

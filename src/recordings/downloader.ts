@@ -10,6 +10,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from 'pino';
 import type { Change, RecordingStatus } from '../attendance/events.ts';
+import { appendChanges } from '../changes/log.ts';
+import type { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/types.ts';
 import { makeThumbnail, mediaToolsAvailable, probeMedia, type MediaToolPaths } from './media.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
@@ -42,7 +44,8 @@ export interface DownloaderDeps {
   /** Folder of the stored files (DATA_DIR/recordings). */
   dir: string;
   api: PlugNMeetApi;
-  publish: (changes: Change[]) => void;
+  /** Changes were committed to the change log: number and deliver them. */
+  changesCommitted: () => void;
   logger: Logger;
   options?: Partial<DownloaderOptions>;
 }
@@ -81,10 +84,18 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
   let again = false;
   let mediaWarned = false;
 
-  const recordingChange = async (id: string, status: RecordingStatus) => {
-    const r = await deps.prisma.recording.findUnique({ where: { id }, select: { roomId: true, sessionId: true, session: { select: { courseId: true } } } });
-    if (!r) return;
-    deps.publish([{ type: 'recording', status, recordingId: id, roomId: r.roomId, sessionId: r.sessionId, courseId: r.session?.courseId ?? null }]);
+  /** Updates the recording, if this run still holds its lease, and logs the status change with it. */
+  const update = async (id: string, data: Prisma.RecordingUpdateManyMutationInput, status?: RecordingStatus): Promise<boolean> => {
+    const done = await deps.prisma.$transaction(async (tx) => {
+      const { count } = await tx.recording.updateMany({ where: { id, leaseOwner: owner }, data });
+      if (count === 0 || !status) return count === 1;
+      const r = await tx.recording.findUniqueOrThrow({ where: { id }, select: { roomId: true, sessionId: true, session: { select: { courseId: true } } } });
+      const change: Change = { type: 'recording', status, recordingId: id, roomId: r.roomId, sessionId: r.sessionId, courseId: r.session?.courseId ?? null };
+      await appendChanges(tx, [change]);
+      return true;
+    });
+    if (done && status) deps.changesCommitted();
+    return done;
   };
 
   async function claim(): Promise<Claimed | undefined> {
@@ -171,13 +182,13 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
         .catch((error) => jobLog.warn({ err: error }, 'lease heartbeat failed'));
     }, Math.max(1_000, o.leaseMs / 3));
     try {
-      if (job.previous !== 'DOWNLOADING') await recordingChange(job.id, 'DOWNLOADING');
+      if (job.previous !== 'DOWNLOADING') await update(job.id, { status: 'DOWNLOADING' }, 'DOWNLOADING');
       jobLog.info('downloading recording');
       const stored = await download(job, controller.signal);
       const media = await describeMedia(stored.finalPath, stored.fileName, job.id);
-      const done = await deps.prisma.recording.updateMany({
-        where: { id: job.id, leaseOwner: owner },
-        data: {
+      const done = await update(
+        job.id,
+        {
           status: 'READY',
           fileName: stored.fileName,
           fileSize: BigInt(stored.size),
@@ -190,11 +201,9 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
           leaseExpiresAt: null,
           nextAttemptAt: null,
         },
-      });
-      if (done.count === 1) {
-        jobLog.info({ bytes: stored.size, sha256: stored.sha256, type: media.type }, 'recording ready');
-        await recordingChange(job.id, 'READY');
-      }
+        'READY',
+      );
+      if (done) jobLog.info({ bytes: stored.size, sha256: stored.sha256, type: media.type }, 'recording ready');
     } catch (error) {
       if (controller.signal.aborted) return; // shutting down: the lease lapses, another run resumes it
       const message = error instanceof Error ? error.message : String(error);
@@ -202,14 +211,14 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
       const final = !retryable || job.attempts >= o.maxAttempts;
       const delay = backoffDelay(job.attempts, o);
       jobLog.warn({ err: error, final, retryInMs: final ? undefined : delay }, final ? 'recording download failed' : 'recording download failed; will retry');
-      await deps.prisma.recording.updateMany({
-        where: { id: job.id, leaseOwner: owner },
-        data: final
+      await update(
+        job.id,
+        final
           ? { status: 'FAILED', error: message, leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: null }
           : { error: message, leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: new Date(Date.now() + delay) },
-      });
-      if (final) await recordingChange(job.id, 'FAILED');
-      else schedule(delay + 10);
+        final ? 'FAILED' : undefined,
+      );
+      if (!final) schedule(delay + 10);
     } finally {
       clearInterval(heartbeat);
       running.delete(job.id);

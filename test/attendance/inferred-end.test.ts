@@ -24,7 +24,11 @@ const join = (run: ReturnType<typeof newRun>, who: string, at: number) =>
 const leave = (run: ReturnType<typeof newRun>, who: string, joinedAt: number, at: number) =>
   post(participantEventBody('07-participant_left-student', run, { identity: who, sid: `PA_${who}`, joinedAt: T0 + joinedAt }, T0 + at, `q-${++ids}`));
 /** Ends now the runs quiet for at least `quietMs` (what the periodic job does). */
-const infer = (quietMs = 0) => inferEnds(app.db.prisma, quietMs, (changes) => app.publish(changes));
+const infer = async (quietMs = 0) => {
+  const changes = await inferEnds(app.db.prisma, quietMs);
+  app.changesCommitted();
+  return changes;
+};
 
 beforeAll(async () => {
   app = await startTestServer({ inferredEndAfterMs: 600_000 });

@@ -88,6 +88,27 @@ export const AttendanceChangedSubscription = graphql(`
   }
 `);
 
+/** A dashboard that keeps its place: each change's cursor, and `after` to resume from one. */
+export const ResumableAttendanceSubscription = graphql(`
+  subscription ResumableAttendance($roomId: String!, $after: String) {
+    attendanceChanged(roomId: $roomId, after: $after) {
+      kind
+      cursor
+      attendance { user { id } }
+    }
+  }
+`);
+
+export const ResumableSessionsSubscription = graphql(`
+  subscription ResumableSessions($courseId: ID, $after: String) {
+    liveSessionChanged(courseId: $courseId, after: $after) {
+      kind
+      cursor
+      session { roomId }
+    }
+  }
+`);
+
 export const LiveSessionChangedSubscription = graphql(`
   subscription LiveSessionChanged($courseId: ID) {
     liveSessionChanged(courseId: $courseId) {

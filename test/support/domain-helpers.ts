@@ -67,7 +67,7 @@ export const delivery = (event: DomainEvent, id: string = randomUUID()): Deliver
 /** Stores and applies one delivery as the webhook route does, in one statement. */
 export function deliver(prisma: PrismaClient, d: Delivery | DomainEvent): Promise<Outcome> {
   const { id, event } = 'event' in d ? d : delivery(d);
-  return createIngest({ prisma, publish: () => {} })(
+  return createIngest({ prisma, changesCommitted: () => {} })(
     {
       id,
       name: event.name,

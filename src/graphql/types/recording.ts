@@ -1,12 +1,11 @@
-import { filter } from 'graphql-yoga';
 import { SafeIntResolver } from 'graphql-scalars';
-import { EVERY_COURSE, type RecordingChangedEvent } from '../../bus.ts';
 import { retryRecording } from '../../recordings/admin.ts';
 import { courseOfRoom } from '../../attendance/courses.ts';
 import { canSeeCourse, visibleCourseIds } from '../../auth/viewer.ts';
 import { asGraphQLErrors, forbidden } from '../errors.ts';
 import { builder } from '../builder.ts';
 import { RECORDING_ORDER, pageArgs, pageComplexity } from './paging.ts';
+import { openChanges, type ChangeEvent } from './subscriptions.ts';
 
 builder.addScalarType('SafeInt', SafeIntResolver);
 
@@ -105,7 +104,7 @@ builder.mutationFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
       const { changes } = await asGraphQLErrors(() => retryRecording(ctx.prisma, id));
-      ctx.publish(changes);
+      if (changes.length) ctx.changesCommitted();
       const recording = await ctx.prisma.recording.findUniqueOrThrow({ ...query, where: { id } });
       ctx.kickRecordings();
       return recording;
@@ -113,9 +112,13 @@ builder.mutationFields((t) => ({
   }),
 }));
 
-const RecordingChange = builder.objectRef<RecordingChangedEvent>('RecordingChange').implement({
+const RecordingChange = builder.objectRef<ChangeEvent<'recording'>>('RecordingChange').implement({
   fields: (t) => ({
     status: t.field({ type: RecordingStatusEnum, resolve: (e) => e.status }),
+    cursor: t.string({
+      description: 'Where this change is in its stream: subscribe again with after: <cursor> to receive every change that followed it.',
+      resolve: (e) => e.cursor,
+    }),
     recording: t.prismaField({
       type: 'Recording',
       resolve: (query, e, _args, ctx) => ctx.prisma.recording.findUniqueOrThrow({ ...query, where: { id: e.recordingId } }),
@@ -127,18 +130,24 @@ builder.subscriptionFields((t) => ({
   recordingChanged: t.field({
     type: RecordingChange,
     description: "Every status change of a recording: one room's, one course's, or all when neither is given.",
-    args: { courseId: t.arg.id({ required: false }), roomId: t.arg.string({ required: false }) },
+    args: {
+      courseId: t.arg.id({ required: false }),
+      roomId: t.arg.string({ required: false }),
+      after: t.arg.string({ required: false, description: 'A cursor of a change this subscription delivered before: first every change since, in order, then live ones.' }),
+    },
     authScopes: async (_root, { courseId, roomId }, ctx) => {
       if (courseId) return { course: courseId };
       if (roomId) return { course: await courseOfRoom(ctx.prisma, roomId) };
-      return true; // every course: events are filtered per subscriber
+      return true; // every course: changes are filtered per subscriber
     },
-    subscribe: (_root, { courseId, roomId }, ctx) => {
-      const source = ctx.pubsub.subscribe('recordingChanged', roomId ? `room:${roomId}` : courseId ? `course:${courseId}` : EVERY_COURSE);
-      // each subscriber receives only what it may read (and, with both arguments, that course's)
-      const mine = filter<RecordingChangedEvent>((e) => canSeeCourse(ctx.viewer, e.courseId) && (!courseId || e.courseId === courseId));
-      return mine(source);
-    },
+    // each subscriber receives only what it may read (and, with both arguments, that course's and room's)
+    subscribe: (_root, { courseId, roomId, after }, ctx) =>
+      openChanges<'recording'>(
+        ctx,
+        { topic: 'recording' },
+        after,
+        (e) => canSeeCourse(ctx.viewer, e.courseId) && (!courseId || e.courseId === courseId) && (!roomId || e.roomId === roomId),
+      ),
     resolve: (event) => event,
   }),
 }));
