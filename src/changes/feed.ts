@@ -71,6 +71,12 @@ export class ChangeFeed {
     return this.work;
   }
 
+  /** Reads the log now for what this instance has not delivered yet, and resolves when it has. */
+  private caughtUp(): Promise<void> {
+    this.serially(() => this.catchUp());
+    return this.work;
+  }
+
   private serially(task: () => Promise<void>) {
     this.work = this.work.then(task).catch((error) => this.logger.warn({ err: error }, 'reading the change log failed; trying again'));
   }
@@ -123,6 +129,8 @@ export class ChangeFeed {
     if (cursor.stream !== streamName(stream)) {
       throw new CursorError(`after is a cursor of another stream (${cursor.stream}), not of this subscription's`, 'BAD_USER_INPUT');
     }
+    // another instance may have delivered further than this one has yet (its bus was slower, or down)
+    if (cursor.logId === this.logId && cursor.seq > this.head) await this.caughtUp();
     if (cursor.logId !== this.logId || cursor.seq > this.head) {
       throw new CursorError('after is not a position in this change log: subscribe without it and refetch', 'CURSOR_EXPIRED');
     }

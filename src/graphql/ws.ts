@@ -8,6 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { cancelExpiry, closeAtExpiry, type SocketExpiry } from '../auth/socket-expiry.ts';
 import { CredentialError } from '../auth/credentials.ts';
 import type { Viewer } from '../auth/viewer.ts';
+import { decodeCursor } from '../changes/cursor.ts';
 import type { ChangeFeed } from '../changes/feed.ts';
 import { cohortKey, selectsOwnData, splitResumeCursor } from './cohort-key.ts';
 import type { GraphQLContext } from './context.ts';
@@ -24,6 +25,8 @@ interface OperationRoot {
     socket: WebSocket;
     /** Resumes after a cursor: catches up alone before it joins the cohort's live messages. */
     resume: boolean;
+    /** The number of the change the cursor points at (0 when unreadable: the catch-up refuses it). */
+    resumeAfter: number;
     /** The operation without its cursor, which the cohort runs live. */
     live: { document: DocumentNode; variables: Record<string, unknown> | undefined };
   };
@@ -77,7 +80,9 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
         const result = await cohorts.join(cohort.key, cohort, {
           start: (delivered) => run({ onDeliver: (event) => (delivered.seq = event.seq) }, true),
           catchUp: (until) => run({ until }, false),
-          head: () => feed.head,
+          // the cursor may be ahead of this instance's feed (it came from another instance): the
+          // catch-up then reads nothing, and the cohort's messages up to the cursor are not repeated
+          head: () => Math.max(feed.head, cohort.resumeAfter),
         });
         if (args.contextValue === undefined) {
           // A member of a running cohort needs nothing of its own operation any more: graphql-ws
@@ -142,6 +147,7 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
             id,
             socket: ctx.extra.socket,
             resume: live.cursor !== null,
+            resumeAfter: (live.cursor !== null && decodeCursor(live.cursor)?.seq) || 0,
             live: { document: live.document, variables: live.variables },
           };
         }
