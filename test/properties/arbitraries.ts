@@ -21,7 +21,10 @@ export interface ClassOptions {
   earlyJoins?: boolean;
   /** participant_left dated a few seconds after room_finished; default true */
   leavesAfterEnd?: boolean;
+  /** how often (percent) a room_started / room_finished, a participant_left is re-sent under a new id; default 10, 3 */
+  resentPercent?: { rooms: number; leaves: number };
 }
+type Messiness = Required<Omit<ClassOptions, 'minStudents' | 'maxStudents'>>;
 
 /**
  * true (there) with the given probability; shrinks to false (gone). Unbiased: fast-check's bias
@@ -29,16 +32,23 @@ export interface ClassOptions {
  */
 const there = (percent: number) => fc.noBias(fc.nat({ max: 99 })).map((n) => n >= 100 - percent);
 
-/** When this event is posted: its key in the shuffle, and a second key when it is posted twice (~1/4). */
-const delivery = (percentThere: number) =>
+/**
+ * When this event is posted: its key in the shuffle, a second key when it is posted twice (~1/4), and
+ * sometimes a copy under a NEW id, dated a little later (a retry under another id, or what a
+ * reconciliation synthesizes): two events of the same kind whose earliest must win.
+ */
+const delivery = (percentThere: number, percentResent = 0) =>
   fc.record({
     there: there(percentThere),
     key: fc.nat({ max: 9_999 }),
     duplicate: fc.tuple(there(25), fc.nat({ max: 9_999 })).map(([twice, key]) => (twice ? key : null)),
+    resent: fc
+      .tuple(there(percentResent), fc.nat({ max: 9_999 }), fc.integer({ min: 1, max: 30 }))
+      .map(([again, key, laterBy]) => (again ? { key, laterBy } : null)),
   });
-type Delivery = { there: boolean; key: number; duplicate: number | null };
+type Delivery = { there: boolean; key: number; duplicate: number | null; resent: { key: number; laterBy: number } | null };
 
-const connection = (withoutJoinedAt: { joins: number; leaves: number }, leavesAfterEnd: boolean) =>
+const connection = (o: Messiness) =>
   fc.record({
     there: there(95),
     /** after the first: a rejoin after the previous one left, or a second tab while it is open */
@@ -51,44 +61,52 @@ const connection = (withoutJoinedAt: { joins: number; leaves: number }, leavesAf
       { weight: 3, arbitrary: fc.constant('end' as const) },
     ),
     /** still there when the room closes: PlugNMeet posts the leave a few seconds after room_finished, or nothing */
-    leaveAfterEnd: leavesAfterEnd ? fc.oneof(fc.integer({ min: 1, max: 10 }), fc.constant(null)) : fc.constant(null),
+    leaveAfterEnd: o.leavesAfterEnd ? fc.oneof(fc.integer({ min: 1, max: 10 }), fc.constant(null)) : fc.constant(null),
     joinDelay: fc.integer({ min: 0, max: 2 }),
     /** participant.joined_at left out of a body (protojson omits zero): rare */
-    joinWithoutJoinedAt: there(withoutJoinedAt.joins),
-    leaveWithoutJoinedAt: there(withoutJoinedAt.leaves),
+    joinWithoutJoinedAt: there(o.withoutJoinedAtPercent.joins),
+    leaveWithoutJoinedAt: there(o.withoutJoinedAtPercent.leaves),
     join: delivery(97),
-    leave: delivery(90),
+    leave: delivery(90, o.resentPercent.leaves),
   });
 type Connection = ReturnType<typeof connection> extends fc.Arbitrary<infer T> ? T : never;
 
-const person = (withoutJoinedAt: { joins: number; leaves: number }, earlyJoins: boolean, leavesAfterEnd: boolean) =>
+const person = (o: Messiness) =>
   fc.record({
     there: there(95),
     /** arrival: a few seconds before room_started to a few minutes after, or any time (per ten thousand of the class) */
     arrival: fc.oneof(
-      { weight: 3, arbitrary: fc.integer({ min: earlyJoins ? -10 : 0, max: 300 }).map((s) => ({ seconds: s })) },
+      { weight: 3, arbitrary: fc.integer({ min: o.earlyJoins ? -10 : 0, max: 300 }).map((s) => ({ seconds: s })) },
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 9_999 }).map((f) => ({ fraction: f / 10_000 })) },
     ),
     /** a student promoted to moderator from a later connection on (rare) */
     adminFrom: fc.oneof({ weight: 19, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
-    connections: fc.array(connection(withoutJoinedAt, leavesAfterEnd), { minLength: 1, maxLength: 4 }),
+    connections: fc.array(connection(o), { minLength: 1, maxLength: 4 }),
   });
 type Person = ReturnType<typeof person> extends fc.Arbitrary<infer T> ? T : never;
 
-const BOTS = ['RECORDER_BOT', 'RTMP_BOT', 'ingres_cam1', 'sip_4930123', 'pnm_agent-7', 'pnm_tts_agent-2'];
+/** PlugNMeet's other bots (RECORDER_BOT comes on its own, with the recording) */
+const OTHER_BOTS = ['RTMP_BOT', 'ingres_cam1', 'sip_4930123', 'pnm_agent-7', 'pnm_tts_agent-2'];
 
 export function classArbitrary(o: ClassOptions): fc.Arbitrary<Scenario> {
-  const someone = person(o.withoutJoinedAtPercent ?? { joins: 4, leaves: 4 }, o.earlyJoins ?? true, o.leavesAfterEnd ?? true);
+  const messy: Messiness = {
+    withoutJoinedAtPercent: o.withoutJoinedAtPercent ?? { joins: 4, leaves: 4 },
+    earlyJoins: o.earlyJoins ?? true,
+    leavesAfterEnd: o.leavesAfterEnd ?? true,
+    resentPercent: o.resentPercent ?? { rooms: 10, leaves: 3 },
+  };
+  const someone = person(messy);
   return fc
     .record({
       agoSeconds: fc.integer({ min: 3 * 3_600, max: 6 * 3_600 }),
       lengthSeconds: fc.integer({ min: 30 * 60, max: 90 * 60 }),
       roomCreated: delivery(85),
-      roomStarted: delivery(85),
-      roomFinished: delivery(85),
-      teacher: fc.record({ there: there(90), person: someone }),
+      roomStarted: delivery(85, messy.resentPercent.rooms),
+      roomFinished: delivery(85, messy.resentPercent.rooms),
+      teacher: someone,
       students: fc.array(someone, { minLength: o.minStudents, maxLength: o.maxStudents }),
-      bots: fc.array(fc.record({ identity: fc.constantFrom(...BOTS), person: someone }), { maxLength: 2 }),
+      recorder: fc.record({ there: there(60), person: someone }),
+      otherBot: fc.record({ there: there(25), identity: fc.constantFrom(...OTHER_BOTS), person: someone }),
     })
     .map((c) => {
       const planned: Planned[] = [];
@@ -96,9 +114,11 @@ export function classArbitrary(o: ClassOptions): fc.Arbitrary<Scenario> {
       room('room_created', -60, c.roomCreated);
       room('room_started', 0, c.roomStarted);
       room('room_finished', c.lengthSeconds, c.roomFinished);
-      if (c.teacher.there) planned.push(...personEvents(c.teacher.person, '27', 'Dr. Rahimi', 0, c.lengthSeconds));
-      c.students.forEach((p, i) => p.there && planned.push(...personEvents(p, String(1001 + i), `Student ${i + 1}`, p.adminFrom, c.lengthSeconds)));
-      c.bots.forEach((b, i) => planned.push(...personEvents(b.person, i ? `${b.identity}_${i}` : b.identity, b.identity, 0, c.lengthSeconds)));
+      planned.push(...personEvents(c.teacher, '27', 'Dr. Rahimi', 0, c.lengthSeconds));
+      c.students.forEach((p, i) => planned.push(...personEvents(p, String(1001 + i), `Student ${i + 1}`, p.adminFrom, c.lengthSeconds)));
+      // bots carry is_admin (as the fixture's RECORDER_BOT does): they must still not attend
+      if (c.recorder.there) planned.push(...personEvents(c.recorder.person, 'RECORDER_BOT', 'RECORDER_BOT', 0, c.lengthSeconds));
+      if (c.otherBot.there) planned.push(...personEvents(c.otherBot.person, c.otherBot.identity, c.otherBot.identity, 0, c.lengthSeconds));
       return toScenario(c.agoSeconds, planned);
     });
 }
@@ -111,6 +131,7 @@ interface Planned {
 /** One person's connections, laid out in time; a connection that would start after the end is not made. */
 function personEvents(p: Person, identity: string, name: string, adminFrom: number | null, length: number): Planned[] {
   const out: Planned[] = [];
+  if (!p.there) return out;
   const arrival = 'seconds' in p.arrival ? p.arrival.seconds : Math.round(p.arrival.fraction * length);
   let previous: { from: number; to: number | null } | null = null;
   p.connections.forEach((c: Connection, k) => {
@@ -131,7 +152,10 @@ function personEvents(p: Person, identity: string, name: string, adminFrom: numb
 
 /** Chronological events; the delivery order sorts them by key (ties keep chronological order). */
 export function toScenario(agoSeconds: number, planned: Planned[]): Scenario {
-  const sorted = planned.map((p, i) => ({ ...p, i })).sort((a, b) => a.event.at - b.event.at || a.i - b.i);
+  const resent = planned.flatMap(({ event, d }) =>
+    d.resent === null ? [] : [{ event: { ...event, at: event.at + d.resent.laterBy }, d: { ...d, key: d.resent.key, duplicate: null, resent: null } }],
+  );
+  const sorted = [...planned, ...resent].map((p, i) => ({ ...p, i })).sort((a, b) => a.event.at - b.event.at || a.i - b.i);
   const posts = sorted.flatMap((p, index) => [
     { index, key: p.d.key, second: 0 },
     ...(p.d.duplicate === null ? [] : [{ index, key: p.d.duplicate, second: 1 }]),
