@@ -24,14 +24,29 @@ export interface RecordingRef {
   fileSizeMb?: number;
 }
 
+/** What Rollcall measures of a track; other sources (or none) are not measured. */
+export type MediaSource = 'CAMERA' | 'MICROPHONE' | 'SCREEN_SHARE' | 'SCREEN_SHARE_AUDIO';
+
+export interface TrackRef {
+  /** LiveKit's track sid. */
+  sid: string;
+  /** null for a source Rollcall does not measure (or none given). */
+  source: MediaSource | null;
+}
+
 export type RoomEventName = 'room_created' | 'room_started' | 'room_finished' | 'session_ended';
 export type ParticipantEventName = 'participant_joined' | 'participant_left';
+export type TrackEventName = 'track_published' | 'track_unpublished';
 export type RecordingEventName = 'end_recording' | 'recording_proceeded';
+export type AnalyticsEventName = 'analytics_proceeded' | 'artifact_created';
 
 export type DomainEvent =
   | { name: RoomEventName; room: RoomRef; at: Date }
   | { name: ParticipantEventName; room: RoomRef; participant: ParticipantRef; at: Date }
-  | { name: RecordingEventName; room: RoomRef; recording: RecordingRef; at: Date };
+  | { name: TrackEventName; room: RoomRef; participant: ParticipantRef; track: TrackRef; at: Date }
+  | { name: RecordingEventName; room: RoomRef; recording: RecordingRef; at: Date }
+  /** `fileId`: PlugNMeet's artifact id of the run's analytics file, when the event carried it. */
+  | { name: AnalyticsEventName; room: RoomRef & { roomSid: string }; analytics: { fileId: string | null }; at: Date };
 
 export type AttendanceChangeKind = 'JOINED' | 'LEFT';
 export type LiveSessionChangeKind = 'STARTED' | 'ENDED';

@@ -1,11 +1,14 @@
-// Joins and leaves in SQL (PL/pgSQL), applied inside one statement per event (ingest/routines.ts).
+// Joins, leaves and tracks in SQL (PL/pgSQL), applied inside one statement per event
+// (ingest/routines.ts).
 //
 // A span (one connection, participant.sid) keeps what its events reported, merged so that the
 // order they arrive in does not matter: its join is the earliest join time any of them gave (a
 // leave's joined_at, or the leave itself when it carried none), its leave the earliest leave, and
 // a join never after its leave. The session's start and end clip spans when they are read
 // (presence.ts). The attendance's row lock orders the events of one user; users do not wait for
-// each other.
+// each other. A track (camera, microphone, screen) is kept the same way, per track sid: published at
+// the earliest time reported, unpublished at the earliest; and a track event proves its connection
+// was there at that time, even if its join has not arrived.
 export const PRESENCE_SQL = [
   /* sql */ `
 CREATE OR REPLACE FUNCTION rollcall_participant_event_{v}(e jsonb) RETURNS jsonb
@@ -17,6 +20,9 @@ DECLARE
   conn text := COALESCE(p->>'sid', 'user:' || (p->>'identity'));
   is_admin boolean := COALESCE((p->>'isAdmin')::boolean, false);
   is_join boolean := e->>'name' = 'participant_joined';
+  is_track boolean := e->>'name' IN ('track_published', 'track_unpublished');
+  track jsonb := e->'track';
+  media_changed boolean := false;
   ev_at timestamp(3) := rollcall_ts_{v}(e->>'at');
   joined timestamp(3) := rollcall_ts_{v}(p->>'joinedAt');
   span_join timestamp(3);
@@ -30,14 +36,16 @@ DECLARE
   changes jsonb := '[]';
 BEGIN
   -- joined_at is evidence too: the run was already going when this participant joined
-  SELECT * INTO run FROM rollcall_run_{v}(e, LEAST(ev_at, COALESCE(joined, ev_at)), is_join);
+  SELECT * INTO run FROM rollcall_run_{v}(e, LEAST(ev_at, COALESCE(joined, ev_at)), is_join OR is_track);
   PERFORM rollcall_hold_run_{v}(run.session_id);
   IF run.created THEN changes := jsonb_build_array(rollcall_session_change_{v}('STARTED', run.session_id)); END IF;
-  IF COALESCE((p->>'isBot')::boolean, false) THEN
+  IF COALESCE((p->>'isBot')::boolean, false) OR (is_track AND track->>'source' IS NULL) THEN
     -- not attendance, but a sign the run is going: its session exists as for any room event
     RETURN jsonb_build_object(
       'status', CASE WHEN run.created THEN 'APPLIED' ELSE 'IGNORED' END,
-      'message', format('participant %s is a bot, not attendance', who),
+      'message', CASE WHEN is_track AND NOT COALESCE((p->>'isBot')::boolean, false)
+                   THEN format('track %s of %s is not a camera, microphone or screen share: not measured', track->>'sid', who)
+                   ELSE format('participant %s is a bot, not attendance', who) END,
       'sessionId', run.session_id, 'changes', changes);
   END IF;
   SELECT id, "roomId", "courseId" INTO s FROM "LiveSession" WHERE id = run.session_id;
@@ -53,6 +61,8 @@ BEGIN
     THEN 'MODERATOR' ELSE 'PARTICIPANT' END;
   IF is_join THEN
     span_join := COALESCE(joined, ev_at);
+  ELSIF is_track THEN
+    span_join := ev_at; -- the connection was there then
   ELSE
     span_leave := ev_at;
     span_join := LEAST(COALESCE(joined, ev_at), ev_at);
@@ -86,7 +96,20 @@ BEGIN
     changed := FOUND;
   END IF;
 
-  IF changed THEN
+  IF is_track AND NOT EXISTS (SELECT 1 FROM "AnalyticsImport" i WHERE i."sessionId" = s.id AND i.status = 'IMPORTED') THEN
+    -- once the analytics file is imported its spans (which know mutes) replace the track events'
+    INSERT INTO "MediaSpan" AS m (id, "attendanceId", "participantSid", "trackSid", source, "publishedAt", "unpublishedAt")
+    VALUES (gen_random_uuid()::text, att_id, conn, track->>'sid', (track->>'source')::"MediaSource", ev_at,
+            CASE WHEN e->>'name' = 'track_unpublished' THEN ev_at END)
+    ON CONFLICT ("attendanceId", "trackSid") DO UPDATE
+      SET "publishedAt" = LEAST(m."publishedAt", EXCLUDED."publishedAt", COALESCE(EXCLUDED."unpublishedAt", m."unpublishedAt", EXCLUDED."publishedAt")),
+          "unpublishedAt" = LEAST(m."unpublishedAt", EXCLUDED."unpublishedAt")
+      WHERE LEAST(m."publishedAt", EXCLUDED."publishedAt", COALESCE(EXCLUDED."unpublishedAt", m."unpublishedAt", EXCLUDED."publishedAt")) <> m."publishedAt"
+         OR LEAST(m."unpublishedAt", EXCLUDED."unpublishedAt") IS DISTINCT FROM m."unpublishedAt";
+    media_changed := FOUND;
+  END IF;
+
+  IF changed OR media_changed THEN
     UPDATE "Attendance" AS a SET (connected, "firstJoinedAt", "lastLeftAt") = (
       SELECT bool_or(y."leftAt" IS NULL), min(y."joinedAt"), max(y."leftAt") FROM "PresenceSpan" y WHERE y."attendanceId" = att_id)
     WHERE a.id = att_id
@@ -100,8 +123,12 @@ BEGIN
 
   RETURN jsonb_build_object(
     'status', 'APPLIED',
-    'message', CASE WHEN changed THEN format('participant %s %s session %s', who, CASE WHEN is_join THEN 'joined' ELSE 'left' END, s.id)
-                    ELSE format('participant %s %s: already recorded, nothing changed', who, CASE WHEN is_join THEN 'joined' ELSE 'left' END) END,
+    'message', CASE
+      WHEN is_track AND media_changed THEN format('%s of participant %s %s in session %s', lower(track->>'source'), who,
+                                                  CASE WHEN e->>'name' = 'track_published' THEN 'published' ELSE 'unpublished' END, s.id)
+      WHEN is_track THEN format('track %s of participant %s: already recorded, nothing changed', track->>'sid', who)
+      WHEN changed THEN format('participant %s %s session %s', who, CASE WHEN is_join THEN 'joined' ELSE 'left' END, s.id)
+      ELSE format('participant %s %s: already recorded, nothing changed', who, CASE WHEN is_join THEN 'joined' ELSE 'left' END) END,
     'sessionId', s.id, 'changes', changes);
 END $$`,
 ];

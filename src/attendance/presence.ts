@@ -66,8 +66,12 @@ export function lastLeftAt(a: ReportedSummary, session: SessionBounds): Date | n
  * that beat the old leave) count once; a span still open counts up to `now`.
  */
 export function attendedSeconds(spans: readonly Span[], session: SessionBounds, now: Date): number {
+  return unionSeconds(spans.map((s) => clipSpan(s, session)), now);
+}
+
+/** Whole seconds covered by the union of the spans, an open one counting up to `now`. */
+export function unionSeconds(spans: readonly Span[], now: Date): number {
   const intervals = spans
-    .map((s) => clipSpan(s, session))
     .map((s) => [s.joinedAt.getTime(), (s.leftAt ?? now).getTime()] as const)
     .filter(([start, end]) => end > start)
     .sort((a, b) => a[0] - b[0]);

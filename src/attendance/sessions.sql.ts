@@ -65,6 +65,10 @@ BEGIN
       -- recordings of this run that arrived before any other of its events
       IF room_sid IS NOT NULL THEN
         UPDATE "Recording" SET "sessionId" = session_id WHERE "roomSid" = room_sid AND "sessionId" IS NULL;
+        -- an analytics file that came before its run: imported now
+        UPDATE "AnalyticsImport" SET "sessionId" = session_id, "updatedAt" = (now() AT TIME ZONE 'UTC'),
+          status = CASE WHEN status = 'NO_SESSION' THEN 'PENDING'::"AnalyticsImportStatus" ELSE status END, "nextAttemptAt" = NULL
+        WHERE "roomSid" = room_sid AND "sessionId" IS NULL;
       END IF;
       RETURN;
     END IF;

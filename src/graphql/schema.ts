@@ -5,6 +5,7 @@ import './types/user.ts';
 import './types/attendance.ts';
 import './types/course.ts';
 import './types/live-session.ts';
+import './types/engagement.ts';
 import './types/queries.ts';
 import './types/mutations.ts';
 import './types/subscriptions.ts';

@@ -97,6 +97,11 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     return json(200, { status: 'ok', message: `Event ${name} ignored` });
   }
   const interpreted = interpret(name, body, new Date());
+  if (!interpreted.ok && interpreted.ignored) {
+    if (!(await storeOnly(deps.prisma, inbound, 'IGNORED', interpreted.message))) return json(200, { status: 'ok', duplicate: true, id });
+    log.info(interpreted.message);
+    return json(200, { status: 'ok', message: interpreted.message });
+  }
   if (!interpreted.ok) {
     await storeOnly(deps.prisma, inbound, 'REJECTED', interpreted.message);
     log.warn({ reason: interpreted.message }, 'webhook rejected: unusable payload (stored)');

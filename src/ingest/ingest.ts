@@ -17,6 +17,8 @@ export interface IngestDeps {
   changesCommitted(): void;
   /** Wakes the recording downloader after a recording event committed. */
   onRecordingWork?: () => void;
+  /** Wakes the analytics importer after an analytics event committed. */
+  onAnalyticsWork?: () => void;
 }
 
 export type Ingest = (inbound: InboundEvent, event: DomainEvent) => Promise<Outcome>;
@@ -39,6 +41,8 @@ export function routineEvent(inbound: InboundEvent, event: DomainEvent): string 
         ? { ...event.participant, joinedAt: event.participant.joinedAt?.toISOString() ?? null, isBot: isBot(event.participant.identity) }
         : undefined,
     recording: 'recording' in event ? event.recording : undefined,
+    track: 'track' in event ? event.track : undefined,
+    analytics: 'analytics' in event ? event.analytics : undefined,
   });
 }
 
@@ -46,7 +50,7 @@ export function routineEvent(inbound: InboundEvent, event: DomainEvent): string 
  * Stores and applies one event, unless it was applied before (a duplicate), and publishes its
  * changes. Throws EventNotApplied when applying failed (the event is then kept as FAILED).
  */
-export function createIngest({ prisma, changesCommitted, onRecordingWork }: IngestDeps): Ingest {
+export function createIngest({ prisma, changesCommitted, onRecordingWork, onAnalyticsWork }: IngestDeps): Ingest {
   return async (inbound, event) => {
     const json = routineEvent(inbound, event);
     let outcome: Outcome;
@@ -61,6 +65,7 @@ export function createIngest({ prisma, changesCommitted, onRecordingWork }: Inge
     if (!outcome.duplicate) {
       if (outcome.effect.changes.length) changesCommitted();
       if (event.name === 'recording_proceeded' || outcome.effect.changes.some((c) => c.type === 'recording')) onRecordingWork?.();
+      if (event.name === 'analytics_proceeded' || event.name === 'artifact_created') onAnalyticsWork?.();
     }
     return outcome;
   };

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { PRESENCE_SQL } from '../attendance/presence.sql.ts';
 import { CHANGE_LOG_SQL } from '../changes/log.ts';
 import { SESSIONS_SQL } from '../attendance/sessions.sql.ts';
+import { ENGAGEMENT_EVENTS_SQL } from '../engagement/events.sql.ts';
 import { RECORDING_EVENTS_SQL } from '../recordings/events.sql.ts';
 
 // Statuses after which a redelivery is a duplicate. RECEIVED and FAILED events are (re)applied, and
@@ -35,8 +36,9 @@ BEGIN
   END IF;
 
   result := CASE
-    WHEN e->>'name' IN ('participant_joined', 'participant_left') THEN rollcall_participant_event_{v}(e)
+    WHEN e->>'name' IN ('participant_joined', 'participant_left', 'track_published', 'track_unpublished') THEN rollcall_participant_event_{v}(e)
     WHEN e->>'name' IN ('end_recording', 'recording_proceeded') THEN rollcall_recording_event_{v}(e)
+    WHEN e->>'name' IN ('analytics_proceeded', 'artifact_created') THEN rollcall_analytics_event_{v}(e)
     ELSE rollcall_room_event_{v}(e)
   END;
 
@@ -55,7 +57,7 @@ BEGIN
 END $$`,
 ];
 
-const SOURCES = [...CHANGE_LOG_SQL, ...SESSIONS_SQL, ...PRESENCE_SQL, ...RECORDING_EVENTS_SQL, ...INBOX_SQL];
+const SOURCES = [...CHANGE_LOG_SQL, ...SESSIONS_SQL, ...PRESENCE_SQL, ...RECORDING_EVENTS_SQL, ...ENGAGEMENT_EVENTS_SQL, ...INBOX_SQL];
 
 /** Changes whenever any routine's source does. */
 export const ROUTINES_VERSION = createHash('sha256').update(SOURCES.join('\n')).digest('hex').slice(0, 10);

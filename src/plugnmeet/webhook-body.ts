@@ -3,7 +3,7 @@
 // `room.identity` and a numeric `joinedAt`.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { DomainEvent } from '../attendance/events.ts';
+import type { DomainEvent, MediaSource } from '../attendance/events.ts';
 import { isAdminFromMetadata } from '../attendance/rules.ts';
 import { isStorableId, isStorableText, MAX_ID_LENGTH, UNSTORABLE_TEXT } from '../db/text.ts';
 
@@ -96,9 +96,24 @@ export const ACTED_ON = new Set([
   'participant_left',
   'end_recording',
   'recording_proceeded',
+  'track_published',
+  'track_unpublished',
+  'analytics_proceeded',
+  'artifact_created',
 ]);
 
-export type Interpreted = { ok: true; event: DomainEvent } | { ok: false; message: string };
+/** `ignored`: a usable event Rollcall does not act on after all (an artifact other than analytics). */
+export type Interpreted = { ok: true; event: DomainEvent } | { ok: false; message: string; ignored?: true };
+
+// LiveKit's TrackSource, by name (protojson) or number; UNKNOWN (0, omitted) and others are not measured
+const MEDIA_SOURCES: Record<string, MediaSource> = {
+  CAMERA: 'CAMERA', MICROPHONE: 'MICROPHONE', SCREEN_SHARE: 'SCREEN_SHARE', SCREEN_SHARE_AUDIO: 'SCREEN_SHARE_AUDIO',
+  1: 'CAMERA', 2: 'MICROPHONE', 3: 'SCREEN_SHARE', 4: 'SCREEN_SHARE_AUDIO',
+};
+const track = z.object({ sid: nonEmpty, source: z.union([z.string(), z.number()]).optional() });
+const trackParticipant = z.object({ identity: nonEmpty, sid: nonEmpty.optional() });
+const analytics = z.object({ file_id: nonEmpty.optional() }).optional();
+const artifact = z.object({ type: z.union([z.string(), z.number()]).optional(), artifact_id: nonEmpty.optional() });
 
 /** Maps a body whose event Rollcall acts on to a domain event, or says precisely what is missing. */
 export function interpret(name: string, json: Record<string, unknown>, receivedAt: Date): Interpreted {
@@ -139,6 +154,38 @@ export function interpret(name: string, json: Record<string, unknown>, receivedA
       if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ ...i, path: ['recording_info', ...i.path] })));
       const r = parsed.data;
       return { ok: true, event: { name, room: roomRef, at, recording: { recordId: r.record_id, filePath: r.file_path, fileSizeMb: r.file_size } } };
+    }
+    case 'track_published':
+    case 'track_unpublished': {
+      const who = trackParticipant.safeParse(json.participant);
+      if (!who.success) return fail(who.error.issues.map((i) => ({ ...i, path: ['participant', ...i.path] })));
+      const t = track.safeParse(json.track);
+      if (!t.success) return fail(t.error.issues.map((i) => ({ ...i, path: ['track', ...i.path] })));
+      const source = t.data.source === undefined ? null : (MEDIA_SOURCES[String(t.data.source)] ?? null);
+      return {
+        ok: true,
+        event: { name, room: roomRef, at, participant: { identity: who.data.identity, sid: who.data.sid, isAdmin: false }, track: { sid: t.data.sid, source } },
+      };
+    }
+    case 'analytics_proceeded':
+    case 'artifact_created': {
+      const roomSid = roomRef.roomSid;
+      if (!roomSid) return { ok: false, message: `Invalid ${name} event: room.sid is required (the run whose analytics these are)` };
+      let fileId: string | null;
+      if (name === 'artifact_created') {
+        const a = artifact.safeParse(json.room_artifact);
+        if (!a.success) return fail(a.error.issues.map((i) => ({ ...i, path: ['room_artifact', ...i.path] })));
+        // protojson sends enums by name; the number of MEETING_ANALYTICS differs between versions
+        if (a.data.type !== 'MEETING_ANALYTICS') {
+          return { ok: false, ignored: true, message: `Event artifact_created ignored: an artifact of type ${a.data.type ?? 'none'}, not meeting analytics` };
+        }
+        fileId = a.data.artifact_id ?? null;
+      } else {
+        const a = analytics.safeParse(json.analytics);
+        if (!a.success) return fail(a.error.issues.map((i) => ({ ...i, path: ['analytics', ...i.path] })));
+        fileId = a.data?.file_id ?? null;
+      }
+      return { ok: true, event: { name, room: { roomId, roomSid }, at, analytics: { fileId } } };
     }
     case 'room_created':
     case 'room_started':

@@ -328,34 +328,40 @@ describe('bodies that are not an event', () => {
 });
 
 describe('events Rollcall does not act on', () => {
-  it('answers track_published with 200 "Event track_published ignored", keeps it, and changes nothing', async () => {
+  it('answers start_recording with 200 "Event start_recording ignored", keeps it, and changes nothing', async () => {
     const before = await storeCounts(app.db.prisma);
-    const response = await app.postWebhook(fixture('11-track_published'));
+    const response = await app.postWebhook(fixture('06-start_recording'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', message: 'Event track_published ignored' });
+    expect(await response.json()).toEqual({ status: 'ok', message: 'Event start_recording ignored' });
     const after = await storeCounts(app.db.prisma);
     expect(after).toEqual({ ...before, events: before.events + 1 });
-    expect(await storedEvent('5b0c7b4e-0011-4c1e-9a51-000000000011')).toMatchObject({
-      name: 'track_published',
+    expect(await storedEvent(JSON.parse(fixture('06-start_recording')).id)).toMatchObject({
+      name: 'start_recording',
       status: 'IGNORED',
-      body: fixture('11-track_published'),
+      body: fixture('06-start_recording'),
     });
   });
 
+  it('answers an artifact other than analytics with 200, naming it, and keeps it', async () => {
+    const body = fixtureWith('17-artifact_created-analytics', (e) => {
+      e.id = uniqueRoom('summary-artifact');
+      e.room_artifact.type = 'MEETING_SUMMARY';
+    });
+    const response = await app.postWebhook(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ status: 'ok', message: 'Event artifact_created ignored: an artifact of type MEETING_SUMMARY, not meeting analytics' });
+    expect(await storedEvent(eventIdOf(body))).toMatchObject({ status: 'IGNORED' });
+  });
+
   it('answers a redelivery of an ignored event as a duplicate', async () => {
-    const body = fixtureWith('11-track_published', (e) => {
+    const body = fixtureWith('06-start_recording', (e) => {
       e.id = uniqueRoom('ignored-twice');
     });
-    expect(await (await app.postWebhook(body)).json()).toEqual({ status: 'ok', message: 'Event track_published ignored' });
+    expect(await (await app.postWebhook(body)).json()).toEqual({ status: 'ok', message: 'Event start_recording ignored' });
     expect(await (await app.postWebhook(body)).json()).toEqual({ status: 'ok', duplicate: true, id: eventIdOf(body) });
     expect(await app.db.prisma.webhookEvent.count({ where: { id: eventIdOf(body) } })).toBe(1);
   });
 
-  it('names the event it ignores (start_recording)', async () => {
-    const response = await app.postWebhook(fixture('06-start_recording'));
-    expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', message: 'Event start_recording ignored' });
-  });
 });
 
 describe('accepted events and duplicates', () => {

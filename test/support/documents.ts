@@ -88,6 +88,19 @@ export const AttendanceChangedSubscription = graphql(`
   }
 `);
 
+export const MediaQuery = graphql(`
+  query Media($roomId: String!) {
+    liveSession(roomId: $roomId) {
+      attendances {
+        user { id }
+        isOnline
+        media { cameraSeconds microphoneSeconds screenShareSeconds }
+        engagement { talkSeconds chatMessages raisedHands pollVotes reactions }
+      }
+    }
+  }
+`);
+
 /** A dashboard that keeps its place: each change's cursor, and `after` to resume from one. */
 export const ResumableAttendanceSubscription = graphql(`
   subscription ResumableAttendance($roomId: String!, $after: String) {
