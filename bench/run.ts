@@ -487,6 +487,7 @@ const SECTIONS: Section[] = [
       { label: 'events/s', metric: 'ingest.eventsPerSec', unit: '/s', better: 'higher', check: ratioAtLeast(0.6) },
       { label: 'response time p50', metric: 'ingest.p50', unit: 'ms', better: 'lower' },
       { label: 'response time p99', metric: 'ingest.p99', unit: 'ms', better: 'lower', check: ratioAtMost(1.5) },
+      { label: 'server CPU per event (the server process; not PostgreSQL\'s)', metric: 'ingest.cpuMsPerEvent', unit: 'ms CPU', better: 'lower' },
     ],
     count: 'ingest.events',
   },
