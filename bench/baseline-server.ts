@@ -8,8 +8,9 @@
 // Per webhook: verify the HS256 JWT (iss, exp, sha256 claim of the raw body compared in constant
 // time; or the legacy hex HMAC in Hash-Token), then one transaction of prepared statements:
 //   join/leave: BEGIN, event, session, user, attendance, span (and the online count), COMMIT
-//               (+2 on the first event of a run: the session's insert, and its read back)
 //   room_finished / session_ended: BEGIN, event, session, end it, its attendances, its spans, COMMIT
+//   (+2 on the first event of a run: the session's insert and its read back; +1 for the course's
+//   slug when a session of a course starts or ends)
 // then the change is serialized once and written to every WebSocket subscriber (through Redis when
 // BENCH_REDIS_URL is set).
 //
@@ -38,8 +39,8 @@ const SQL = {
   event: `INSERT INTO "WebhookEvent" (id, name, "roomId", "roomSid", "occurredAt", status, body, error, attempts, "appliedAt")
     VALUES ($1, $2, $3, $4, $5, $6::"WebhookEventStatus", $7, $8, 1, CASE WHEN $6 = 'APPLIED' THEN now() END)
     ON CONFLICT (id) DO NOTHING RETURNING id`,
-  session: `SELECT s.id, s."roomId", s."courseId", c.slug, s."startedAt", s."startConfirmed", s."endedAt"
-    FROM "LiveSession" s LEFT JOIN "Course" c ON c.id = s."courseId" WHERE s."roomSid" = $1`,
+  session: `SELECT id, "roomId", "courseId", "startedAt", "startConfirmed", "endedAt" FROM "LiveSession" WHERE "roomSid" = $1`,
+  courseSlug: `SELECT slug FROM "Course" WHERE id = $1`,
   /** a room named <course slug>-<14 digits> belongs to that course */
   sessionNew: `INSERT INTO "LiveSession" (id, "roomId", "roomSid", "startedAt", "startConfirmed", "courseId")
     VALUES ($1, $2, $3, $4, $5, (SELECT id FROM "Course" WHERE slug = $6)) ON CONFLICT ("roomSid") DO NOTHING RETURNING id`,
@@ -53,9 +54,11 @@ const SQL = {
   /** created, or renamed when the event names the user */
   user: `INSERT INTO "User" (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = COALESCE(EXCLUDED.name, "User".name) RETURNING name`,
   /**
-   * $4 is_admin, $5 the session's course (a manager is a moderator), $6 this connection is open after
-   * the event (a join), $9 this connection. Online: this connection is open (unless its leave came
-   * first), or another one is.
+   * $1 `<session id>:<user id>`, the attendance's id whether this inserts it or not: the spans below
+   * are found by it (on a.id, PostgreSQL planned them as a scan of every span, a plan made on empty
+   * tables that a prepared statement keeps), $4 is_admin, $5 the session's course (a manager is a moderator), $6 this
+   * connection is open after the event (a join), $9 this connection. Online: this connection is open
+   * (unless its leave came first), or another one is.
    */
   attendance: `INSERT INTO "Attendance" AS a (id, "sessionId", "userId", role, "roomAdmin", "isOnline", "firstJoinedAt", "lastLeftAt")
     VALUES ($1, $2, $3, CASE WHEN $4 OR EXISTS (SELECT 1 FROM "CourseManager" m WHERE m."courseId" = $5 AND m."userId" = $3)
@@ -63,9 +66,8 @@ const SQL = {
     ON CONFLICT ("sessionId", "userId") DO UPDATE SET
       role = CASE WHEN EXCLUDED.role = 'MODERATOR' THEN EXCLUDED.role ELSE a.role END,
       "roomAdmin" = a."roomAdmin" OR EXCLUDED."roomAdmin",
-      "isOnline" = (EXCLUDED."isOnline" AND NOT EXISTS (SELECT 1 FROM "PresenceSpan" s
-          WHERE s."attendanceId" = a.id AND s."participantSid" = $9 AND s."leftAt" IS NOT NULL))
-        OR EXISTS (SELECT 1 FROM "PresenceSpan" s WHERE s."attendanceId" = a.id AND s."participantSid" <> $9 AND s."leftAt" IS NULL),
+      "isOnline" = (EXCLUDED."isOnline" AND NOT EXISTS (SELECT 1 FROM "PresenceSpan" WHERE "attendanceId" = $1 AND "participantSid" = $9 AND "leftAt" IS NOT NULL))
+        OR EXISTS (SELECT 1 FROM "PresenceSpan" WHERE "attendanceId" = $1 AND "participantSid" <> $9 AND "leftAt" IS NULL),
       "firstJoinedAt" = LEAST(a."firstJoinedAt", EXCLUDED."firstJoinedAt"),
       "lastLeftAt" = GREATEST(a."lastLeftAt", EXCLUDED."lastLeftAt")
     RETURNING id, role, "isOnline", "firstJoinedAt", "lastLeftAt"`,
@@ -251,7 +253,7 @@ const int = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && 
 const min = (a: Date, b: Date | null) => (b && b < a ? b : a);
 
 type Event = { name: string; roomId: string; roomSid: string; at: Date };
-type Session = { id: string; roomId: string; courseId: string | null; slug: string | null; startedAt: Date | null; startConfirmed: boolean; endedAt: Date | null };
+type Session = { id: string; roomId: string; courseId: string | null; startedAt: Date | null; startConfirmed: boolean; endedAt: Date | null };
 type Publish = Array<[key: string, courseId: string | null, message: unknown]>;
 const next = (data: unknown) => ({ type: 'next', payload: { data } });
 
@@ -263,12 +265,12 @@ async function sessionOf(q: Q, e: Event, publish: Publish): Promise<Session> {
   const [made] = await q('sessionNew', [randomUUID(), e.roomId, e.roomSid, e.at, e.name === 'room_started', slug]);
   // read back: our row, or (DO NOTHING) the one a concurrent delivery of the same run committed first
   const [session] = (await q('session', [e.roomSid])) as Session[];
-  if (made) sessionChanged(publish, 'STARTED', session);
+  if (made) await sessionChanged(q, publish, 'STARTED', session);
   return session;
 }
 
-function sessionChanged(publish: Publish, kind: 'STARTED' | 'ENDED', { id, roomId, courseId, slug, startedAt, endedAt }: Session) {
-  const course = courseId ? { id: courseId, slug } : null;
+async function sessionChanged(q: Q, publish: Publish, kind: 'STARTED' | 'ENDED', { id, roomId, courseId, startedAt, endedAt }: Session) {
+  const course = courseId ? { id: courseId, slug: (await q('courseSlug', [courseId]))[0]?.slug } : null;
   const message = next({ liveSessionChanged: { kind, session: { id, roomId, isLive: startedAt !== null && endedAt === null, startedAt, endedAt, course } } });
   publish.push(['course:*', courseId, message]);
   if (courseId) publish.push([`course:${courseId}`, courseId, message]);
@@ -297,7 +299,7 @@ async function participantEvent(q: Q, e: Event, p: Row, publish: Publish) {
   const at = min(joined ? (told ?? e.at) : e.at, s.endedAt);
   // a join's span opens at `at` (and is closed already in an ended session); a leave's closes at `at`
   const [joinedAt, leftAt] = joined ? [at, s.endedAt] : [min(told ?? at, at), at];
-  const [a] = await q('attendance', [randomUUID(), s.id, id, isAdmin, s.courseId, joined && !s.endedAt, joinedAt, leftAt, connection]);
+  const [a] = await q('attendance', [`${s.id}:${id}`, s.id, id, isAdmin, s.courseId, joined && !s.endedAt, joinedAt, leftAt, connection]);
   const [{ n }] = await q(joined ? 'spanJoin' : 'spanLeave', [randomUUID(), a.id, connection, joinedAt, leftAt, s.id]);
   attendanceChanged(publish, s, { ...a, user: { id, name } }, n);
 }
@@ -311,7 +313,7 @@ async function roomEvent(q: Q, e: Event, publish: Publish) {
   // attendances before spans: the order a join or leave locks them in, so that the two never deadlock
   for (const a of await q('sessionEndAttendances', [s.id, ended.endedAt])) attendanceChanged(publish, s, a, 0);
   await q('sessionEndSpans', [s.id, ended.endedAt]);
-  sessionChanged(publish, 'ENDED', { ...s, endedAt: ended.endedAt });
+  await sessionChanged(q, publish, 'ENDED', { ...s, endedAt: ended.endedAt });
 }
 
 // ---- HTTP -----------------------------------------------------------------------------------------
