@@ -1,16 +1,24 @@
-// The raw baseline: the fastest simple server that does Rollcall's job on the benchmarked paths,
-// without GraphQL or Prisma. node:http + ws + the same database driver (PGlite directly, or pg),
-// the same verification (jose HS256 JWT, iss, exp, sha256 claim of the raw body, constant-time
-// compare), the same writes in one transaction of raw SQL on the same tables (it runs Rollcall's
-// own prisma/migrations/*/migration.sql), and a broadcast serialized once per event and written to
-// every WebSocket subscriber of the room (or course), through Redis when BENCH_REDIS_URL is set.
-// Do not weaken it to improve a ratio.
+// The raw baseline: a fixed reference for Rollcall's figures, the simplest server that does the same
+// job on the benchmarked paths. node:http + ws + the database driver (pg, or PGlite directly) + jose;
+// no GraphQL, no ORM. It is written the plain way on purpose and must stay so: it does not copy
+// Rollcall's design (session locks, a span "settle" step, retry loops, subscription cohorts), so that
+// Rollcall may beat it, and it is not to be weakened either: every webhook does the same durable
+// work as Rollcall's (verify, store the raw event, session, user, attendance, span, commit, publish).
 //
-// Routes: POST /webhooks/plugnmeet, GET /live-session?roomId= (the dashboard query's fields),
-// POST /courses {slug,title,managerIds} (setup), WS /ws?room=<roomId>|course=<courseId|*>&token=<t>
-// (answers {"type":"ready"} once subscribed). Credentials as Rollcall's: the admin token, or a
-// dashboard JWT whose user sees the courses they manage.
-// Env as for bench/rollcall-server.ts (BENCH_DATA_DIR | BENCH_DB_URL, BENCH_REDIS_URL).
+// Per webhook: verify the HS256 JWT (iss, exp, sha256 claim of the raw body compared in constant
+// time; or the legacy hex HMAC in Hash-Token), then one transaction of prepared statements:
+//   join/leave: BEGIN, event, session, user, attendance, span (and the online count), COMMIT
+//   room_finished / session_ended: BEGIN, event, session, end it, its attendances, its spans, COMMIT
+//   (+2 on the first event of a run: the session's insert and its read back; +1 for the course's
+//   slug when a session of a course starts or ends)
+// then the change is serialized once and written to every WebSocket subscriber (through Redis when
+// BENCH_REDIS_URL is set).
+//
+// Routes (bench/load.ts): POST /webhooks/plugnmeet; GET /live-session?roomId= (the dashboard query's
+// fields); POST /courses {slug,title,managerIds} (setup, admin only); WS /ws?room=<roomId>|course=
+// <courseId|*>&token=<t>, which answers {"type":"ready"} once subscribed. Credentials as Rollcall's:
+// the admin token, or a dashboard JWT whose user sees the courses they manage.
+// Env: BENCH_DATA_DIR (PGlite in <dir>/pgdata) or BENCH_DB_URL (pg); BENCH_REDIS_URL.
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -23,47 +31,103 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { BENCH_ADMIN_TOKEN, BENCH_API_KEY, BENCH_API_SECRET, BENCH_DASHBOARD_SECRET, type ReadyMessage } from './common.ts';
 import { exitOnStop, startDebugPort } from './debug-port.ts';
 
-const MAX_BODY = 1024 * 1024;
+// ---- SQL: everything the baseline knows of Rollcall's tables ----------------------------------------
+// The tables are Rollcall's own (main() runs prisma/migrations/*/migration.sql), so both servers write
+// the same rows. When a migration changes these tables, adjust this block.
+const SQL = {
+  /** the raw event; nothing back when its id is stored already (a redelivery: not applied twice) */
+  event: `INSERT INTO "WebhookEvent" (id, name, "roomId", "roomSid", "occurredAt", status, body, error, attempts, "appliedAt")
+    VALUES ($1, $2, $3, $4, $5, $6::"WebhookEventStatus", $7, $8, 1, CASE WHEN $6 = 'APPLIED' THEN now() END)
+    ON CONFLICT (id) DO NOTHING RETURNING id`,
+  session: `SELECT id, "roomId", "courseId", "startedAt", "startConfirmed", "endedAt" FROM "LiveSession" WHERE "roomSid" = $1`,
+  courseSlug: `SELECT slug FROM "Course" WHERE id = $1`,
+  /** a room named <course slug>-<14 digits> belongs to that course */
+  sessionNew: `INSERT INTO "LiveSession" (id, "roomId", "roomSid", "startedAt", "startConfirmed", "courseId")
+    VALUES ($1, $2, $3, $4, $5, (SELECT id FROM "Course" WHERE slug = $6)) ON CONFLICT ("roomSid") DO NOTHING RETURNING id`,
+  sessionConfirm: `UPDATE "LiveSession" SET "startedAt" = $2, "startConfirmed" = true WHERE id = $1`,
+  sessionEnd: `UPDATE "LiveSession" SET "endedAt" = GREATEST($2, "startedAt") WHERE id = $1 AND "endedAt" IS NULL RETURNING "endedAt"`,
+  sessionEndAttendances: `UPDATE "Attendance" a SET "isOnline" = false, "lastLeftAt" = GREATEST(a."lastLeftAt", $2)
+    FROM "User" u WHERE u.id = a."userId" AND a."sessionId" = $1 AND a."isOnline"
+    RETURNING a.id, a.role, a."isOnline", a."firstJoinedAt", a."lastLeftAt", json_build_object('id', u.id, 'name', u.name) AS user`,
+  sessionEndSpans: `UPDATE "PresenceSpan" s SET "leftAt" = GREATEST(s."joinedAt", $2)
+    FROM "Attendance" a WHERE a.id = s."attendanceId" AND a."sessionId" = $1 AND s."leftAt" IS NULL`,
+  /** created, or renamed when the event names the user */
+  user: `INSERT INTO "User" (id, name) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET name = COALESCE(EXCLUDED.name, "User".name) RETURNING name`,
+  /**
+   * $1 `<session id>:<user id>`, the attendance's id whether this inserts it or not: the spans below
+   * are found by it (on a.id, PostgreSQL planned them as a scan of every span, a plan made on empty
+   * tables that a prepared statement keeps), $4 is_admin, $5 the session's course (a manager is a moderator), $6 this
+   * connection is open after the event (a join), $9 this connection. Online: this connection is open
+   * (unless its leave came first), or another one is.
+   */
+  attendance: `INSERT INTO "Attendance" AS a (id, "sessionId", "userId", role, "roomAdmin", "isOnline", "firstJoinedAt", "lastLeftAt")
+    VALUES ($1, $2, $3, CASE WHEN $4 OR EXISTS (SELECT 1 FROM "CourseManager" m WHERE m."courseId" = $5 AND m."userId" = $3)
+      THEN 'MODERATOR' ELSE 'PARTICIPANT' END::"AttendanceRole", $4, $6, $7, $8)
+    ON CONFLICT ("sessionId", "userId") DO UPDATE SET
+      role = CASE WHEN EXCLUDED.role = 'MODERATOR' THEN EXCLUDED.role ELSE a.role END,
+      "roomAdmin" = a."roomAdmin" OR EXCLUDED."roomAdmin",
+      "isOnline" = (EXCLUDED."isOnline" AND NOT EXISTS (SELECT 1 FROM "PresenceSpan" WHERE "attendanceId" = $1 AND "participantSid" = $9 AND "leftAt" IS NOT NULL))
+        OR EXISTS (SELECT 1 FROM "PresenceSpan" WHERE "attendanceId" = $1 AND "participantSid" <> $9 AND "leftAt" IS NULL),
+      "firstJoinedAt" = LEAST(a."firstJoinedAt", EXCLUDED."firstJoinedAt"),
+      "lastLeftAt" = GREATEST(a."lastLeftAt", EXCLUDED."lastLeftAt")
+    RETURNING id, role, "isOnline", "firstJoinedAt", "lastLeftAt"`,
+  // The span, and (for the message) the session's online count, which sees the attendance just written.
+  /** a join opens the connection's span; one that exists (a redelivery, or its leave came first) stays */
+  spanJoin: `WITH span AS (INSERT INTO "PresenceSpan" (id, "attendanceId", "participantSid", "joinedAt", "leftAt") VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT ("attendanceId", "participantSid") DO NOTHING)
+    SELECT count(*)::int AS n FROM "Attendance" WHERE "sessionId" = $6 AND "isOnline"`,
+  /** a leave closes it, or records it closed when the leave came first */
+  spanLeave: `WITH span AS (INSERT INTO "PresenceSpan" AS s (id, "attendanceId", "participantSid", "joinedAt", "leftAt") VALUES ($1, $2, $3, $4, $5)
+      ON CONFLICT ("attendanceId", "participantSid") DO UPDATE SET "leftAt" = GREATEST(s."joinedAt", EXCLUDED."leftAt") WHERE s."leftAt" IS NULL)
+    SELECT count(*)::int AS n FROM "Attendance" WHERE "sessionId" = $6 AND "isOnline"`,
+  dashSession: `SELECT id, "roomId", "courseId", "startedAt", "endedAt" FROM "LiveSession" WHERE "roomId" = $1
+    ORDER BY ("endedAt" IS NULL AND "startedAt" IS NOT NULL) DESC, "createdAt" DESC, id DESC LIMIT 1`,
+  dashAttendances: `SELECT a.id, a.role, a."isOnline", a."firstJoinedAt", a."lastLeftAt", json_build_object('id', u.id, 'name', u.name) AS user
+    FROM "Attendance" a JOIN "User" u ON u.id = a."userId" WHERE a."sessionId" = $1 ORDER BY a."firstJoinedAt", a.id`,
+  dashSpans: `SELECT s."attendanceId", s."joinedAt", s."leftAt" FROM "PresenceSpan" s JOIN "Attendance" a ON a.id = s."attendanceId"
+    WHERE a."sessionId" = $1`,
+  managed: `SELECT "courseId" FROM "CourseManager" WHERE "userId" = $1`,
+  course: `INSERT INTO "Course" (id, slug, title, "updatedAt") VALUES ($1, $2, $3, now())
+    ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, "updatedAt" = now() RETURNING id, slug`,
+  managerUsers: `INSERT INTO "User" (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`,
+  managersDrop: `DELETE FROM "CourseManager" WHERE "courseId" = $1 AND NOT ("userId" = ANY($2::text[]))`,
+  managersAdd: `INSERT INTO "CourseManager" ("courseId", "userId") SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
+  version: `SELECT version()`,
+};
+type Statement = keyof typeof SQL;
 
-// ---- database: one interface over PGlite and pg ---------------------------------------------------
+// ---- database: pg (a pool of 10, as Rollcall's) or PGlite, behind one small interface --------------
 
 type Row = Record<string, any>;
-/** name: a prepared-statement name (pg prepares each once per connection; PGlite ignores it) */
-type Q = (name: string, text: string, params?: unknown[]) => Promise<Row[]>;
+type Q = (name: Statement, params: unknown[]) => Promise<Row[]>;
+type Db = { read: Q; tx<T>(run: (q: Q) => Promise<T>): Promise<T>; exec(sql: string): Promise<unknown>; close(): Promise<void> };
 
-interface Db {
-  read: Q;
-  tx<T>(run: (q: Q) => Promise<T>): Promise<T>;
-  exec(sql: string): Promise<void>;
-  close(): Promise<void>;
-}
-
+// Counted for the report's "SQL statements per join / leave" (BEGIN and COMMIT included), cheaply.
 let statements = 0;
 const recent: string[] = [];
 function counted(text: string) {
   statements++;
-  recent.push(text.replace(/\s+/g, ' '));
-  if (recent.length > 200) recent.shift();
+  if (recent.push(text) > 100) recent.shift();
+  return text;
 }
+
+// The timestamp(3) columns hold UTC (as Prisma writes them); both drivers read and write them in local time.
+process.env.TZ = 'UTC';
 
 async function openDb(): Promise<Db> {
   const url = process.env.BENCH_DB_URL;
   if (url) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    const on = (client: pg.PoolClient | pg.Pool): Q => async (name, text, values) => {
-      counted(text);
-      return (await client.query({ name, text, values })).rows;
-    };
+    // `name`: pg prepares each statement once per connection
+    const on = (c: pg.Pool | pg.PoolClient): Q => async (name, values) => (await c.query({ name, text: counted(SQL[name]), values })).rows;
     return {
       read: on(pool),
       async tx(run) {
         const client = await pool.connect();
         try {
-          counted('BEGIN');
-          await client.query('BEGIN');
+          await client.query(counted('BEGIN'));
           const result = await run(on(client));
-          counted('COMMIT');
-          await client.query('COMMIT');
+          await client.query(counted('COMMIT'));
           return result;
         } catch (error) {
           await client.query('ROLLBACK').catch(() => {});
@@ -72,59 +136,41 @@ async function openDb(): Promise<Db> {
           client.release();
         }
       },
-      exec: async (sql) => void (await pool.query(sql)),
+      exec: (sql) => pool.query(sql),
       close: () => pool.end(),
     };
   }
-  const dir = process.env.BENCH_DATA_DIR;
-  if (!dir) throw new Error('BENCH_DATA_DIR or BENCH_DB_URL is required');
-  const db = await PGlite.create(`${dir}/pgdata`);
-  const on = (client: Pick<PGlite, 'query'>): Q => async (_name, text, params) => {
-    counted(text);
-    return (await client.query<Row>(text, params)).rows;
-  };
+  if (!process.env.BENCH_DATA_DIR) throw new Error('BENCH_DATA_DIR or BENCH_DB_URL is required');
+  const db = await PGlite.create(`${process.env.BENCH_DATA_DIR}/pgdata`);
+  const on = (c: Pick<PGlite, 'query'>): Q => async (name, params) => (await c.query<Row>(counted(SQL[name]), params)).rows;
   return {
     read: on(db),
-    tx: (run) => {
-      counted('BEGIN'); // PGlite's transaction() sends BEGIN and COMMIT itself
+    // PGlite runs one transaction at a time, and sends BEGIN and COMMIT itself
+    tx(run) {
+      counted('BEGIN');
       return db.transaction((t) => run(on(t))).finally(() => counted('COMMIT'));
     },
-    exec: async (sql) => void (await db.exec(sql)),
+    exec: (sql) => db.exec(sql),
     close: () => db.close(),
   };
 }
 
-const RETRYABLE = new Set(['40001', '40P01', '23505']);
-async function withRetry<T>(run: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (attempt >= 8 || !RETRYABLE.has((error as { code?: string }).code ?? '')) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
-    }
-  }
-}
+// ---- subscribers: each message serialized once, the same bytes to every socket allowed to see it -------
 
-// ---- the broadcast: serialized once, the same bytes to every subscriber -------------------------
-
-/** A subscriber's access: admin (everything) or the courses a dashboard user manages. */
-interface Access {
-  managed?: ReadonlySet<string>;
-}
+/** admin: no `managed`; a dashboard user: the courses they manage */
+type Access = { managed?: ReadonlySet<string> };
 const sees = (access: Access, courseId: string | null) => !access.managed || (courseId !== null && access.managed.has(courseId));
 
 class Hub {
   private local = new Map<string, Map<WebSocket, Access>>();
+  private prefix = `baseline-bench-${randomBytes(4).toString('hex')}:`;
   private pub?: Redis;
   private sub?: Redis;
-  private prefix = `baseline-bench-${randomBytes(4).toString('hex')}:`;
 
   constructor(redisUrl?: string) {
     if (!redisUrl) return;
-    this.pub = new Redis(redisUrl);
-    this.sub = new Redis(redisUrl);
-    // a message is `<courseId>\0<json>`: the course decides who may see it
+    [this.pub, this.sub] = [new Redis(redisUrl), new Redis(redisUrl)];
+    // a Redis message is `<courseId>\0<json>`: the course decides which sockets may see it
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       const cut = message.indexOf(0);
       this.deliver(channel.toString().slice(this.prefix.length), message.subarray(cut + 1), message.subarray(0, cut).toString() || null);
@@ -132,16 +178,14 @@ class Hub {
   }
 
   add(key: string, ws: WebSocket, access: Access) {
-    let subscribers = this.local.get(key);
-    if (!subscribers) {
-      this.local.set(key, (subscribers = new Map()));
+    let sockets = this.local.get(key);
+    if (!sockets) {
+      this.local.set(key, (sockets = new Map()));
       void this.sub?.subscribe(this.prefix + key);
     }
-    const set = subscribers;
-    set.set(ws, access);
+    const set = sockets.set(ws, access);
     ws.on('close', () => {
-      set.delete(ws);
-      if (set.size === 0 && this.local.get(key) === set) {
+      if (set.delete(ws) && set.size === 0 && this.local.get(key) === set) {
         this.local.delete(key);
         void this.sub?.unsubscribe(this.prefix + key);
       }
@@ -155,11 +199,7 @@ class Hub {
   }
 
   private deliver(key: string, bytes: Buffer, courseId: string | null) {
-    const subscribers = this.local.get(key);
-    if (!subscribers) return;
-    for (const [ws, access] of subscribers) {
-      if (ws.readyState === WebSocket.OPEN && sees(access, courseId)) ws.send(bytes, { binary: false });
-    }
+    for (const [ws, access] of this.local.get(key) ?? []) if (ws.readyState === WebSocket.OPEN && sees(access, courseId)) ws.send(bytes, { binary: false });
   }
 
   close() {
@@ -168,40 +208,27 @@ class Hub {
   }
 }
 
-// ---- verification (the same scheme and checks as Rollcall's) ---------------------------------------
+// ---- credentials (the same scheme and checks as Rollcall's) --------------------------------------------
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
-const secretKey = new TextEncoder().encode(BENCH_API_SECRET);
+const webhookKey = new TextEncoder().encode(BENCH_API_SECRET);
+const dashboardKey = new TextEncoder().encode(BENCH_DASHBOARD_SECRET);
+const safeEqual = (a: string, b: string) => Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-function safeEqual(a: string, b: string) {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
-
-async function verified(req: IncomingMessage, body: Buffer): Promise<boolean> {
-  const auth = req.headers.authorization?.replace(/^Bearer\s+/i, '').trim();
+/** PlugNMeet's JWT (Authorization or Hash-Token), or the legacy hex HMAC of the body in Hash-Token. */
+async function signedByPlugNMeet(req: IncomingMessage, body: Buffer): Promise<boolean> {
+  const auth = req.headers.authorization?.replace(/^Bearer(\s+|$)/i, '').trim();
   const hashToken = req.headers['hash-token'];
   const token = auth || (typeof hashToken === 'string' ? hashToken.trim() : undefined);
   if (!token) return false;
-  if (!JWT_SHAPE.test(token)) {
-    if (auth) return false;
-    return safeEqual(token.toLowerCase(), createHmac('sha256', BENCH_API_SECRET).update(body).digest('hex'));
-  }
+  if (!JWT_SHAPE.test(token)) return !auth && safeEqual(token.toLowerCase(), createHmac('sha256', BENCH_API_SECRET).update(body).digest('hex'));
   try {
-    const { payload } = await jwtVerify(token, secretKey, {
-      algorithms: ['HS256'],
-      issuer: BENCH_API_KEY,
-      clockTolerance: 10,
-      requiredClaims: ['exp'],
-    });
+    const { payload } = await jwtVerify(token, webhookKey, { algorithms: ['HS256'], issuer: BENCH_API_KEY, clockTolerance: 10, requiredClaims: ['exp'] });
     return typeof payload.sha256 === 'string' && safeEqual(payload.sha256, createHash('sha256').update(body).digest('base64'));
   } catch {
     return false;
   }
 }
-
-const dashboardKey = new TextEncoder().encode(BENCH_DASHBOARD_SECRET);
 
 /** The admin token, or a dashboard JWT (HS256, sub, exp) and the courses its user manages. */
 async function authenticate(db: Db, authorization: string | null | undefined): Promise<Access | null> {
@@ -210,227 +237,86 @@ async function authenticate(db: Db, authorization: string | null | undefined): P
   if (safeEqual(token, BENCH_ADMIN_TOKEN)) return {};
   try {
     const { payload } = await jwtVerify(token, dashboardKey, { algorithms: ['HS256'], clockTolerance: 5, requiredClaims: ['sub', 'exp'] });
-    const rows = await db.read('managed', 'SELECT "courseId" FROM "CourseManager" WHERE "userId" = $1', [payload.sub]);
-    return { managed: new Set(rows.map((r) => r.courseId as string)) };
+    return { managed: new Set((await db.read('managed', [payload.sub])).map((r) => r.courseId as string)) };
   } catch {
     return null;
   }
 }
 
-// ---- the writes ------------------------------------------------------------------------------------
-
-const SQL = {
-  storeApplied: `INSERT INTO "WebhookEvent" (id, name, "roomId", "roomSid", "occurredAt", status, body, "appliedAt", attempts)
-    VALUES ($1, $2, $3, $4, $5, 'APPLIED', $6, now(), 1)
-    ON CONFLICT (id) DO UPDATE SET status = 'APPLIED', "appliedAt" = now(), error = NULL, attempts = "WebhookEvent".attempts + 1
-      WHERE "WebhookEvent".status IN ('RECEIVED', 'FAILED')
-    RETURNING id`,
-  storeOther: `INSERT INTO "WebhookEvent" (id, name, "roomId", "roomSid", "occurredAt", status, body, error, attempts)
-    VALUES ($1, $2, $3, $4, $5, $6::"WebhookEventStatus", $7, $8, $9)
-    ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, error = EXCLUDED.error, attempts = "WebhookEvent".attempts + EXCLUDED.attempts
-      WHERE "WebhookEvent".status IN ('RECEIVED', 'FAILED')`,
-  sessionBySid: `SELECT id, "roomId", "courseId", "startedAt", "startConfirmed", "endedAt" FROM "LiveSession" WHERE "roomSid" = $1 FOR SHARE`,
-  sessionCurrent: `SELECT id, "roomId", "courseId", "startedAt", "startConfirmed", "endedAt" FROM "LiveSession"
-    WHERE "roomId" = $1 AND "endedAt" IS NULL AND "startedAt" IS NOT NULL ORDER BY "createdAt" DESC, id DESC LIMIT 1 FOR SHARE`,
-  sessionCreate: `INSERT INTO "LiveSession" (id, "roomId", "roomSid", "startedAt", "courseId")
-    VALUES ($1, $2, $3, $4, COALESCE((SELECT id FROM "Course" WHERE slug = $5),
-      (SELECT "courseId" FROM "LiveSession" WHERE "roomId" = $2 AND "courseId" IS NOT NULL ORDER BY "createdAt" DESC LIMIT 1)))
-    ON CONFLICT ("roomSid") DO NOTHING
-    RETURNING id, "roomId", "courseId", "startedAt", "startConfirmed", "endedAt"`,
-  sessionConfirm: `UPDATE "LiveSession" SET "startedAt" = $2, "startConfirmed" = true WHERE id = $1 RETURNING "startedAt"`,
-  sessionEnd: `UPDATE "LiveSession" SET "endedAt" = GREATEST($2::timestamp(3), COALESCE("startedAt", $2::timestamp(3)))
-    WHERE id = $1 AND "endedAt" IS NULL RETURNING "endedAt"`,
-  spansCloseAll: `UPDATE "PresenceSpan" AS s SET "leftAt" = GREATEST(s."joinedAt", $2::timestamp(3)) FROM "Attendance" AS a
-    WHERE s."attendanceId" = a.id AND a."sessionId" = $1 AND s."leftAt" IS NULL`,
-  attendancesOffline: `WITH off AS (
-      UPDATE "Attendance" SET "isOnline" = false, "lastLeftAt" = GREATEST(COALESCE("lastLeftAt", $2::timestamp(3)), $2::timestamp(3))
-      WHERE "sessionId" = $1 AND "isOnline" RETURNING id, "userId", role, "isOnline", "firstJoinedAt", "lastLeftAt")
-    SELECT off.*, u.name FROM off JOIN "User" u ON u.id = off."userId"`,
-  courseSlug: `SELECT slug FROM "Course" WHERE id = $1`,
-  manages: `SELECT 1 FROM "CourseManager" WHERE "courseId" = $1 AND "userId" = $2`,
-  /** the user (created, or renamed when the event names them) and their attendance, in one statement */
-  attendance: `WITH person AS (
-      INSERT INTO "User" (id, name) VALUES ($3, $6) ON CONFLICT (id) DO UPDATE SET name = COALESCE(EXCLUDED.name, "User".name)
-      RETURNING id, name)
-    INSERT INTO "Attendance" (id, "sessionId", "userId", role, "firstJoinedAt")
-    SELECT $1, $2, person.id, $4::"AttendanceRole", $5 FROM person
-    ON CONFLICT ("sessionId", "userId") DO UPDATE SET role = CASE WHEN EXCLUDED.role = 'MODERATOR' THEN EXCLUDED.role ELSE "Attendance".role END
-    RETURNING id, (SELECT name FROM person) AS "userName"`,
-  spanOpen: `INSERT INTO "PresenceSpan" (id, "attendanceId", "participantSid", "joinedAt", "leftAt") VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT ("attendanceId", "participantSid") DO UPDATE SET "joinedAt" = EXCLUDED."joinedAt"
-      WHERE EXCLUDED."joinedAt" < "PresenceSpan"."joinedAt"
-    RETURNING "joinedAt", "leftAt"`,
-  spanClose: `UPDATE "PresenceSpan" SET "leftAt" = GREATEST($3::timestamp(3), "joinedAt")
-    WHERE "attendanceId" = $1 AND "participantSid" = $2 AND "leftAt" IS NULL RETURNING "leftAt"`,
-  spanClosed: `INSERT INTO "PresenceSpan" (id, "attendanceId", "participantSid", "joinedAt", "leftAt") VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT ("attendanceId", "participantSid") DO NOTHING RETURNING "joinedAt", "leftAt"`,
-  /** the attendance's summary from its spans, and the session's online count, in one statement */
-  settle: `WITH settled AS (
-      UPDATE "Attendance" AS a SET
-        "isOnline" = EXISTS (SELECT 1 FROM "PresenceSpan" s WHERE s."attendanceId" = a.id AND s."leftAt" IS NULL),
-        "firstJoinedAt" = LEAST(a."firstJoinedAt", $2::timestamp(3)),
-        "lastLeftAt" = GREATEST(a."lastLeftAt", $3::timestamp(3))
-      WHERE a.id = $1 RETURNING a.id, a.role, a."isOnline", a."firstJoinedAt", a."lastLeftAt")
-    SELECT settled.*, settled."isOnline"::int
-      + (SELECT count(*)::int FROM "Attendance" o WHERE o."sessionId" = $4 AND o."isOnline" AND o.id <> settled.id) AS n
-    FROM settled`,
-  dashSession: `SELECT id, "roomId", "courseId", "startedAt", "endedAt" FROM "LiveSession" WHERE "roomId" = $1
-    ORDER BY ("endedAt" IS NULL AND "startedAt" IS NOT NULL) DESC, "createdAt" DESC, id DESC LIMIT 1`,
-  dashAttendances: `SELECT a.id, a.role, a."isOnline", a."firstJoinedAt", a."lastLeftAt", a."userId", u.name
-    FROM "Attendance" a JOIN "User" u ON u.id = a."userId" WHERE a."sessionId" = $1 ORDER BY a."firstJoinedAt", a.id`,
-  dashSpans: `SELECT s."attendanceId", s."joinedAt", s."leftAt" FROM "PresenceSpan" s JOIN "Attendance" a ON a.id = s."attendanceId"
-    WHERE a."sessionId" = $1`,
-  course: `INSERT INTO "Course" (id, slug, title, "updatedAt") VALUES ($1, $2, $3, now())
-    ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, "updatedAt" = now() RETURNING id, slug`,
-  managerUsers: `INSERT INTO "User" (id) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING`,
-  managersDrop: `DELETE FROM "CourseManager" WHERE "courseId" = $1 AND NOT ("userId" = ANY($2::text[]))`,
-  managersAdd: `INSERT INTO "CourseManager" ("courseId", "userId") SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
-};
+// ---- applying an event (messages carry Dates: JSON.stringify writes them as ISO strings) ---------------
 
 const BOTS = new Set(['RECORDER_BOT', 'RTMP_BOT']);
 const isBot = (id: string) => BOTS.has(id) || ['ingres_', 'pnm_agent-', 'pnm_tts_agent-', 'sip_'].some((p) => id.startsWith(p));
-const iso = (d: Date | string | null | undefined) => (d == null ? null : new Date(d).toISOString());
-const minDate = (a: Date, b: Date) => (a <= b ? a : b);
-const num = (v: unknown) => (typeof v === 'string' && /^-?\d+$/.test(v) ? Number(v) : typeof v === 'number' ? v : undefined);
+const ACTED_ON = new Set(['room_created', 'room_started', 'room_finished', 'session_ended', 'participant_joined', 'participant_left']);
+/** protojson sends int64 as a decimal string; 0 or absent: unset */
+const int = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : 0);
+const min = (a: Date, b: Date | null) => (b && b < a ? b : a);
 
-interface Session {
-  id: string;
-  roomId: string;
-  courseId: string | null;
-  startedAt: Date | null;
-  startConfirmed: boolean;
-  endedAt: Date | null;
-}
-
-interface Envelope {
-  id: string;
-  name: string;
-  body: string;
-  roomId: string;
-  roomSid?: string;
-  at: Date;
-}
-
+type Event = { name: string; roomId: string; roomSid: string; at: Date };
+type Session = { id: string; roomId: string; courseId: string | null; startedAt: Date | null; startConfirmed: boolean; endedAt: Date | null };
 type Publish = Array<[key: string, courseId: string | null, message: unknown]>;
+const next = (data: unknown) => ({ type: 'next', payload: { data } });
 
-function store(q: Q, e: Envelope) {
-  return q('storeApplied', SQL.storeApplied, [e.id, e.name, e.roomId, e.roomSid ?? null, e.at, e.body]);
-}
-
-async function findOrStart(q: Q, e: Envelope, publish: Publish): Promise<Session> {
-  const find = () =>
-    e.roomSid ? q('sessionBySid', SQL.sessionBySid, [e.roomSid]) : q('sessionCurrent', SQL.sessionCurrent, [e.roomId]);
-  const [found] = await find();
+/** The session of the event's run (room.sid), created by the first event of the run that arrives. */
+async function sessionOf(q: Q, e: Event, publish: Publish): Promise<Session> {
+  const [found] = await q('session', [e.roomSid]);
   if (found) return found as Session;
   const slug = /^(.+)-\d{14}$/.exec(e.roomId)?.[1] ?? null;
-  const [created] = await q('sessionCreate', SQL.sessionCreate, [randomUUID(), e.roomId, e.roomSid ?? null, e.at, slug]);
-  if (!created) {
-    const [raced] = await find();
-    return raced as Session;
-  }
-  const session = created as Session;
-  publish.push(...(await sessionChange(q, 'STARTED', session)));
+  const [made] = await q('sessionNew', [randomUUID(), e.roomId, e.roomSid, e.at, e.name === 'room_started', slug]);
+  // read back: our row, or (DO NOTHING) the one a concurrent delivery of the same run committed first
+  const [session] = (await q('session', [e.roomSid])) as Session[];
+  if (made) await sessionChanged(q, publish, 'STARTED', session);
   return session;
 }
 
-async function sessionChange(q: Q, kind: 'STARTED' | 'ENDED', s: Session): Promise<Publish> {
-  const course = s.courseId ? { id: s.courseId, slug: (await q('courseSlug', SQL.courseSlug, [s.courseId]))[0]?.slug } : null;
-  const message = {
-    type: 'next',
-    payload: {
-      data: {
-        liveSessionChanged: {
-          kind,
-          session: { id: s.id, roomId: s.roomId, isLive: s.startedAt !== null && s.endedAt === null, startedAt: iso(s.startedAt), endedAt: iso(s.endedAt), course },
-        },
-      },
-    },
-  };
-  return s.courseId ? [['course:*', s.courseId, message], [`course:${s.courseId}`, s.courseId, message]] : [['course:*', null, message]];
+async function sessionChanged(q: Q, publish: Publish, kind: 'STARTED' | 'ENDED', { id, roomId, courseId, startedAt, endedAt }: Session) {
+  const course = courseId ? { id: courseId, slug: (await q('courseSlug', [courseId]))[0]?.slug } : null;
+  const message = next({ liveSessionChanged: { kind, session: { id, roomId, isLive: startedAt !== null && endedAt === null, startedAt, endedAt, course } } });
+  publish.push(['course:*', courseId, message]);
+  if (courseId) publish.push([`course:${courseId}`, courseId, message]);
 }
 
-function attendanceMessage(kind: string, a: Row, user: { id: string; name: string | null }, s: Session, onlineCount: number) {
-  return {
-    type: 'next',
-    payload: {
-      data: {
-        attendanceChanged: {
-          kind,
-          attendance: {
-            id: a.id,
-            role: a.role,
-            isOnline: a.isOnline,
-            firstJoinedAt: iso(a.firstJoinedAt),
-            lastLeftAt: iso(a.lastLeftAt),
-            user,
-          },
-          session: { id: s.id, roomId: s.roomId, onlineCount },
-        },
-      },
-    },
-  };
+/** `a`: the attendance row (id, role, isOnline, firstJoinedAt, lastLeftAt) and its user */
+function attendanceChanged(publish: Publish, s: Session, a: Row, onlineCount: number) {
+  const session = { id: s.id, roomId: s.roomId, onlineCount };
+  publish.push([`room:${s.roomId}`, s.courseId, next({ attendanceChanged: { kind: a.isOnline ? 'JOINED' : 'LEFT', attendance: a, session } })]);
 }
 
-async function participantEvent(q: Q, e: Envelope, p: Row, publish: Publish): Promise<string> {
-  const session = await findOrStart(q, e, publish);
-  const identity: string = p.identity;
-  const name: string | null = typeof p.name === 'string' && p.name ? p.name : null;
+async function participantEvent(q: Q, e: Event, p: Row, publish: Publish) {
+  const s = await sessionOf(q, e, publish);
+  const id: string = p.identity;
+  const connection: string = typeof p.sid === 'string' && p.sid ? p.sid : `user:${id}`;
   let isAdmin = false;
   try {
-    isAdmin = typeof p.metadata === 'string' && JSON.parse(p.metadata)?.is_admin === true;
+    isAdmin = JSON.parse(p.metadata)?.is_admin === true;
   } catch {
-    /* not JSON: not an admin */
+    // no metadata, or not JSON: not an admin
   }
-  const manages = session.courseId ? (await q('manages', SQL.manages, [session.courseId, identity])).length > 0 : false;
-  const role = manages || isAdmin ? 'MODERATOR' : 'PARTICIPANT';
-  const joinedAtS = num(p.joined_at);
-  const participantJoinedAt = num(p.joined_at_ms) !== undefined ? new Date(num(p.joined_at_ms)!) : joinedAtS ? new Date(joinedAtS * 1000) : undefined;
-  const connection = typeof p.sid === 'string' && p.sid ? p.sid : `user:${identity}`;
-  const ended = session.endedAt ? new Date(session.endedAt) : null;
-
-  let touched: { joinedAt: Date | null; leftAt: Date | null } | undefined;
-  let attendanceId: string;
-  let userName: string | null;
-  if (e.name === 'participant_joined') {
-    let joinedAt = participantJoinedAt ?? e.at;
-    if (ended) joinedAt = minDate(joinedAt, ended);
-    [{ id: attendanceId, userName }] = await q('attendance', SQL.attendance, [randomUUID(), session.id, identity, role, joinedAt, name]);
-    const [span] = await q('spanOpen', SQL.spanOpen, [randomUUID(), attendanceId, connection, joinedAt, ended]);
-    if (span) touched = { joinedAt: span.joinedAt, leftAt: span.leftAt };
-  } else {
-    const leftAt = ended ? minDate(e.at, ended) : e.at;
-    const firstSeen = minDate(participantJoinedAt ?? leftAt, leftAt);
-    [{ id: attendanceId, userName }] = await q('attendance', SQL.attendance, [randomUUID(), session.id, identity, role, firstSeen, name]);
-    const [closed] = await q('spanClose', SQL.spanClose, [attendanceId, connection, leftAt]);
-    if (closed) touched = { joinedAt: null, leftAt: closed.leftAt };
-    else {
-      const [inserted] = await q('spanClosed', SQL.spanClosed, [randomUUID(), attendanceId, connection, firstSeen, leftAt]);
-      if (inserted) touched = { joinedAt: inserted.joinedAt, leftAt: inserted.leftAt };
-    }
-  }
-  if (!touched) return 'already recorded, nothing changed';
-  const [attendance] = await q('settle', SQL.settle, [attendanceId, touched.joinedAt, touched.leftAt, session.id]);
-  const n: number = attendance.n;
-  const kind = attendance.isOnline ? 'JOINED' : 'LEFT';
-  publish.push([`room:${session.roomId}`, session.courseId, attendanceMessage(kind, attendance, { id: identity, name: userName }, session, n)]);
-  return `participant ${identity} ${kind.toLowerCase()} session ${session.id}`;
+  const told = int(p.joined_at_ms) ? new Date(int(p.joined_at_ms)) : int(p.joined_at) ? new Date(int(p.joined_at) * 1000) : null;
+  const [{ name }] = await q('user', [id, typeof p.name === 'string' && p.name ? p.name : null]);
+  const joined = e.name === 'participant_joined';
+  // nothing happens in a session after its end: a late event is dated at the end at the latest
+  const at = min(joined ? (told ?? e.at) : e.at, s.endedAt);
+  // a join's span opens at `at` (and is closed already in an ended session); a leave's closes at `at`
+  const [joinedAt, leftAt] = joined ? [at, s.endedAt] : [min(told ?? at, at), at];
+  const [a] = await q('attendance', [`${s.id}:${id}`, s.id, id, isAdmin, s.courseId, joined && !s.endedAt, joinedAt, leftAt, connection]);
+  const [{ n }] = await q(joined ? 'spanJoin' : 'spanLeave', [randomUUID(), a.id, connection, joinedAt, leftAt, s.id]);
+  attendanceChanged(publish, s, { ...a, user: { id, name } }, n);
 }
 
-async function roomEvent(q: Q, e: Envelope, publish: Publish): Promise<string> {
-  const session = await findOrStart(q, e, publish);
-  if (e.name === 'room_started' && !session.startConfirmed) await q('sessionConfirm', SQL.sessionConfirm, [session.id, e.at]);
-  if (e.name !== 'room_finished' && e.name !== 'session_ended') return `session ${session.id} is live`;
-  const [endedRow] = await q('sessionEnd', SQL.sessionEnd, [session.id, e.at]);
-  if (!endedRow) return `session ${session.id} had already ended`;
-  const endedAt: Date = endedRow.endedAt;
-  await q('spansCloseAll', SQL.spansCloseAll, [session.id, endedAt]);
-  const offline = await q('attendancesOffline', SQL.attendancesOffline, [session.id, endedAt]);
-  for (const a of offline) publish.push([`room:${session.roomId}`, session.courseId, attendanceMessage('LEFT', a, { id: a.userId, name: a.name }, session, 0)]);
-  publish.push(...(await sessionChange(q, 'ENDED', { ...session, endedAt })));
-  return `session ${session.id} ended`;
+async function roomEvent(q: Q, e: Event, publish: Publish) {
+  const s = await sessionOf(q, e, publish);
+  if (e.name === 'room_started' && !s.startConfirmed) await q('sessionConfirm', [s.id, e.at]);
+  if (e.name !== 'room_finished' && e.name !== 'session_ended') return;
+  const [ended] = await q('sessionEnd', [s.id, e.at]);
+  if (!ended) return; // it had ended already
+  // attendances before spans: the order a join or leave locks them in, so that the two never deadlock
+  for (const a of await q('sessionEndAttendances', [s.id, ended.endedAt])) attendanceChanged(publish, s, a, 0);
+  await q('sessionEndSpans', [s.id, ended.endedAt]);
+  await sessionChanged(q, publish, 'ENDED', { ...s, endedAt: ended.endedAt });
 }
 
-// ---- HTTP ------------------------------------------------------------------------------------------
+// ---- HTTP -----------------------------------------------------------------------------------------
 
 function send(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
@@ -438,138 +324,110 @@ function send(res: ServerResponse, status: number, body: unknown) {
   res.end(text);
 }
 
+const MAX_BODY = 1024 * 1024;
 function readBody(req: IncomingMessage): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     if (Number(req.headers['content-length']) > MAX_BODY) return resolve(null);
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY) {
-        resolve(null);
-        req.destroy();
-      } else chunks.push(chunk);
+      if ((size += chunk.length) <= MAX_BODY) return chunks.push(chunk);
+      resolve(null);
+      req.destroy();
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
 
-const ACTED_ON = new Set(['room_created', 'room_started', 'room_finished', 'session_ended', 'participant_joined', 'participant_left']);
-
 async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerResponse) {
   const raw = await readBody(req);
   if (!raw) return send(res, 413, { status: 'error', message: 'Payload too large' });
-  if (!(await verified(req, raw))) return send(res, 403, { status: 'error', message: 'Invalid webhook signature' });
-  let json: Row;
+  if (!(await signedByPlugNMeet(req, raw))) return send(res, 403, { status: 'error', message: 'Invalid webhook signature' });
+  const body = raw.toString('utf8');
+  let json: Row | null = null;
   try {
-    json = JSON.parse(raw.toString('utf8'));
+    json = JSON.parse(body);
   } catch {
-    return send(res, 400, { status: 'error', message: 'Invalid JSON payload' });
+    // answered below
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return send(res, 400, { status: 'error', message: 'Invalid JSON payload' });
-  if (typeof json.event !== 'string' || !json.event) return send(res, 400, { status: 'error', message: 'Missing event field' });
+  if (typeof json?.event !== 'string' || !json.event) return send(res, 400, { status: 'error', message: 'Invalid JSON payload, or no event' });
   const name: string = json.event;
   const id = typeof json.id === 'string' && json.id ? json.id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
-  const room = (json.room ?? {}) as Row;
-  const roomId: string | undefined = room.room_id || room.identity || undefined;
-  const createdAt = num(json.created_at ?? json.createdAt);
-  const envelope: Envelope = {
-    id,
-    name,
-    body: raw.toString('utf8'),
-    roomId: roomId ?? '',
-    roomSid: typeof room.sid === 'string' && room.sid ? room.sid : undefined,
-    at: createdAt ? new Date(createdAt * 1000) : new Date(),
-  };
-  const storeOnly = (status: string, error: string | null, attempts = 0) =>
-    db.read('storeOther', SQL.storeOther, [id, name, roomId ?? null, envelope.roomSid ?? null, envelope.at, status, envelope.body, error, attempts]);
+  const room: Row = json.room ?? {};
+  const roomId: string | null = room.room_id || room.identity || null;
+  const roomSid: string | null = typeof room.sid === 'string' && room.sid ? room.sid : null;
+  const at = int(json.created_at ?? json.createdAt) ? new Date(int(json.created_at ?? json.createdAt) * 1000) : new Date();
+  const p: Row | undefined = json.participant;
+  const isParticipant = name === 'participant_joined' || name === 'participant_left';
+  const store = (q: Q, status: string, error: string | null = null) => q('event', [id, name, roomId, roomSid, at, status, body, error]);
 
-  const participant = json.participant as Row | undefined;
-  const isParticipantEvent = name === 'participant_joined' || name === 'participant_left';
-  if (!ACTED_ON.has(name)) {
-    await storeOnly('IGNORED', null);
+  // Events not applied are stored all the same, with why. Sessions are keyed on room.sid, which
+  // PlugNMeet sends with every room and participant event: without it the event's run is unknown.
+  if (!ACTED_ON.has(name) || (isParticipant && typeof p?.identity === 'string' && isBot(p.identity))) {
+    await store(db.read, 'IGNORED');
     return send(res, 200, { status: 'ok', message: `Event ${name} ignored` });
   }
-  if (!roomId || (isParticipantEvent && (typeof participant?.identity !== 'string' || !participant.identity))) {
-    await storeOnly('REJECTED', `Invalid ${name} event`);
+  if (!roomId || !roomSid || (isParticipant && (typeof p?.identity !== 'string' || !p.identity))) {
+    await store(db.read, 'REJECTED', `Invalid ${name} event`);
     return send(res, 400, { status: 'error', message: `Invalid ${name} event` });
   }
-  if (isParticipantEvent && isBot(participant!.identity)) {
-    await storeOnly('IGNORED', null);
-    return send(res, 200, { status: 'ok', id, event: name, result: 'ignored', message: 'a bot, not attendance' });
-  }
-
   const publish: Publish = [];
-  let outcome: { duplicate: true } | { duplicate: false; message: string };
-  try {
-    outcome = await withRetry(() => {
-      publish.length = 0;
-      return db.tx(async (q) => {
-        if ((await store(q, envelope)).length === 0) return { duplicate: true as const };
-        const message = isParticipantEvent ? await participantEvent(q, envelope, participant!, publish) : await roomEvent(q, envelope, publish);
-        return { duplicate: false as const, message };
-      });
-    });
-  } catch (error) {
-    await storeOnly('FAILED', String((error as Error).message).slice(0, 2000), 1).catch(() => {});
-    return send(res, 500, { status: 'error', message: 'Internal error: the event is stored and will be applied when PlugNMeet retries it' });
-  }
-  if (outcome.duplicate) return send(res, 200, { status: 'ok', duplicate: true, id });
-  for (const [key, courseId, message] of publish) hub.publish(key, courseId, message); // after commit
-  send(res, 200, { status: 'ok', id, event: name, result: 'applied', message: outcome.message });
+  const e: Event = { name, roomId, roomSid, at };
+  // One transaction. On an error, nothing is stored and the answer is 500: PlugNMeet delivers it again.
+  const applied = await db.tx(async (q) => {
+    if ((await store(q, 'APPLIED')).length === 0) return false;
+    await (isParticipant ? participantEvent(q, e, p!, publish) : roomEvent(q, e, publish));
+    return true;
+  });
+  if (!applied) return send(res, 200, { status: 'ok', duplicate: true, id });
+  for (const [key, courseId, message] of publish) hub.publish(key, courseId, message); // committed: publish
+  send(res, 200, { status: 'ok', id, event: name, result: 'applied' });
 }
 
-function attendedSeconds(spans: Array<{ joinedAt: Date; leftAt: Date | null }>, until: Date): number {
-  const intervals = spans
-    .map((s) => [new Date(s.joinedAt).getTime(), new Date(s.leftAt ?? until).getTime()] as const)
-    .filter(([a, b]) => b > a)
-    .sort((x, y) => x[0] - y[0]);
-  let total = 0;
-  let start = Number.NaN;
-  let end = Number.NaN;
+/** Seconds covered by the union of the spans (an open span counts until `until`). */
+function attendedSeconds(spans: Row[], until: Date): number {
+  const intervals = spans.map((s) => [s.joinedAt.getTime(), (s.leftAt ?? until).getTime()] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  let [total, start, end] = [0, 0, Number.NEGATIVE_INFINITY];
   for (const [a, b] of intervals) {
-    if (Number.isNaN(start) || a > end) {
-      if (!Number.isNaN(start)) total += end - start;
-      start = a;
-      end = b;
-    } else if (b > end) end = b;
+    if (a > end) [total, start, end] = [total + Math.max(0, end - start), a, b];
+    else end = Math.max(end, b);
   }
-  if (!Number.isNaN(start)) total += end - start;
-  return Math.floor(total / 1000);
+  return Math.floor((total + Math.max(0, end - start)) / 1000);
 }
 
 async function liveSession(db: Db, roomId: string, access: Access) {
-  const [s] = await db.read('dashSession', SQL.dashSession, [roomId]);
+  const [s] = await db.read('dashSession', [roomId]);
   if (!s || !sees(access, s.courseId)) return null;
-  const [attendances, spans] = await Promise.all([
-    db.read('dashAttendances', SQL.dashAttendances, [s.id]),
-    db.read('dashSpans', SQL.dashSpans, [s.id]),
-  ]);
-  const byAttendance = new Map<string, Row[]>();
+  const [attendances, spans] = await Promise.all([db.read('dashAttendances', [s.id]), db.read('dashSpans', [s.id])]);
+  const spansOf = new Map<string, Row[]>();
   for (const span of spans) {
-    const list = byAttendance.get(span.attendanceId);
-    if (list) list.push(span);
-    else byAttendance.set(span.attendanceId, [span]);
+    if (!spansOf.has(span.attendanceId)) spansOf.set(span.attendanceId, []);
+    spansOf.get(span.attendanceId)!.push(span);
   }
-  const until = s.endedAt ? new Date(s.endedAt) : new Date();
+  const until = s.endedAt ?? new Date();
   return {
     id: s.id,
     roomId: s.roomId,
     isLive: s.startedAt !== null && s.endedAt === null,
-    startedAt: iso(s.startedAt),
-    endedAt: iso(s.endedAt),
+    startedAt: s.startedAt,
+    endedAt: s.endedAt,
     onlineCount: attendances.filter((a) => a.isOnline).length,
-    attendances: attendances.map((a) => ({
-      id: a.id,
-      role: a.role,
-      isOnline: a.isOnline,
-      firstJoinedAt: iso(a.firstJoinedAt),
-      lastLeftAt: iso(a.lastLeftAt),
-      attendedSeconds: attendedSeconds((byAttendance.get(a.id) ?? []) as never, until),
-      user: { id: a.userId, name: a.name },
-    })),
+    attendances: attendances.map((a) => ({ ...a, attendedSeconds: attendedSeconds(spansOf.get(a.id) ?? [], until) })),
   };
+}
+
+async function upsertCourse(db: Db, raw: Buffer | null) {
+  const { slug, title, managerIds } = JSON.parse(String(raw)) as { slug: string; title: string; managerIds?: string[] };
+  return db.tx(async (q) => {
+    const [course] = await q('course', [randomUUID(), slug, title]);
+    if (managerIds) {
+      await q('managerUsers', [managerIds]);
+      await q('managersDrop', [course.id, managerIds]);
+      await q('managersAdd', [course.id, managerIds]);
+    }
+    return course;
+  });
 }
 
 async function main() {
@@ -578,55 +436,36 @@ async function main() {
   for (const dir of readdirSync(migrations, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
     await db.exec(readFileSync(new URL(`${dir}/migration.sql`, migrations), 'utf8'));
   }
-  const [{ version }] = await db.read('version', 'SELECT version()');
+  const [{ version }] = await db.read('version', []);
   const hub = new Hub(process.env.BENCH_REDIS_URL || undefined);
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const route = `${req.method} ${url.pathname}`;
-    const fail = (error: unknown) => {
-      if (!res.headersSent) send(res, 500, { status: 'error', message: String((error as Error)?.message ?? error) });
+    const fail = (error: unknown) => void (res.headersSent || send(res, 500, { status: 'error', message: String((error as Error)?.message ?? error) }));
+    const admitted = async (then: (access: Access) => Promise<void>) => {
+      const access = await authenticate(db, req.headers.authorization);
+      return access ? then(access) : send(res, 401, { errors: [{ message: 'Missing or invalid credentials' }] });
     };
-    if (route === 'POST /webhooks/plugnmeet') webhook(db, hub, req, res).catch(fail);
-    else if (route === 'GET /live-session') {
-      authenticate(db, req.headers.authorization)
-        .then(async (access) => {
-          if (!access) return send(res, 401, { errors: [{ message: 'Missing or invalid credentials' }] });
-          send(res, 200, { data: { liveSession: await liveSession(db, url.searchParams.get('roomId') ?? '', access) } });
-        })
-        .catch(fail);
-    } else if (route === 'POST /courses') {
-      readBody(req)
-        .then(async (raw) => {
-          const access = await authenticate(db, req.headers.authorization);
-          if (!access || access.managed) return send(res, 403, { errors: [{ message: 'admin only' }] });
-          const { slug, title, managerIds } = JSON.parse(String(raw)) as { slug: string; title: string; managerIds?: string[] };
-          const course = await db.tx(async (q) => {
-            const [row] = await q('course', SQL.course, [randomUUID(), slug, title]);
-            if (managerIds) {
-              await q('managerUsers', SQL.managerUsers, [managerIds]);
-              await q('managersDrop', SQL.managersDrop, [row.id, managerIds]);
-              await q('managersAdd', SQL.managersAdd, [row.id, managerIds]);
-            }
-            return row;
-          });
-          send(res, 200, course);
-        })
-        .catch(fail);
-    } else if (route === 'GET /health') send(res, 200, { status: 'ok' });
-    else send(res, 404, { status: 'error', message: 'Not found' });
+    switch (`${req.method} ${url.pathname}`) {
+      case 'POST /webhooks/plugnmeet':
+        return void webhook(db, hub, req, res).catch(fail);
+      case 'GET /live-session':
+        return void admitted(async (access) => send(res, 200, { data: { liveSession: await liveSession(db, url.searchParams.get('roomId') ?? '', access) } })).catch(fail);
+      case 'POST /courses':
+        return void admitted(async (access) => (access.managed ? send(res, 403, { errors: [{ message: 'admin only' }] }) : send(res, 200, await upsertCourse(db, await readBody(req))))).catch(fail);
+      default:
+        send(res, 404, { status: 'error', message: 'Not found' });
+    }
   });
   server.keepAliveTimeout = 72_000;
   const wss = new WebSocketServer({ server, path: '/ws' });
   wss.on('connection', (ws, req) => {
     const params = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
-    const room = params.get('room');
-    const course = params.get('course');
+    const [room, course] = [params.get('room'), params.get('course')];
     authenticate(db, params.get('token')).then(
       (access) => {
-        if (!access) return ws.close(4403, 'Forbidden');
-        if (room) hub.add(`room:${room}`, ws, access);
-        else if (course && (course === '*' || sees(access, course))) hub.add(`course:${course}`, ws, access);
+        if (access && room) hub.add(`room:${room}`, ws, access);
+        else if (access && course && (course === '*' || sees(access, course))) hub.add(`course:${course}`, ws, access);
         else return ws.close(4403, 'Forbidden');
         ws.send('{"type":"ready"}');
       },

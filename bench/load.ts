@@ -304,6 +304,7 @@ async function ingest(m: Metrics, s: Sizes) {
   });
   const latencies: number[] = [];
   let start = 0;
+  const cpu0 = await debug('/cpu');
   const sent = await profiled('ingest', () => {
     start = performance.now();
     return pooled(measured.length, s.ingestInFlight, start + s.ingestMaxMs, async (i) => {
@@ -316,6 +317,7 @@ async function ingest(m: Metrics, s: Sizes) {
     });
   });
   const elapsed = performance.now() - start;
+  const cpu1 = await debug('/cpu');
   if (failures) throw new Error(`${failures} webhooks were not answered 200`);
   // the writes are real: every user has an attendance, and everyone who left is offline
   const session = await liveSession(run.roomId);
@@ -327,7 +329,12 @@ async function ingest(m: Metrics, s: Sizes) {
   m['ingest.eventsPerSec'] = (sent / elapsed) * 1000;
   m['ingest.p50'] = percentile(latencies, 50);
   m['ingest.p99'] = percentile(latencies, 99);
-  log(`ingest: ${sent} events in ${(elapsed / 1000).toFixed(1)} s: ${m['ingest.eventsPerSec'].toFixed(0)} events/s, p50 ${ms(m['ingest.p50'])}, p99 ${ms(m['ingest.p99'])}`);
+  // the server process's own user+system CPU (not its database's, when that is PostgreSQL)
+  m['ingest.cpuMsPerEvent'] = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / 1000 / sent;
+  log(
+    `ingest: ${sent} events in ${(elapsed / 1000).toFixed(1)} s: ${m['ingest.eventsPerSec'].toFixed(0)} events/s, p50 ${ms(m['ingest.p50'])}, p99 ${ms(m['ingest.p99'])}, ` +
+      `server CPU ${m['ingest.cpuMsPerEvent'].toFixed(2)} ms/event`,
+  );
 }
 
 async function joinToDashboard(m: Metrics, s: Sizes) {

@@ -487,6 +487,7 @@ const SECTIONS: Section[] = [
       { label: 'events/s', metric: 'ingest.eventsPerSec', unit: '/s', better: 'higher', check: ratioAtLeast(0.6) },
       { label: 'response time p50', metric: 'ingest.p50', unit: 'ms', better: 'lower' },
       { label: 'response time p99', metric: 'ingest.p99', unit: 'ms', better: 'lower', check: ratioAtMost(1.5) },
+      { label: 'server CPU per event (the server process; not PostgreSQL\'s)', metric: 'ingest.cpuMsPerEvent', unit: 'ms CPU', better: 'lower' },
     ],
     count: 'ingest.events',
   },
@@ -659,7 +660,7 @@ function writeReport(results: BackendResult[], command: string): string {
   }
   lines.push(
     '- Each server ran alone in a child process (`node --expose-gc --import tsx`) on a fresh database (a new temp `DATA_DIR`, or a new PostgreSQL database), with the load generator in another process on 127.0.0.1; the two share the machine\'s cores. Rollcall logs at `info` (as in production) to a file.',
-    '- Baseline: `bench/baseline-server.ts`, node:http + ws + the same driver, the same JWT verification, the same writes in one transaction of raw SQL on the same tables, one serialization per event. Noise floor: the baseline measured a second time in the same round.',
+    '- Baseline: `bench/baseline-server.ts`, a fixed reference: the simplest raw server doing the same job (node:http + ws + the same driver, the same JWT verification, the same writes in one transaction of prepared statements on the same tables, one serialization per event), with none of Rollcall\'s locking or retries. Noise floor: the baseline measured a second time in the same round.',
     '',
   );
   const verdicts: Verdict[] = [];
