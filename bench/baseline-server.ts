@@ -32,8 +32,11 @@ import { BENCH_ADMIN_TOKEN, BENCH_API_KEY, BENCH_API_SECRET, BENCH_DASHBOARD_SEC
 import { exitOnStop, startDebugPort } from './debug-port.ts';
 
 // ---- SQL: everything the baseline knows of Rollcall's tables ----------------------------------------
-// The tables are Rollcall's own (main() runs prisma/migrations/*/migration.sql), so both servers write
-// the same rows. When a migration changes these tables, adjust this block.
+// The tables are Rollcall's own as they were when this reference was written (main() runs
+// prisma/migrations up to SCHEMA_AS_OF), so that Rollcall's later migrations change nothing here: a
+// fixed reference.
+const SCHEMA_AS_OF = '20261126061012_attendance_room_admin';
+
 const SQL = {
   /** the raw event; nothing back when its id is stored already (a redelivery: not applied twice) */
   event: `INSERT INTO "WebhookEvent" (id, name, "roomId", "roomSid", "occurredAt", status, body, error, attempts, "appliedAt")
@@ -433,7 +436,8 @@ async function upsertCourse(db: Db, raw: Buffer | null) {
 async function main() {
   const db = await openDb();
   const migrations = new URL('../prisma/migrations/', import.meta.url);
-  for (const dir of readdirSync(migrations, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  const ours = (name: string) => name <= SCHEMA_AS_OF;
+  for (const dir of readdirSync(migrations, { withFileTypes: true }).filter((d) => d.isDirectory() && ours(d.name)).map((d) => d.name).sort()) {
     await db.exec(readFileSync(new URL(`${dir}/migration.sql`, migrations), 'utf8'));
   }
   const [{ version }] = await db.read('version', []);
