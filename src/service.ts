@@ -6,7 +6,7 @@ import { createAuthenticator, CredentialError } from './auth/credentials.ts';
 import { canSeeCourse } from './auth/viewer.ts';
 import type { Bus } from './bus.ts';
 import { ChangeFeed } from './changes/feed.ts';
-import { pruneChanges } from './changes/log.ts';
+import { pruneChanges, type SequencedChange } from './changes/log.ts';
 import { createSequencer, type Sequencer } from './changes/sequencer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -63,8 +63,8 @@ export interface RunningService {
 /** What the HTTP surface needs of the rest of the service. */
 export interface YogaWiring {
   feed: ChangeFeed;
-  /** Changes were committed to the change log: number and deliver them. */
-  changesCommitted(): void;
+  /** Changes were committed to the change log: number (unless numbered) and deliver them. */
+  changesCommitted(numbered?: readonly SequencedChange[]): void;
   recordings?: { dir: string; kick(): void };
 }
 
@@ -112,7 +112,8 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   const feed = new ChangeFeed(db.prisma, bus, logger);
   await feed.start();
   const sequencer = createSequencer({ prisma: db.prisma, bus, logger, routinesVersion: ROUTINES_VERSION });
-  const changesCommitted = () => sequencer.kick();
+  /** Delivers changes numbered as they were written; has the others numbered. */
+  const changesCommitted = (numbered?: readonly SequencedChange[]) => (numbered ? bus.announce(numbered) : sequencer.kick());
   const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), { name: 'pruning the change log', intervalMs: 3_600_000, logger });
   const dir = recordingsDir(config.dataDir);
   const api = config.plugnmeet.serverUrl

@@ -33,6 +33,7 @@ DECLARE
   att_role "AttendanceRole";
   changed boolean;
   is_connected boolean;
+  ended timestamp(3);
   changes jsonb := '[]';
 BEGIN
   -- joined_at is evidence too: the run was already going when this participant joined
@@ -48,7 +49,8 @@ BEGIN
                    ELSE format('participant %s is a bot, not attendance', who) END,
       'sessionId', run.session_id, 'changes', changes);
   END IF;
-  SELECT id, "roomId", "courseId" INTO s FROM "LiveSession" WHERE id = run.session_id;
+  -- read after the run's lock is held: no end is inferred under this event
+  SELECT id, "roomId", "courseId", "endedAt", "endInferred" INTO s FROM "LiveSession" WHERE id = run.session_id;
 
   -- the user, created when unknown; a name only ever replaces a name
   INSERT INTO "User" (id, name) VALUES (who, who_name) ON CONFLICT (id) DO NOTHING;
@@ -114,10 +116,15 @@ BEGIN
       SELECT bool_or(y."leftAt" IS NULL), min(y."joinedAt"), max(y."leftAt") FROM "PresenceSpan" y WHERE y."attendanceId" = att_id)
     WHERE a.id = att_id
     RETURNING a.connected INTO is_connected;
-    changes := changes || rollcall_revisit_inferred_end_{v}(s.id);
+    IF s."endInferred" THEN
+      changes := changes || rollcall_revisit_inferred_end_{v}(s.id);
+      SELECT "endedAt" INTO ended FROM "LiveSession" WHERE id = s.id;
+    ELSE
+      ended := s."endedAt";
+    END IF;
     changes := changes || jsonb_build_array(jsonb_build_object(
       'type', 'attendance',
-      'kind', CASE WHEN is_connected AND (SELECT "endedAt" IS NULL FROM "LiveSession" WHERE id = s.id) THEN 'JOINED' ELSE 'LEFT' END,
+      'kind', CASE WHEN is_connected AND ended IS NULL THEN 'JOINED' ELSE 'LEFT' END,
       'attendanceId', att_id, 'userId', who, 'sessionId', s.id, 'roomId', s."roomId", 'courseId', s."courseId"));
   END IF;
 

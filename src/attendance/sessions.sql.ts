@@ -25,10 +25,13 @@ LANGUAGE plpgsql AS $$
 DECLARE
   room_sid text := e->>'roomSid';
   room_id text := e->>'roomId';
+  settled boolean;
 BEGIN
   created := false;
   IF room_sid IS NOT NULL THEN
-    SELECT s.id INTO session_id FROM "LiveSession" s WHERE s."roomSid" = room_sid;
+    SELECT s.id, s."startConfirmed" OR s."startedAt" <= evidence INTO session_id, settled FROM "LiveSession" s WHERE s."roomSid" = room_sid;
+    -- the common case: the run is known, and this event tells nothing of its start
+    IF settled THEN RETURN; END IF;
   ELSE
     -- Older payloads without room.sid belong to the room's live run; a late event of its last run
     -- (one that happened before its end, or a leave or an end within the hour after) to that run.

@@ -14,13 +14,28 @@ export type Topic = Change['type'];
 export type SequencedChange = Change & { seq: number };
 
 export const CHANGE_LOG_SQL = [
+  // On a database with one connection (the embedded one), transactions run one at a time, so the
+  // order of appends is the order of commits: changes are numbered as they are written (the
+  // connection says so with the setting rollcall.numbering = 'inline'), and returned with their
+  // numbers. Elsewhere they wait for the sequencer.
   /* sql */ `
 CREATE OR REPLACE FUNCTION rollcall_append_changes_{v}(changes jsonb) RETURNS jsonb
-LANGUAGE sql AS $$
-  INSERT INTO "Change" (topic, "roomId", "courseId", payload)
-  SELECT c->>'type', c->>'roomId', c->>'courseId', c FROM jsonb_array_elements(changes) AS c;
-  SELECT changes
-$$`,
+LANGUAGE plpgsql AS $$
+DECLARE
+  n int := jsonb_array_length(changes);
+  head bigint;
+BEGIN
+  IF n = 0 THEN RETURN changes; END IF;
+  IF current_setting('rollcall.numbering', true) IS DISTINCT FROM 'inline' THEN
+    INSERT INTO "Change" (topic, "roomId", "courseId", payload)
+    SELECT c->>'type', c->>'roomId', c->>'courseId', c FROM jsonb_array_elements(changes) AS c;
+    RETURN changes;
+  END IF;
+  UPDATE "ChangeLogHead" SET seq = seq + n WHERE id = 1 RETURNING seq - n INTO head;
+  INSERT INTO "Change" (seq, topic, "roomId", "courseId", payload)
+  SELECT head + i, c->>'type', c->>'roomId', c->>'courseId', c FROM jsonb_array_elements(changes) WITH ORDINALITY AS x(c, i);
+  RETURN (SELECT jsonb_agg(c || jsonb_build_object('seq', head + i) ORDER BY i) FROM jsonb_array_elements(changes) WITH ORDINALITY AS x(c, i));
+END $$`,
 
   // One sequencer at a time (an advisory lock held until it commits): it numbers, after the last
   // number given, every change committed so far and not numbered yet.

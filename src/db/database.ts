@@ -65,6 +65,9 @@ export async function openDatabase(target: DatabaseTarget, options: DatabaseOpti
   } else {
     pglite = await PGlite.create({ loadDataDir: target.loadDataDir, ...PGLITE_SETTINGS });
   }
+  // One connection: transactions commit in the order they run, so changes are numbered as they are
+  // written (changes/log.ts), without a sequencer's transaction of their own.
+  await pglite.exec(`SET rollcall.numbering = 'inline'`);
   const adapter = new PrismaPGlite(withParsersInstalledOnce(pglite));
   const prisma = createClient(adapter, options);
   return {

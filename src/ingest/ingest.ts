@@ -4,6 +4,7 @@
 import { Prisma } from '../db/generated/prisma/client.ts';
 import type { DomainEvent, Effect } from '../attendance/events.ts';
 import { courseSlugFromRoomId, isBot } from '../attendance/rules.ts';
+import type { SequencedChange } from '../changes/log.ts';
 import { withRetry } from '../db/retry.ts';
 import type { PrismaClient } from '../db/types.ts';
 import { EventNotApplied, markFailed, type InboundEvent } from './inbox.ts';
@@ -13,8 +14,11 @@ export type Outcome = { duplicate: true } | { duplicate: false; effect: Effect }
 
 export interface IngestDeps {
   prisma: PrismaClient;
-  /** Changes were committed to the change log: number and deliver them (the sequencer's kick). */
-  changesCommitted(): void;
+  /**
+   * Changes were committed to the change log: deliver them. With their numbers when the database
+   * numbered them as they were written (one connection), else the sequencer numbers them.
+   */
+  changesCommitted(numbered?: readonly SequencedChange[]): void;
   /** Wakes the recording downloader after a recording event committed. */
   onRecordingWork?: () => void;
   /** Wakes the analytics importer after an analytics event committed. */
@@ -63,7 +67,8 @@ export function createIngest({ prisma, changesCommitted, onRecordingWork, onAnal
       throw new EventNotApplied(error, await markFailed(prisma, inbound, error));
     }
     if (!outcome.duplicate) {
-      if (outcome.effect.changes.length) changesCommitted();
+      const { changes } = outcome.effect;
+      if (changes.length) changesCommitted(changes.every((c) => 'seq' in c) ? (changes as SequencedChange[]) : undefined);
       if (event.name === 'recording_proceeded' || outcome.effect.changes.some((c) => c.type === 'recording')) onRecordingWork?.();
       if (event.name === 'analytics_proceeded' || event.name === 'artifact_created') onAnalyticsWork?.();
     }

@@ -43,7 +43,7 @@ BEGIN
   END;
 
   -- what subscribers are told, in the same transaction: it exists exactly when the effect does
-  PERFORM rollcall_append_changes_{v}(result->'changes');
+  result := jsonb_set(result, '{changes}', rollcall_append_changes_{v}(result->'changes'));
 
   IF known THEN
     UPDATE "WebhookEvent" SET name = e->>'name', body = rollcall_ingest_{v}.body, "roomId" = e->>'roomId', "roomSid" = e->>'roomSid',
