@@ -156,6 +156,7 @@ describe.skipIf(!testDatabaseUrl)('commit order (PostgreSQL)', () => {
   it('numbers two changes in the order their transactions committed, not the order they were written', async () => {
     const run = newRun();
     await join(run, 'fay');
+    await app.changesDelivered(); // fay's join is history for the subscription below
     const sub = subscribe(app.wsClient(), ResumableAttendanceSubscription, { roomId: run.roomId });
     await sub.ready();
     await join(run, 'gus');

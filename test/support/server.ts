@@ -7,6 +7,7 @@ import { createClient, type Client } from 'graphql-ws';
 import { pino } from 'pino';
 import WebSocket from 'ws';
 import { createBus, type Bus } from '../../src/bus.ts';
+import { logHead } from '../../src/changes/log.ts';
 import type { Database } from '../../src/db/database.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,8 @@ export interface TestServer {
   wsClient(token?: string): Client;
   /** Changes were committed to the change log (as the service's jobs say): number and deliver them. */
   changesCommitted(): void;
+  /** Resolves once every change committed so far is numbered and delivered on this server. */
+  changesDelivered(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -108,6 +111,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     },
     graphql,
     changesCommitted: () => app.sequencer.kick(),
+    async changesDelivered() {
+      app.sequencer.kick();
+      await app.sequencer.idle();
+      const { seq } = await logHead(db.prisma);
+      for (let waited = 0; app.feed.head < seq && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      await app.feed.settled();
+    },
     async liveSession(roomId) {
       const { data, errors } = await graphql(LiveSessionQuery, { roomId });
       expect(errors).toBeUndefined();
