@@ -1,8 +1,8 @@
 // Turns a bearer credential into a Viewer: the admin token, or a dashboard JWT issued by the LMS
 // (HS256 with a shared secret, or any algorithm the issuer's JWKS publishes).
-import { timingSafeEqual } from 'node:crypto';
 import { createRemoteJWKSet, errors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import type { PrismaClient } from '../db/types.ts';
+import { bearerToken, safeEqual } from '../lib/credentials.ts';
 import type { Viewer } from './viewer.ts';
 
 export interface AuthConfig {
@@ -10,18 +10,6 @@ export interface AuthConfig {
   dashboard: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
 }
 
-/** The bearer token of an Authorization header or graphql-ws connectionParams value. */
-export function bearerToken(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const token = value.replace(/^Bearer\s+/i, '').trim();
-  return token || undefined;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 export class CredentialError extends Error {
   constructor(message: string) {
@@ -80,7 +68,7 @@ export function createAuthenticator(config: AuthConfig, prisma: PrismaClient): A
       if (open) return { kind: 'admin' };
       const token = bearerToken(authorization);
       if (!token) return new CredentialError('missing credentials');
-      if (config.adminApiToken && sameSecret(token, config.adminApiToken)) return { kind: 'admin' };
+      if (config.adminApiToken && safeEqual(token, config.adminApiToken)) return { kind: 'admin' };
       return verifyDashboardToken(token);
     },
   };

@@ -1,7 +1,7 @@
 // Media time as a user sees it: camera, microphone and screen share, each the union of its tracks'
 // spans, clipped to the connection that published them (a leave or the session's end closes what is
 // still open) and to the session. Spans from the analytics file are per user, clipped to the session.
-import type { MediaSource } from '../attendance/events.ts';
+import type { MediaSource } from '../db/generated/prisma/enums.ts';
 import { clipSpan, unionSeconds, type SessionBounds, type Span } from '../attendance/presence.ts';
 
 export interface MediaSpanRow {

@@ -2,7 +2,7 @@
 // errors, or merge two ids into one: they are refused before execution, as the bad input they are.
 import { GraphQLError, visit, type DocumentNode, type ExecutionArgs } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { isStorableText, UNSTORABLE_TEXT } from '../db/text.ts';
+import { isStorableText, UNSTORABLE_TEXT } from '../lib/storable-text.ts';
 
 
 const hasUnstorableText = (value: unknown): boolean =>

@@ -4,14 +4,11 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import type { PrismaClient } from '../db/types.ts';
+import { jsonResponse } from './json.ts';
 
 export const RECORDING_ROUTE = /^\/recordings\/([^/]+)\/(file|thumbnail)$/;
 
-const problem = (status: number, message: string, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify({ status: 'error', message }), {
-    status,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-  });
+const problem = (status: number, message: string, headers: Record<string, string> = {}) => jsonResponse(status, { status: 'error', message }, headers);
 
 /** Parses a single `bytes=` range against the size; null when absent or unusable as a single range. */
 export function parseRange(header: string | null, size: number): { start: number; end: number } | 'unsatisfiable' | null {

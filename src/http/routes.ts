@@ -2,6 +2,7 @@
 // one fetch handler (yoga.fetch in tests, the node server in production) serves everything.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { jsonResponse } from './json.ts';
 import { RECORDING_ROUTE, serveRecording, type Access } from './recording-files.ts';
 import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from './webhook.ts';
 
@@ -16,8 +17,7 @@ export interface RouteDeps extends WebhookDeps {
   readiness: Record<string, () => Promise<void>>;
 }
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' } });
+const json = (status: number, body: unknown) => jsonResponse(status, body, { 'cache-control': 'no-store' });
 
 function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,6 @@
 // POST /webhooks/plugnmeet: verify -> parse -> ingest (store, apply, publish) -> answer.
 import type { Logger } from 'pino';
+import { jsonResponse } from './json.ts';
 import type { Change } from '../attendance/events.ts';
 import type { PrismaClient } from '../db/types.ts';
 import { EventNotApplied, storeOnly, type InboundEvent } from '../ingest/inbox.ts';
@@ -17,8 +18,7 @@ export interface WebhookDeps {
   logger: Logger;
 }
 
-const json = (status: number, body: Record<string, unknown>) =>
-  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+const json = (status: number, body: Record<string, unknown>) => jsonResponse(status, body);
 const error = (status: number, message: string) => json(status, { status: 'error', message });
 
 class BodyTooLarge extends Error {}
@@ -52,10 +52,7 @@ function describeChange(c: Change) {
 
 export async function handleWebhook(request: Request, deps: WebhookDeps): Promise<Response> {
   if (request.method !== 'POST') {
-    return new Response(JSON.stringify({ status: 'error', message: 'Use POST' }), {
-      status: 405,
-      headers: { allow: 'POST', 'content-type': 'application/json; charset=utf-8' },
-    });
+    return jsonResponse(405, { status: 'error', message: 'Use POST' }, { allow: 'POST' });
   }
   let raw: Uint8Array;
   try {

@@ -2,7 +2,8 @@
 // one statement (the ingest routine: deduplicated by event id, atomic, its changes written to the
 // change log with it), then, after commit, have the changes numbered and delivered.
 import { Prisma } from '../db/generated/prisma/client.ts';
-import type { DomainEvent, Effect } from '../attendance/events.ts';
+import type { Effect } from '../attendance/events.ts';
+import type { PlugNMeetEvent } from '../plugnmeet/events.ts';
 import { courseSlugFromRoomId, isBot } from '../attendance/rules.ts';
 import type { SequencedChange } from '../changes/log.ts';
 import { withRetry } from '../db/retry.ts';
@@ -25,12 +26,12 @@ export interface IngestDeps {
   onAnalyticsWork?: () => void;
 }
 
-export type Ingest = (inbound: InboundEvent, event: DomainEvent) => Promise<Outcome>;
+export type Ingest = (inbound: InboundEvent, event: PlugNMeetEvent) => Promise<Outcome>;
 
 const CALL = Prisma.raw(`SELECT ${INGEST_FUNCTION}($1::jsonb, $2) AS result`);
 
 /** The event as the ingest routine reads it. */
-export function routineEvent(inbound: InboundEvent, event: DomainEvent): string {
+export function routineEvent(inbound: InboundEvent, event: PlugNMeetEvent): string {
   const { roomId, roomSid } = event.room;
   return JSON.stringify({
     id: inbound.id,

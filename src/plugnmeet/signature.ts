@@ -1,7 +1,8 @@
 // PlugNMeet signs each webhook with a LiveKit-style JWT (HS256, iss = API key, a `sha256` claim of
 // the raw body) in `Authorization` and `Hash-Token`; older integrations send a hex HMAC instead.
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { jwtVerify } from 'jose';
+import { bearerToken, safeEqual } from '../lib/credentials.ts';
 
 export interface SignatureHeaders {
   authorization?: string | null;
@@ -13,17 +14,12 @@ export type Verification = { ok: true; scheme: 'jwt' | 'hmac' } | { ok: false; r
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const CLOCK_TOLERANCE_SECONDS = 10;
 
-function safeEqual(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
 
 export function createWebhookVerifier(credentials: { apiKey: string; apiSecret: string }) {
   const key = new TextEncoder().encode(credentials.apiSecret);
 
   return async function verify(headers: SignatureHeaders, body: Uint8Array): Promise<Verification> {
-    const fromAuthorization = headers.authorization?.replace(/^Bearer(\s+|$)/i, '').trim();
+    const fromAuthorization = bearerToken(headers.authorization);
     const token = fromAuthorization || headers.hashToken?.trim();
     if (!token) return { ok: false, reason: 'no Authorization or Hash-Token header' };
 

@@ -3,9 +3,9 @@
 // `room.identity` and a numeric `joinedAt`.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { DomainEvent, MediaSource } from '../attendance/events.ts';
-import { isAdminFromMetadata } from '../attendance/rules.ts';
-import { isStorableId, isStorableText, MAX_ID_LENGTH, UNSTORABLE_TEXT } from '../db/text.ts';
+import type { MediaSource, PlugNMeetEvent } from './events.ts';
+import { isAdminFromMetadata } from './metadata.ts';
+import { isStorableId, isStorableText, MAX_ID_LENGTH, UNSTORABLE_TEXT } from '../lib/storable-text.ts';
 
 export type ParsedBody =
   | { ok: true; name: string; id: string; json: Record<string, unknown>; text: string }
@@ -103,7 +103,7 @@ export const ACTED_ON = new Set([
 ]);
 
 /** `ignored`: a usable event Rollcall does not act on after all (an artifact other than analytics). */
-export type Interpreted = { ok: true; event: DomainEvent } | { ok: false; message: string; ignored?: true };
+export type Interpreted = { ok: true; event: PlugNMeetEvent } | { ok: false; message: string; ignored?: true };
 
 // LiveKit's TrackSource, by name (protojson) or number; UNKNOWN (0, omitted) and others are not measured
 const MEDIA_SOURCES: Record<string, MediaSource> = {

@@ -384,7 +384,15 @@ describe('interpret', () => {
     });
 
     it('an event it does not act on', () => {
-      expect(messageOf('track_published', JSON.parse(fixture('11-track_published')))).toBe('Event track_published ignored');
+      expect(messageOf('start_recording', JSON.parse(fixture('06-start_recording')))).toBe('Event start_recording ignored');
+    });
+
+    it('a track event without track.sid', () => {
+      expect(messageOf('track_published', JSON.parse(fixtureWith('12-track_published-camera', (e) => delete e.track.sid)))).toMatch(/track\.sid/);
+    });
+
+    it('an analytics event without room.sid', () => {
+      expect(messageOf('analytics_proceeded', JSON.parse(fixtureWith('16-analytics_proceeded', (e) => delete e.room.sid)))).toMatch(/room\.sid is required/);
     });
   });
 });

@@ -2,7 +2,7 @@
 // PlugNMeet's bodies, stores and applies them through the ingest path (one statement, deduplicated
 // by event id), and reads back what a user would see.
 import { randomUUID } from 'node:crypto';
-import type { DomainEvent, ParticipantEventName, RoomEventName, RoomRef } from '../../src/attendance/events.ts';
+import type { PlugNMeetEvent, ParticipantEventName, RoomEventName, RoomRef } from '../../src/plugnmeet/events.ts';
 import { attendedSeconds, clipSpan, firstJoinedAt, isOnline, lastLeftAt } from '../../src/attendance/presence.ts';
 import type { PrismaClient } from '../../src/db/types.ts';
 import { createIngest, type Outcome } from '../../src/ingest/ingest.ts';
@@ -30,11 +30,11 @@ export interface Who {
   isAdmin?: boolean;
 }
 
-export function roomEvent(name: RoomEventName, room: RoomRef, offset: number): DomainEvent {
+export function roomEvent(name: RoomEventName, room: RoomRef, offset: number): PlugNMeetEvent {
   return { name, room, at: at(offset) };
 }
 
-function participantEvent(name: ParticipantEventName, room: RoomRef, who: Who, offset: number): DomainEvent {
+function participantEvent(name: ParticipantEventName, room: RoomRef, who: Who, offset: number): PlugNMeetEvent {
   return {
     name,
     room,
@@ -58,14 +58,14 @@ export const leave = (room: RoomRef, who: Who, offset: number) => participantEve
 
 export interface Delivery {
   id: string;
-  event: DomainEvent;
+  event: PlugNMeetEvent;
 }
 
 /** A delivery of the event with an id (a new one unless given): redeliver it to test duplicates. */
-export const delivery = (event: DomainEvent, id: string = randomUUID()): Delivery => ({ id, event });
+export const delivery = (event: PlugNMeetEvent, id: string = randomUUID()): Delivery => ({ id, event });
 
 /** Stores and applies one delivery as the webhook route does, in one statement. */
-export function deliver(prisma: PrismaClient, d: Delivery | DomainEvent): Promise<Outcome> {
+export function deliver(prisma: PrismaClient, d: Delivery | PlugNMeetEvent): Promise<Outcome> {
   const { id, event } = 'event' in d ? d : delivery(d);
   return createIngest({ prisma, changesCommitted: () => {} })(
     {
@@ -81,7 +81,7 @@ export function deliver(prisma: PrismaClient, d: Delivery | DomainEvent): Promis
 }
 
 /** Delivers each in turn, in this order. */
-export async function deliverAll(prisma: PrismaClient, deliveries: Array<Delivery | DomainEvent>): Promise<Outcome[]> {
+export async function deliverAll(prisma: PrismaClient, deliveries: Array<Delivery | PlugNMeetEvent>): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const d of deliveries) outcomes.push(await deliver(prisma, d));
   return outcomes;
