@@ -34,7 +34,8 @@ export type DomainEvent =
   | { name: RecordingEventName; room: RoomRef; recording: RecordingRef; at: Date };
 
 export type AttendanceChangeKind = 'JOINED' | 'LEFT';
-export type LiveSessionChangeKind = 'STARTED' | 'ENDED';
+/** UPDATED: the session's answers changed without an event of its own (its course's policy or roster). */
+export type LiveSessionChangeKind = 'STARTED' | 'ENDED' | 'UPDATED';
 
 export interface SessionScope {
   sessionId: string;

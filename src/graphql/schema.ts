@@ -8,6 +8,8 @@ import './types/live-session.ts';
 import './types/queries.ts';
 import './types/mutations.ts';
 import './types/subscriptions.ts';
+import './types/answers.ts';
+import './types/answers-mutations.ts';
 import { recordingsWhere } from './types/recording.ts';
 
 export const schema = withCursorChecks(builder.toSchema(), {
