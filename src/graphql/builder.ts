@@ -67,7 +67,32 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+/**
+ * A malformed date-time is the caller's mistake: BAD_USER_INPUT, in a variable as in a literal.
+ * graphql-js keeps only the cause's extensions when it words a variable's error, hence the two levels.
+ */
+function badInput(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  throw new GraphQLError(message, { originalError: cause, extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+builder.addScalarType('DateTime', DateTimeResolver, {
+  parseValue: (value) => {
+    try {
+      return DateTimeResolver.parseValue(value);
+    } catch (error) {
+      badInput(error);
+    }
+  },
+  parseLiteral: (node, variables) => {
+    try {
+      return DateTimeResolver.parseLiteral(node, variables);
+    } catch (error) {
+      badInput(error);
+    }
+  },
+});
 builder.queryType({});
 builder.mutationType({ authScopes: { admin: true } });
 builder.subscriptionType({});
