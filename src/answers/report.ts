@@ -47,13 +47,13 @@ export function checkRange(range: { from?: Date | null; to?: Date | null }): Rep
 const utc = (date: Date) => Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')`;
 
 /**
- * The common part, for one or more courses: `policy` (per course), `sessions` (ended, in range),
- * `students` (per course: the roster and whoever attended one of its sessions as PARTICIPANT; a page
- * of them when given), `covered` and `attended` (each attendance of a student in a session, its
- * spans clipped to the session and united) and `verdicts` (one per student and session of their
- * course: no attendance is ABSENT).
+ * The common part, for one or more courses: `policy` (per course), `sessions` (ended, in range, with
+ * their duration), `students` (per course: the roster and whoever attended one of its sessions as
+ * PARTICIPANT; a page of them when given), `covered` (each attendance's spans clipped to its session
+ * and united) and `judged` (each attendance in those sessions, with its attended seconds and its
+ * verdict). A student's sessions without an attendance are ABSENT: counted, not listed.
  */
-function judgedSessions(courseIds: readonly string[], range: ReportRange, page?: StudentPage): Prisma.Sql {
+function judgedAttendances(courseIds: readonly string[], range: ReportRange, page?: StudentPage): Prisma.Sql {
   const verdict = Prisma.raw(VERDICT_FUNCTION);
   const duration = Prisma.raw(DURATION_FUNCTION);
   const ids = Prisma.sql`${[...courseIds]}::text[]`;
@@ -67,6 +67,8 @@ function judgedSessions(courseIds: readonly string[], range: ReportRange, page?:
   );
   const paged = page?.after == null ? Prisma.empty : Prisma.sql`WHERE x.user_id COLLATE "C" > ${page.after}`;
   const limit = page ? Prisma.sql`LIMIT ${page.limit}` : Prisma.empty;
+  // a page judges its own students' attendances only
+  const ofPage = page ? Prisma.sql`JOIN students st ON st.course_id = s.course_id AND st.user_id = a."userId"` : Prisma.empty;
   return Prisma.sql`
     WITH policy AS (
       SELECT c.id AS course_id,
@@ -77,8 +79,9 @@ function judgedSessions(courseIds: readonly string[], range: ReportRange, page?:
     ),
     sessions AS (
       -- an end reported before the start is read as the start (as presence.ts reads it)
-      SELECT s.id, s."courseId" AS course_id, s."startedAt" AS started_at, GREATEST(s."endedAt", s."startedAt") AS ended_at
-      FROM "LiveSession" s WHERE ${inRange}
+      SELECT s.id, s."courseId" AS course_id, s."startedAt" AS started_at, x.ended_at, ${duration}(s."startedAt", x.ended_at) AS duration
+      FROM "LiveSession" s CROSS JOIN LATERAL (SELECT GREATEST(s."endedAt", s."startedAt") AS ended_at) x
+      WHERE ${inRange}
     ),
     students AS (
       SELECT x.course_id, x.user_id FROM (
@@ -89,56 +92,60 @@ function judgedSessions(courseIds: readonly string[], range: ReportRange, page?:
       ORDER BY x.course_id, x.user_id COLLATE "C" ${limit}
     ),
     covered AS (
-      -- each span clipped to its session, as presence.ts clipSpan; their union per attendance
-      SELECT a.id, range_agg(tsrange(c.joined_at, GREATEST(c.left_at, c.joined_at))) AS time
-      FROM students st
-      JOIN sessions s ON s.course_id = st.course_id
-      JOIN "Attendance" a ON a."sessionId" = s.id AND a."userId" = st.user_id
+      -- each span clipped to its session (as presence.ts clipSpan), their union's whole seconds per
+      -- attendance; most attendances are one span, which needs no union
+      SELECT a.id, floor(date_part('epoch', CASE
+               WHEN count(*) = 1 THEN max(c.left_at - c.joined_at)
+               ELSE (SELECT sum(upper(r) - lower(r)) FROM unnest(range_agg(tsrange(c.joined_at, c.left_at))) r)
+             END))::bigint AS seconds
+      FROM sessions s
+      JOIN "Attendance" a ON a."sessionId" = s.id ${ofPage}
       JOIN "PresenceSpan" p ON p."attendanceId" = a.id
-      CROSS JOIN LATERAL (SELECT LEAST(GREATEST(p."joinedAt", s.started_at), s.ended_at) AS joined_at,
-                                 LEAST(COALESCE(p."leftAt", s.ended_at), s.ended_at) AS left_at) c
+      CROSS JOIN LATERAL (SELECT LEAST(GREATEST(p."joinedAt", s.started_at), s.ended_at) AS joined_at) j
+      CROSS JOIN LATERAL (SELECT j.joined_at, GREATEST(LEAST(COALESCE(p."leftAt", s.ended_at), s.ended_at), j.joined_at) AS left_at) c
       GROUP BY a.id
     ),
-    attended AS (
-      -- first join and last leave clipped as presence.ts firstJoinedAt and lastLeftAt
-      SELECT a."userId" AS user_id, a."sessionId" AS session_id,
-             COALESCE((SELECT floor(extract(epoch FROM sum(upper(r) - lower(r))))::bigint FROM unnest(cv.time) r), 0) AS seconds,
-             LEAST(GREATEST(a."firstJoinedAt", s.started_at), s.ended_at) AS first_joined_at,
-             CASE WHEN a.connected THEN s.ended_at
-                  WHEN a."lastLeftAt" IS NULL THEN NULL
-                  ELSE LEAST(GREATEST(a."lastLeftAt", s.started_at), s.ended_at) END AS last_left_at
-      FROM students st
-      JOIN sessions s ON s.course_id = st.course_id
-      JOIN "Attendance" a ON a."sessionId" = s.id AND a."userId" = st.user_id
+    judged AS MATERIALIZED (
+      -- computed once per attendance (inlined, each count below would evaluate it again); first
+      -- join and last leave clipped as presence.ts firstJoinedAt and lastLeftAt
+      SELECT s.course_id, a."userId" AS user_id, s.id AS session_id, COALESCE(cv.seconds, 0) AS seconds,
+             ${verdict}(COALESCE(cv.seconds, 0), s.duration, true,
+               LEAST(GREATEST(a."firstJoinedAt", s.started_at), s.ended_at) - s.started_at,
+               s.ended_at - CASE WHEN a.connected THEN s.ended_at
+                                 WHEN a."lastLeftAt" IS NULL THEN NULL
+                                 ELSE LEAST(GREATEST(a."lastLeftAt", s.started_at), s.ended_at) END,
+               pol.min_pct, pol.late_min, pol.left_min) AS verdict
+      FROM sessions s
+      JOIN policy pol ON pol.course_id = s.course_id
+      JOIN "Attendance" a ON a."sessionId" = s.id ${ofPage}
       LEFT JOIN covered cv ON cv.id = a.id
-    ),
-    verdicts AS (
-      SELECT st.course_id, st.user_id, s.id AS session_id, ${duration}(s.started_at, s.ended_at) AS duration,
-             COALESCE(x.seconds, 0) AS seconds,
-             CASE WHEN x.user_id IS NULL THEN 'ABSENT'
-                  ELSE ${verdict}(x.seconds, s.started_at, s.ended_at, true, x.first_joined_at, x.last_left_at,
-                                  pol.min_pct, pol.late_min, pol.left_min) END AS verdict
-      FROM students st
-      JOIN sessions s ON s.course_id = st.course_id
-      JOIN policy pol ON pol.course_id = st.course_id
-      LEFT JOIN attended x ON x.user_id = st.user_id AND x.session_id = s.id
     )`;
 }
 
 function reportQuery(courseIds: readonly string[], range: ReportRange, page?: StudentPage): Prisma.Sql {
-  return Prisma.sql`${judgedSessions(courseIds, range, page)}
+  return Prisma.sql`${judgedAttendances(courseIds, range, page)},
+    totals AS (SELECT course_id, count(*) AS sessions, sum(duration) AS duration FROM sessions GROUP BY course_id),
+    counted AS (
+      SELECT j.course_id, j.user_id,
+             count(*) FILTER (WHERE j.verdict = 'PRESENT') AS present,
+             count(*) FILTER (WHERE j.verdict = 'LATE') AS late,
+             count(*) FILTER (WHERE j.verdict = 'LEFT_EARLY') AS left_early,
+             sum(j.seconds) AS seconds
+      FROM judged j GROUP BY j.course_id, j.user_id
+    )
     SELECT st.course_id AS "courseId", st.user_id AS "userId", u.name,
-           count(v.session_id)::int AS sessions,
-           (count(*) FILTER (WHERE v.verdict = 'PRESENT'))::int AS present,
-           (count(*) FILTER (WHERE v.verdict = 'LATE'))::int AS late,
-           (count(*) FILTER (WHERE v.verdict = 'LEFT_EARLY'))::int AS "leftEarly",
-           (count(*) FILTER (WHERE v.verdict = 'ABSENT'))::int AS absent,
-           COALESCE(sum(v.seconds), 0)::int AS "attendedSeconds",
-           COALESCE(round(sum(v.seconds) * 100.0 / NULLIF(sum(v.duration), 0), 2), 0)::float8 AS "attendedPercent"
+           COALESCE(t.sessions, 0)::int AS sessions,
+           COALESCE(c.present, 0)::int AS present,
+           COALESCE(c.late, 0)::int AS late,
+           COALESCE(c.left_early, 0)::int AS "leftEarly",
+           -- every session without one of those verdicts: judged ABSENT, or not attended at all
+           (COALESCE(t.sessions, 0) - COALESCE(c.present + c.late + c.left_early, 0))::int AS absent,
+           COALESCE(c.seconds, 0)::int AS "attendedSeconds",
+           COALESCE(round(c.seconds * 100.0 / NULLIF(t.duration, 0), 2), 0)::float8 AS "attendedPercent"
     FROM students st
     JOIN "User" u ON u.id = st.user_id
-    LEFT JOIN verdicts v ON v.course_id = st.course_id AND v.user_id = st.user_id
-    GROUP BY st.course_id, st.user_id, u.name
+    LEFT JOIN totals t ON t.course_id = st.course_id
+    LEFT JOIN counted c ON c.course_id = st.course_id AND c.user_id = st.user_id
     ORDER BY st.course_id, st.user_id COLLATE "C"`;
 }
 
@@ -171,8 +178,11 @@ export interface SessionVerdictRow {
 
 /** Each student's verdict in each session of the report (what the report counts): for tests and audits. */
 export function sessionVerdicts(prisma: PrismaClient, courseId: string, range: ReportRange): Promise<SessionVerdictRow[]> {
-  return prisma.$queryRaw<SessionVerdictRow[]>(Prisma.sql`${judgedSessions([courseId], range)}
-    SELECT user_id AS "userId", session_id AS "sessionId", duration::int AS "durationSeconds",
-           seconds::int AS "attendedSeconds", verdict
-    FROM verdicts ORDER BY user_id COLLATE "C", session_id COLLATE "C"`);
+  return prisma.$queryRaw<SessionVerdictRow[]>(Prisma.sql`${judgedAttendances([courseId], range)}
+    SELECT st.user_id AS "userId", s.id AS "sessionId", s.duration::int AS "durationSeconds",
+           COALESCE(j.seconds, 0)::int AS "attendedSeconds", COALESCE(j.verdict, 'ABSENT') AS verdict
+    FROM students st
+    JOIN sessions s ON s.course_id = st.course_id
+    LEFT JOIN judged j ON j.session_id = s.id AND j.user_id = st.user_id
+    ORDER BY st.user_id COLLATE "C", s.id COLLATE "C"`);
 }

@@ -9,7 +9,7 @@ import { sessionVerdicts } from '../../src/answers/report.ts';
 import { verdict, type AttendancePolicy, type VerdictFacts } from '../../src/answers/verdict.ts';
 import type { Database } from '../../src/db/database.ts';
 import { Prisma } from '../../src/db/generated/prisma/client.ts';
-import { VERDICT_FUNCTION } from '../../src/ingest/routines.ts';
+import { DURATION_FUNCTION, VERDICT_FUNCTION } from '../../src/ingest/routines.ts';
 import { openTestDatabase } from '../support/database.ts';
 
 let db: Database;
@@ -47,10 +47,12 @@ const factsArb: fc.Arbitrary<VerdictFacts> = fc
 
 const ts = (date: Date | null) => (date ? Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`NULL::timestamp(3)`);
 
+/** The SQL rule called as the report calls it: the duration by its SQL function, lateness and earliness as intervals. */
 async function sqlVerdict(f: VerdictFacts, p: AttendancePolicy): Promise<string> {
   const [row] = await db.prisma.$queryRaw<Array<{ verdict: string }>>(Prisma.sql`
-    SELECT ${Prisma.raw(VERDICT_FUNCTION)}(${f.attendedSeconds}::bigint, ${ts(f.startedAt)}, ${ts(f.until)}, ${f.ended}, ${ts(f.firstJoinedAt)},
-      ${ts(f.lastLeftAt)}, ${p.minAttendedPercent}::int, ${p.lateAfterMinutes}::int, ${p.leftEarlyMinutes}::int) AS verdict`);
+    SELECT ${Prisma.raw(VERDICT_FUNCTION)}(${f.attendedSeconds}::bigint, ${Prisma.raw(DURATION_FUNCTION)}(${ts(f.startedAt)}, ${ts(f.until)}),
+      ${f.ended}, ${ts(f.firstJoinedAt)} - ${ts(f.startedAt)}, ${ts(f.until)} - ${ts(f.lastLeftAt)},
+      ${p.minAttendedPercent}::int, ${p.lateAfterMinutes}::int, ${p.leftEarlyMinutes}::int) AS verdict`);
   return row.verdict;
 }
 
