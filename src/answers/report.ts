@@ -91,34 +91,34 @@ function judgedAttendances(courseIds: readonly string[], range: ReportRange, pag
       ) x ${paged}
       ORDER BY x.course_id, x.user_id COLLATE "C" ${limit}
     ),
-    covered AS (
-      -- each span clipped to its session (as presence.ts clipSpan), their union's whole seconds per
-      -- attendance; most attendances are one span, which needs no union
-      SELECT a.id, floor(date_part('epoch', CASE
-               WHEN count(*) = 1 THEN max(c.left_at - c.joined_at)
-               ELSE (SELECT sum(upper(r) - lower(r)) FROM unnest(range_agg(tsrange(c.joined_at, c.left_at))) r)
-             END))::bigint AS seconds
-      FROM sessions s
-      JOIN "Attendance" a ON a."sessionId" = s.id ${ofPage}
-      JOIN "PresenceSpan" p ON p."attendanceId" = a.id
-      CROSS JOIN LATERAL (SELECT LEAST(GREATEST(p."joinedAt", s.started_at), s.ended_at) AS joined_at) j
-      CROSS JOIN LATERAL (SELECT j.joined_at, GREATEST(LEAST(COALESCE(p."leftAt", s.ended_at), s.ended_at), j.joined_at) AS left_at) c
-      GROUP BY a.id
-    ),
     judged AS MATERIALIZED (
-      -- computed once per attendance (inlined, each count below would evaluate it again); first
-      -- join and last leave clipped as presence.ts firstJoinedAt and lastLeftAt
-      SELECT s.course_id, a."userId" AS user_id, s.id AS session_id, COALESCE(cv.seconds, 0) AS seconds,
-             ${verdict}(COALESCE(cv.seconds, 0), s.duration, true,
-               LEAST(GREATEST(a."firstJoinedAt", s.started_at), s.ended_at) - s.started_at,
-               s.ended_at - CASE WHEN a.connected THEN s.ended_at
-                                 WHEN a."lastLeftAt" IS NULL THEN NULL
-                                 ELSE LEAST(GREATEST(a."lastLeftAt", s.started_at), s.ended_at) END,
+      -- one row per attendance, each computed once (the counts below would each evaluate an
+      -- inlined expression again): its spans clipped to the session (as presence.ts clipSpan) and
+      -- united in whole seconds (most attendances are one span, which needs no union), its first join
+      -- and last leave clipped as presence.ts firstJoinedAt and lastLeftAt, and its verdict
+      SELECT x.course_id, x.user_id, x.session_id, x.seconds,
+             ${verdict}(x.seconds, x.duration, true,
+               LEAST(GREATEST(x.first_joined_at, x.started_at), x.ended_at) - x.started_at,
+               x.ended_at - CASE WHEN x.connected THEN x.ended_at
+                                 WHEN x.last_left_at IS NULL THEN NULL
+                                 ELSE LEAST(GREATEST(x.last_left_at, x.started_at), x.ended_at) END,
                pol.min_pct, pol.late_min, pol.left_min) AS verdict
-      FROM sessions s
-      JOIN policy pol ON pol.course_id = s.course_id
-      JOIN "Attendance" a ON a."sessionId" = s.id ${ofPage}
-      LEFT JOIN covered cv ON cv.id = a.id
+      FROM (
+        SELECT s.course_id, a."userId" AS user_id, s.id AS session_id, s.started_at, s.ended_at, s.duration,
+               a.connected, a."firstJoinedAt" AS first_joined_at, a."lastLeftAt" AS last_left_at,
+               COALESCE(floor(date_part('epoch', CASE
+                 WHEN count(c.joined_at) = 1 THEN max(c.left_at - c.joined_at)
+                 ELSE (SELECT sum(upper(r) - lower(r)) FROM unnest(range_agg(tsrange(c.joined_at, c.left_at))) r)
+               END))::bigint, 0) AS seconds
+        FROM sessions s
+        JOIN "Attendance" a ON a."sessionId" = s.id ${ofPage}
+        LEFT JOIN "PresenceSpan" p ON p."attendanceId" = a.id
+        LEFT JOIN LATERAL (SELECT LEAST(GREATEST(p."joinedAt", s.started_at), s.ended_at) AS joined_at) j ON true
+        LEFT JOIN LATERAL (SELECT j.joined_at, GREATEST(LEAST(COALESCE(p."leftAt", s.ended_at), s.ended_at), j.joined_at) AS left_at
+                           WHERE p.id IS NOT NULL) c ON true
+        GROUP BY a.id, s.course_id, s.id, s.started_at, s.ended_at, s.duration
+      ) x
+      JOIN policy pol ON pol.course_id = x.course_id
     )`;
 }
 
