@@ -1,6 +1,7 @@
-// The course report, computed in the database: one statement judges every student in every ended
-// session of the range (the union of clipped spans with range_agg, the verdict with the SQL rule)
-// and sums it up per student, whatever the number of sessions and students.
+// The course report, computed in the database: one statement judges every attendance in the ended
+// sessions of the range (the union of clipped spans with range_agg, the verdict with the SQL rule)
+// and counts per student, a session without an attendance being absent, whatever the number of
+// sessions and students.
 import { DomainError } from '../attendance/courses.ts';
 import { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/types.ts';
