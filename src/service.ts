@@ -80,19 +80,19 @@ export function createRollcallYoga(
   const { feed, changesCommitted } = wiring;
   const recordings = wiring.recordings ?? { dir: '', kick: () => {} };
   const authenticator = createAuthenticator({ adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} }, db.prisma);
+  // recording files and CSV exports: the API's rule for a course's data
+  const authorize = async (request: Request, courseId: string | null) => {
+    const viewer = await authenticator.authenticate(request.headers.get('authorization'));
+    if (viewer instanceof CredentialError) return 'unauthenticated' as const;
+    return canSeeCourse(viewer, courseId) ? ('ok' as const) : ('forbidden' as const);
+  };
   const routes = useRollcallRoutes({
     prisma: db.prisma,
     ingest: createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick }),
     verify: createWebhookVerifier(config.plugnmeet),
     logger,
-    recordings: {
-      dir: recordings.dir,
-      authorize: async (request, courseId) => {
-        const viewer = await authenticator.authenticate(request.headers.get('authorization'));
-        if (viewer instanceof CredentialError) return 'unauthenticated';
-        return canSeeCourse(viewer, courseId) ? 'ok' : 'forbidden';
-      },
-    },
+    recordings: { dir: recordings.dir, authorize },
+    exports: { authorize },
     readiness: {
       database: () => db.ping(),
       ...(bus.kind === 'redis' ? { redis: () => bus.ping() } : {}),

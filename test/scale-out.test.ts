@@ -315,6 +315,7 @@ describe.skipIf(!enabled)(`scale-out: three instances on one PostgreSQL database
         isLive: false,
         startedAt: expect.any(String),
         endedAt: new Date(finishedAt * 1000).toISOString(),
+        endInferred: false,
         course: { id: courseId, slug: SLUG },
       },
     });
@@ -344,7 +345,7 @@ describe.skipIf(!enabled)(`scale-out: three instances on one PostgreSQL database
     }
     const counts = await db.query(
       `SELECT count(*)::int AS attendances, count(DISTINCT a."userId")::int AS users,
-              count(*) FILTER (WHERE a."isOnline")::int AS online,
+              count(*) FILTER (WHERE a.connected AND s."endedAt" IS NULL)::int AS online,
               count(DISTINCT a."sessionId")::int AS sessions
          FROM "Attendance" a JOIN "LiveSession" s ON s.id = a."sessionId" WHERE s."roomId" = $1`,
       [run.roomId],
@@ -552,7 +553,7 @@ describe.skipIf(!enabled)(`scale-out: three instances on one PostgreSQL database
     // every event applied exactly once: one attendance and one span per user, every event APPLIED
     const counts = await db.query(
       `SELECT count(*)::int AS attendances, count(DISTINCT a."userId")::int AS users,
-              count(*) FILTER (WHERE a."isOnline")::int AS online
+              count(*) FILTER (WHERE a.connected AND s."endedAt" IS NULL)::int AS online
          FROM "Attendance" a JOIN "LiveSession" s ON s.id = a."sessionId" WHERE s."roomSid" = $1`,
       [run.roomSid],
     );

@@ -1,7 +1,8 @@
 // What applying an event changes, as subscribers are told it, and what applying it did.
 
 export type AttendanceChangeKind = 'JOINED' | 'LEFT';
-export type LiveSessionChangeKind = 'STARTED' | 'ENDED';
+/** UPDATED: the session's answers changed without an event of its own (its course's policy or roster). */
+export type LiveSessionChangeKind = 'STARTED' | 'ENDED' | 'UPDATED';
 
 export interface SessionScope {
   sessionId: string;

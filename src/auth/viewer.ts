@@ -12,6 +12,15 @@ export function canSeeCourse(viewer: Viewer, courseId: string | null | undefined
   return !!courseId && viewer.managedCourseIds.has(courseId);
 }
 
+/**
+ * Admins and the course's managers may change its settings (its attendance policy). The same people
+ * as may see it today; a separate rule so that reading can widen without widening writing.
+ */
+export function canManageCourse(viewer: Viewer, courseId: string | null | undefined): boolean {
+  if (viewer.kind === 'admin') return true;
+  return !!courseId && viewer.managedCourseIds.has(courseId);
+}
+
 /** A Prisma `where` on courseId for what the viewer may list; undefined for everything. */
 export function visibleCourseIds(viewer: Viewer): string[] | undefined {
   return viewer.kind === 'admin' ? undefined : [...viewer.managedCourseIds];

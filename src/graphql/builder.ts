@@ -4,7 +4,7 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { GraphQLError } from 'graphql';
 import { DateTimeResolver } from 'graphql-scalars';
-import { canSeeCourse } from '../auth/viewer.ts';
+import { canManageCourse, canSeeCourse } from '../auth/viewer.ts';
 import type PrismaTypes from '../db/generated/pothos-types.ts';
 import { getDatamodel } from '../db/generated/pothos-types.ts';
 import type { GraphQLContext } from './context.ts';
@@ -18,6 +18,8 @@ export const builder = new SchemaBuilder<{
     admin: boolean;
     /** may read this course's sessions, attendance and recordings (admin, or one of its managers) */
     course: string | null;
+    /** may change this course's settings (admin, or one of its managers) */
+    manage: string | null;
     /** is this user (or admin) */
     self: string;
   };
@@ -46,12 +48,14 @@ export const builder = new SchemaBuilder<{
   scopeAuth: {
     authorizeOnSubscribe: true,
     unauthorizedError: (_parent, _context, info, result) =>
-      new GraphQLError(`Not allowed to read ${info.parentType.name}.${info.fieldName}: ${result.message}`, {
-        extensions: { code: 'FORBIDDEN' },
-      }),
+      new GraphQLError(
+        `Not allowed to ${info.parentType.name === 'Mutation' ? 'run' : 'read'} ${info.parentType.name}.${info.fieldName}: ${result.message}`,
+        { extensions: { code: 'FORBIDDEN' } },
+      ),
     authScopes: (ctx) => ({
       admin: ctx.viewer.kind === 'admin',
       course: (courseId) => canSeeCourse(ctx.viewer, courseId),
+      manage: (courseId) => canManageCourse(ctx.viewer, courseId),
       self: (userId) => ctx.viewer.kind === 'admin' || ctx.viewer.userId === userId,
     }),
   },
@@ -63,7 +67,32 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.addScalarType('DateTime', DateTimeResolver);
+/**
+ * A malformed date-time is the caller's mistake: BAD_USER_INPUT, in a variable as in a literal.
+ * graphql-js keeps only the cause's extensions when it words a variable's error, hence the two levels.
+ */
+function badInput(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  throw new GraphQLError(message, { originalError: cause, extensions: { code: 'BAD_USER_INPUT' } });
+}
+
+builder.addScalarType('DateTime', DateTimeResolver, {
+  parseValue: (value) => {
+    try {
+      return DateTimeResolver.parseValue(value);
+    } catch (error) {
+      badInput(error);
+    }
+  },
+  parseLiteral: (node, variables) => {
+    try {
+      return DateTimeResolver.parseLiteral(node, variables);
+    } catch (error) {
+      badInput(error);
+    }
+  },
+});
 builder.queryType({});
 builder.mutationType({ authScopes: { admin: true } });
 builder.subscriptionType({});

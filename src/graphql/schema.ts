@@ -9,6 +9,8 @@ import './types/engagement.ts';
 import './types/queries.ts';
 import './types/mutations.ts';
 import './types/subscriptions.ts';
+import './types/answers.ts';
+import './types/answers-mutations.ts';
 import { recordingsWhere } from './types/recording.ts';
 
 export const schema = withCursorChecks(builder.toSchema(), {

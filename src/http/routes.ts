@@ -1,7 +1,8 @@
-// The routes beside /graphql: the webhook receiver, liveness and readiness. A Yoga plugin, so that
+// The routes beside /graphql: the webhook receiver, recording files, CSV exports, liveness and readiness. A Yoga plugin, so that
 // one fetch handler (yoga.fetch in tests, the node server in production) serves everything.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { EXPORT_ROUTE, serveExport } from './exports.ts';
 import { jsonResponse } from './json.ts';
 import { RECORDING_ROUTE, serveRecording, type Access } from './recording-files.ts';
 import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from './webhook.ts';
@@ -13,6 +14,8 @@ export interface RouteDeps extends WebhookDeps {
     /** The same access rule as the GraphQL API, for a recording of this course. */
     authorize(request: Request, courseId: string | null): Promise<Access>;
   };
+  /** The same access rule as the GraphQL API, for the CSV exports of this course's data. */
+  exports: { authorize(request: Request, courseId: string | null): Promise<Access> };
   /** Named readiness checks (database, redis): each resolves when healthy. */
   readiness: Record<string, () => Promise<void>>;
 }
@@ -82,6 +85,11 @@ export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Pl
             authorize: deps.recordings.authorize,
           }),
         );
+        return;
+      }
+      const exported = EXPORT_ROUTE.exec(url.pathname);
+      if (exported) {
+        endResponse(await serveExport(request, url, exported, { prisma: deps.prisma, logger: deps.logger, authorize: deps.exports.authorize }));
         return;
       }
       switch (url.pathname) {

@@ -1,14 +1,15 @@
 // The database routines (PL/pgSQL functions) that store and apply an event in one statement: one
 // round trip per webhook, atomic without an interactive transaction, the same code on PGlite and
-// PostgreSQL. They are installed at start-up after the migrations (db.migrate), under names that
-// carry a hash of their source, so that instances of two versions can share a database during a
-// rolling deploy.
+// PostgreSQL; beside them, the verdict rule the course report applies in SQL. They are installed at
+// start-up after the migrations (db.migrate), under names that carry a hash of their source, so
+// that instances of two versions can share a database during a rolling deploy.
 import { createHash } from 'node:crypto';
 import { PRESENCE_SQL } from '../attendance/presence.sql.ts';
 import { CHANGE_LOG_SQL } from '../changes/log.ts';
 import { SESSIONS_SQL } from '../attendance/sessions.sql.ts';
 import { ENGAGEMENT_EVENTS_SQL } from '../engagement/events.sql.ts';
 import { RECORDING_EVENTS_SQL } from '../recordings/events.sql.ts';
+import { VERDICT_SQL } from '../answers/verdict.sql.ts';
 
 // Statuses after which a redelivery is a duplicate. RECEIVED and FAILED events are (re)applied, and
 // so is a REJECTED one: this delivery is usable, and it is what gets stored in its place.
@@ -57,7 +58,7 @@ BEGIN
 END $$`,
 ];
 
-const SOURCES = [...CHANGE_LOG_SQL, ...SESSIONS_SQL, ...PRESENCE_SQL, ...RECORDING_EVENTS_SQL, ...ENGAGEMENT_EVENTS_SQL, ...INBOX_SQL];
+const SOURCES = [...CHANGE_LOG_SQL, ...SESSIONS_SQL, ...PRESENCE_SQL, ...RECORDING_EVENTS_SQL, ...ENGAGEMENT_EVENTS_SQL, ...INBOX_SQL, ...VERDICT_SQL];
 
 /** Changes whenever any routine's source does. */
 export const ROUTINES_VERSION = createHash('sha256').update(SOURCES.join('\n')).digest('hex').slice(0, 10);
@@ -67,3 +68,7 @@ export const ROUTINES: readonly string[] = SOURCES.map((sql) => sql.replaceAll('
 
 /** The entry point: stores the event (deduplicated by id) and applies it. */
 export const INGEST_FUNCTION = `rollcall_ingest_${ROUTINES_VERSION}`;
+
+/** The verdict rule in SQL (answers/verdict.sql.ts), and the session duration it judges against. */
+export const VERDICT_FUNCTION = `rollcall_verdict_${ROUTINES_VERSION}`;
+export const DURATION_FUNCTION = `rollcall_duration_seconds_${ROUTINES_VERSION}`;

@@ -12,7 +12,10 @@ const AttendanceChangeKindEnum = builder.enumType('AttendanceChangeKind', {
   values: ['JOINED', 'LEFT'] as const,
   description: 'JOINED: the attendance changed and the user is online; LEFT: it changed and the user is offline.',
 });
-const LiveSessionChangeKindEnum = builder.enumType('LiveSessionChangeKind', { values: ['STARTED', 'ENDED'] as const });
+const LiveSessionChangeKindEnum = builder.enumType('LiveSessionChangeKind', {
+  values: ['STARTED', 'ENDED', 'UPDATED'] as const,
+  description: "UPDATED: verdicts or absentees changed with the course's attendance policy or roster (refetch them).",
+});
 
 export type ChangeEvent<T extends Change['type']> = Extract<Change, { type: T }> & FeedEvent;
 
