@@ -3,7 +3,8 @@
 // file: each batch is written out before the next is read.
 import { clipSpan, type SessionBounds } from '../attendance/presence.ts';
 import type { PrismaClient } from '../db/types.ts';
-import { judge } from './judge.ts';
+import { mediaTime } from '../engagement/media.ts';
+import { judge, STORED_ATTENDANCE_SELECT } from './judge.ts';
 import { policyOf, POLICY_SELECT } from './policy.ts';
 import { courseReport, type ReportRange } from './report.ts';
 
@@ -20,6 +21,14 @@ export const SESSION_COLUMNS = [
   'attended_seconds',
   'attended_percent',
   'spans',
+  'camera_seconds',
+  'microphone_seconds',
+  'screen_share_seconds',
+  'talk_seconds',
+  'chat_messages',
+  'raised_hands',
+  'poll_votes',
+  'reactions',
 ] as const;
 
 export const COURSE_COLUMNS = [
@@ -32,6 +41,8 @@ export const COURSE_COLUMNS = [
   'absent',
   'attended_seconds',
   'attended_percent',
+  'camera_seconds',
+  'talk_seconds',
 ] as const;
 
 export type Row<Columns extends readonly string[]> = { [K in Columns[number]]: string | number | null };
@@ -68,18 +79,18 @@ export async function* sessionRows(prisma: PrismaClient, session: ExportedSessio
       orderBy: ATTENDANCE_ORDER,
       take: EXPORT_BATCH,
       select: {
+        ...STORED_ATTENDANCE_SELECT,
         id: true,
         userId: true,
         role: true,
-        connected: true,
-        firstJoinedAt: true,
-        lastLeftAt: true,
         user: { select: { name: true } },
-        spans: { select: { joinedAt: true, leftAt: true }, orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] },
+        engagement: { select: { talkSeconds: true, chatMessages: true, raisedHands: true, pollVotes: true, reactions: true } },
       },
     });
     for (const a of batch) {
       const { facts, verdict, attendedPercent } = judge(a, bounds, policy, now);
+      const media = mediaTime(a.media, a.spans, bounds, now);
+      const e = a.engagement;
       yield {
         user_id: a.userId,
         name: a.user.name,
@@ -93,6 +104,15 @@ export async function* sessionRows(prisma: PrismaClient, session: ExportedSessio
           .map((s) => clipSpan(s, bounds))
           .map((s) => `${rfc3339(s.joinedAt)}/${rfc3339(s.leftAt) ?? ''}`)
           .join(';'),
+        camera_seconds: media.cameraSeconds,
+        microphone_seconds: media.microphoneSeconds,
+        screen_share_seconds: media.screenShareSeconds,
+        // empty until the session's analytics file is imported
+        talk_seconds: e?.talkSeconds ?? null,
+        chat_messages: e?.chatMessages ?? null,
+        raised_hands: e?.raisedHands ?? null,
+        poll_votes: e?.pollVotes ?? null,
+        reactions: e?.reactions ?? null,
       };
     }
     if (batch.length < EXPORT_BATCH) break;
@@ -121,6 +141,14 @@ export async function* sessionRows(prisma: PrismaClient, session: ExportedSessio
         attended_seconds: 0,
         attended_percent: 0,
         spans: null,
+        camera_seconds: 0,
+        microphone_seconds: 0,
+        screen_share_seconds: 0,
+        talk_seconds: null,
+        chat_messages: null,
+        raised_hands: null,
+        poll_votes: null,
+        reactions: null,
       };
     }
     if (batch.length < EXPORT_BATCH) break;
@@ -143,6 +171,8 @@ export async function* courseRows(prisma: PrismaClient, courseId: string, range:
         absent: r.absent,
         attended_seconds: r.attendedSeconds,
         attended_percent: r.attendedPercent,
+        camera_seconds: r.cameraSeconds,
+        talk_seconds: r.talkSeconds,
       };
     }
     if (page.length < EXPORT_BATCH) return;

@@ -1,11 +1,25 @@
 // One attendance as stored (spans as reported) turned into the facts the verdict looks at: clipped
 // to its session by the same functions every other reader uses.
-import { attendedSeconds, firstJoinedAt, lastLeftAt, sessionEnd, type ReportedSummary, type SessionBounds, type Span } from '../attendance/presence.ts';
+import { attendedSeconds, firstJoinedAt, lastLeftAt, sessionEnd, type ReportedSummary, type SessionBounds } from '../attendance/presence.ts';
+import type { Prisma } from '../db/generated/prisma/client.ts';
+import { mediaTime, type ConnectionRow, type MediaSpanRow } from '../engagement/media.ts';
 import { attendedPercent, durationSeconds, verdict, type AttendancePolicy, type Verdict, type VerdictFacts } from './verdict.ts';
 
 export interface StoredAttendance extends ReportedSummary {
-  spans: readonly Span[];
+  spans: readonly ConnectionRow[];
+  media: readonly MediaSpanRow[];
+  engagement: { talkSeconds: number } | null;
 }
+
+/** What a StoredAttendance is read with (Prisma selections). */
+export const STORED_ATTENDANCE_SELECT = {
+  firstJoinedAt: true,
+  lastLeftAt: true,
+  connected: true,
+  spans: { select: { participantSid: true, joinedAt: true, leftAt: true }, orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] },
+  media: { select: { participantSid: true, source: true, publishedAt: true, unpublishedAt: true } },
+  engagement: { select: { talkSeconds: true } },
+} satisfies Prisma.AttendanceSelect;
 
 export interface Judged {
   facts: VerdictFacts;
@@ -26,6 +40,8 @@ export function factsOf(a: StoredAttendance, session: SessionBounds, now: Date):
     attendedSeconds: attendedSeconds(a.spans, session, now),
     firstJoinedAt: first,
     lastLeftAt: lastLeftAt(a, session),
+    cameraSeconds: mediaTime(a.media, a.spans, session, now).cameraSeconds,
+    talkSeconds: a.engagement?.talkSeconds ?? null,
   };
 }
 

@@ -8,13 +8,19 @@ import { courseBySlug, updatedLiveSessions } from './course-changes.ts';
 import { DEFAULT_POLICY, type AttendancePolicy } from './verdict.ts';
 
 /** The columns of a stored policy, for Prisma selections. */
-export const POLICY_SELECT = { minAttendedPercent: true, lateAfterMinutes: true, leftEarlyMinutes: true } as const;
+export const POLICY_SELECT = {
+  minAttendedPercent: true,
+  lateAfterMinutes: true,
+  leftEarlyMinutes: true,
+  minCameraPercent: true,
+  minTalkSeconds: true,
+} as const;
 
 /** A course's policy as stored (null: none stored) with the defaults for what is not. */
 export function policyOf(stored: AttendancePolicy | null | undefined): AttendancePolicy {
   if (!stored) return DEFAULT_POLICY;
-  const { minAttendedPercent, lateAfterMinutes, leftEarlyMinutes } = stored;
-  return { minAttendedPercent, lateAfterMinutes, leftEarlyMinutes };
+  const { minAttendedPercent, lateAfterMinutes, leftEarlyMinutes, minCameraPercent, minTalkSeconds } = stored;
+  return { minAttendedPercent, lateAfterMinutes, leftEarlyMinutes, minCameraPercent, minTalkSeconds };
 }
 
 export type PolicyInput = { [K in keyof AttendancePolicy]?: number | null };
@@ -23,6 +29,8 @@ const LIMITS: Record<keyof AttendancePolicy, { min: number; max: number; what: s
   minAttendedPercent: { min: 0, max: 100, what: 'a percentage from 0 to 100' },
   lateAfterMinutes: { min: 0, max: Number.MAX_SAFE_INTEGER, what: '0 or more minutes' },
   leftEarlyMinutes: { min: 0, max: Number.MAX_SAFE_INTEGER, what: '0 or more minutes' },
+  minCameraPercent: { min: 0, max: 100, what: 'a percentage from 0 to 100' },
+  minTalkSeconds: { min: 0, max: Number.MAX_SAFE_INTEGER, what: '0 or more seconds' },
 };
 
 /** The fields given (null or absent: unchanged), each checked; every problem in one message. */

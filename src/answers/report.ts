@@ -25,6 +25,10 @@ export interface StudentReportRow {
   attendedSeconds: number;
   /** attendedSeconds / the sessions' total duration × 100, two decimals (0 without sessions) */
   attendedPercent: number;
+  /** seconds a camera was on, over the sessions */
+  cameraSeconds: number;
+  /** seconds talked, over the sessions whose analytics file is imported */
+  talkSeconds: number;
 }
 
 /** A page of one course's students by user id in byte order (the same on every database), after `after`. */
@@ -75,7 +79,9 @@ function judgedAttendances(courseIds: readonly string[], range: ReportRange, pag
       SELECT c.id AS course_id,
              COALESCE(p."minAttendedPercent", ${DEFAULT_POLICY.minAttendedPercent}::int) AS min_pct,
              COALESCE(p."lateAfterMinutes", ${DEFAULT_POLICY.lateAfterMinutes}::int) AS late_min,
-             COALESCE(p."leftEarlyMinutes", ${DEFAULT_POLICY.leftEarlyMinutes}::int) AS left_min
+             COALESCE(p."leftEarlyMinutes", ${DEFAULT_POLICY.leftEarlyMinutes}::int) AS left_min,
+             COALESCE(p."minCameraPercent", ${DEFAULT_POLICY.minCameraPercent}::int) AS camera_pct,
+             COALESCE(p."minTalkSeconds", ${DEFAULT_POLICY.minTalkSeconds}::int) AS talk_min
       FROM unnest(${ids}) AS c(id) LEFT JOIN "AttendancePolicy" p ON p."courseId" = c.id
     ),
     sessions AS (
@@ -96,16 +102,19 @@ function judgedAttendances(courseIds: readonly string[], range: ReportRange, pag
       -- one row per attendance, each computed once (the counts below would each evaluate an
       -- inlined expression again): its spans clipped to the session (as presence.ts clipSpan) and
       -- united in whole seconds (most attendances are one span, which needs no union), its first join
-      -- and last leave clipped as presence.ts firstJoinedAt and lastLeftAt, and its verdict
-      SELECT x.course_id, x.user_id, x.session_id, x.seconds,
+      -- and last leave clipped as presence.ts firstJoinedAt and lastLeftAt, its camera time (each
+      -- track within its connection and the session, as engagement/media.ts clipMediaSpan, united),
+      -- its talk time once the analytics file is imported, and its verdict
+      SELECT x.course_id, x.user_id, x.session_id, x.seconds, cam.seconds AS camera_seconds, eng."talkSeconds" AS talk_seconds,
              ${verdict}(x.seconds, x.duration, true,
                LEAST(GREATEST(x.first_joined_at, x.started_at), x.ended_at) - x.started_at,
                x.ended_at - CASE WHEN x.connected THEN x.ended_at
                                  WHEN x.last_left_at IS NULL THEN NULL
                                  ELSE LEAST(GREATEST(x.last_left_at, x.started_at), x.ended_at) END,
-               pol.min_pct, pol.late_min, pol.left_min) AS verdict
+               cam.seconds, eng."talkSeconds",
+               pol.min_pct, pol.late_min, pol.left_min, pol.camera_pct, pol.talk_min) AS verdict
       FROM (
-        SELECT s.course_id, a."userId" AS user_id, s.id AS session_id, s.started_at, s.ended_at, s.duration,
+        SELECT a.id AS attendance_id, s.course_id, a."userId" AS user_id, s.id AS session_id, s.started_at, s.ended_at, s.duration,
                a.connected, a."firstJoinedAt" AS first_joined_at, a."lastLeftAt" AS last_left_at,
                COALESCE(floor(date_part('epoch', CASE
                  WHEN count(c.joined_at) = 1 THEN max(c.left_at - c.joined_at)
@@ -120,6 +129,18 @@ function judgedAttendances(courseIds: readonly string[], range: ReportRange, pag
         GROUP BY a.id, s.course_id, s.id, s.started_at, s.ended_at, s.duration
       ) x
       JOIN policy pol ON pol.course_id = x.course_id
+      LEFT JOIN "Engagement" eng ON eng."attendanceId" = x.attendance_id
+      CROSS JOIN LATERAL (
+        SELECT COALESCE(floor(date_part('epoch', (SELECT sum(upper(r) - lower(r)) FROM unnest(range_agg(tsrange(t.from_at, t.to_at))) r)))::bigint, 0) AS seconds
+        FROM "MediaSpan" m
+        LEFT JOIN "PresenceSpan" ps ON ps."attendanceId" = m."attendanceId" AND ps."participantSid" = m."participantSid"
+        CROSS JOIN LATERAL (SELECT LEAST(GREATEST(ps."joinedAt", x.started_at), x.ended_at) AS joined_at) cj
+        CROSS JOIN LATERAL (SELECT GREATEST(LEAST(COALESCE(ps."leftAt", x.ended_at), x.ended_at), cj.joined_at) AS left_at) cl
+        CROSS JOIN LATERAL (SELECT
+          GREATEST(LEAST(GREATEST(m."publishedAt", x.started_at), x.ended_at), COALESCE(cj.joined_at, x.started_at)) AS from_at,
+          LEAST(LEAST(COALESCE(m."unpublishedAt", x.ended_at), x.ended_at), COALESCE(cl.left_at, x.ended_at)) AS to_at) t
+        WHERE m."attendanceId" = x.attendance_id AND m.source = 'CAMERA' AND t.to_at > t.from_at
+      ) cam
     )`;
 }
 
@@ -131,7 +152,9 @@ function reportQuery(courseIds: readonly string[], range: ReportRange, page?: St
              count(*) FILTER (WHERE j.verdict = 'PRESENT') AS present,
              count(*) FILTER (WHERE j.verdict = 'LATE') AS late,
              count(*) FILTER (WHERE j.verdict = 'LEFT_EARLY') AS left_early,
-             sum(j.seconds) AS seconds
+             sum(j.seconds) AS seconds,
+             sum(j.camera_seconds) AS camera_seconds,
+             sum(j.talk_seconds) AS talk_seconds
       FROM judged j GROUP BY j.course_id, j.user_id
     )
     SELECT st.course_id AS "courseId", st.user_id AS "userId", u.name,
@@ -142,7 +165,9 @@ function reportQuery(courseIds: readonly string[], range: ReportRange, page?: St
            -- every session without one of those verdicts: judged ABSENT, or not attended at all
            (COALESCE(t.sessions, 0) - COALESCE(c.present + c.late + c.left_early, 0))::int AS absent,
            COALESCE(c.seconds, 0)::int AS "attendedSeconds",
-           COALESCE(round(c.seconds * 100.0 / NULLIF(t.duration, 0), 2), 0)::float8 AS "attendedPercent"
+           COALESCE(round(c.seconds * 100.0 / NULLIF(t.duration, 0), 2), 0)::float8 AS "attendedPercent",
+           COALESCE(c.camera_seconds, 0)::int AS "cameraSeconds",
+           COALESCE(c.talk_seconds, 0)::int AS "talkSeconds"
     FROM students st
     JOIN "User" u ON u.id = st.user_id
     LEFT JOIN totals t ON t.course_id = st.course_id

@@ -17,12 +17,15 @@ $$`,
   /* sql */ `
 CREATE OR REPLACE FUNCTION rollcall_verdict_{v}(
   attended_seconds bigint, duration_seconds bigint, ended boolean,
-  late_by interval, early_by interval,
-  min_attended_percent integer, late_after_minutes integer, left_early_minutes integer
+  late_by interval, early_by interval, camera_seconds bigint, talk_seconds bigint,
+  min_attended_percent integer, late_after_minutes integer, left_early_minutes integer,
+  min_camera_percent integer, min_talk_seconds integer
 ) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
   SELECT CASE
     WHEN attended_seconds * 100 < min_attended_percent * duration_seconds THEN 'ABSENT'
+    WHEN camera_seconds * 100 < min_camera_percent * attended_seconds THEN 'ABSENT'
+    WHEN talk_seconds < min_talk_seconds THEN 'ABSENT'
     WHEN late_by > late_after_minutes * interval '1 minute' THEN 'LATE'
     WHEN ended AND early_by > left_early_minutes * interval '1 minute' THEN 'LEFT_EARLY'
     ELSE 'PRESENT'

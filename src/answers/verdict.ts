@@ -3,8 +3,8 @@
 // the two to the same answers.
 //
 // The rule is a list, checked in order, the first that holds giving the verdict (PRESENT when none
-// does). A new threshold (say, a minimum of camera time) is one more entry with its own fact and
-// its own optional policy field, in both languages.
+// does). A new threshold is one more entry with its own fact and its own policy field (0 when not
+// required), in both languages.
 
 export type Verdict = 'PRESENT' | 'LATE' | 'LEFT_EARLY' | 'ABSENT';
 
@@ -15,12 +15,18 @@ export interface AttendancePolicy {
   lateAfterMinutes: number;
   /** LEFT_EARLY when the last leave is more than this before the end (ended sessions only). */
   leftEarlyMinutes: number;
+  /** ABSENT when the camera was on for less than this share of the time attended (0-100; 0: not required). */
+  minCameraPercent: number;
+  /** ABSENT when the student talked less than this, once the analytics file says (0: not required). */
+  minTalkSeconds: number;
 }
 
 export const DEFAULT_POLICY: Readonly<AttendancePolicy> = Object.freeze({
   minAttendedPercent: 75,
   lateAfterMinutes: 10,
   leftEarlyMinutes: 10,
+  minCameraPercent: 0,
+  minTalkSeconds: 0,
 });
 
 /** What the rule looks at, already clipped to the session (attendance/presence.ts). */
@@ -34,6 +40,10 @@ export interface VerdictFacts {
   firstJoinedAt: Date;
   /** The last leave; null while no connection has closed. */
   lastLeftAt: Date | null;
+  /** Seconds a camera was on, within the attendance (engagement/media.ts). */
+  cameraSeconds: number;
+  /** Seconds talked, from the session's analytics file; null until it is imported. */
+  talkSeconds: number | null;
 }
 
 /**
@@ -55,6 +65,16 @@ export const RULES: readonly Rule[] = [
     verdict: 'ABSENT',
     // attended < min% of the duration, in integers: attended × 100 < min × duration
     holds: (f, p) => f.attendedSeconds * 100 < p.minAttendedPercent * durationSeconds(f),
+  },
+  {
+    verdict: 'ABSENT',
+    // a camera required: on for less than min% of the time attended
+    holds: (f, p) => f.cameraSeconds * 100 < p.minCameraPercent * f.attendedSeconds,
+  },
+  {
+    verdict: 'ABSENT',
+    // talk required: known only once the analytics file is imported, and not judged before
+    holds: (f, p) => f.talkSeconds !== null && f.talkSeconds < p.minTalkSeconds,
   },
   {
     verdict: 'LATE',

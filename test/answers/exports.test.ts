@@ -90,28 +90,29 @@ function get(path: string, token?: string, method = 'GET'): Promise<Got> {
 const BOM = '\uFEFF';
 const SESSION_CSV =
   BOM +
-  'user_id,name,role,verdict,first_joined_at,last_left_at,attended_seconds,attended_percent,spans\r\n' +
-  'u-zh,张伟,PARTICIPANT,PRESENT,2026-11-24T09:00:00Z,2026-11-24T10:00:00Z,3300,91.67,2026-11-24T09:00:00Z/2026-11-24T09:30:00Z;2026-11-24T09:35:00Z/2026-11-24T10:00:00Z\r\n' +
-  'teach-1,Dr. Rahimi,MODERATOR,PRESENT,2026-11-24T09:00:30Z,2026-11-24T10:00:00Z,3570,99.17,2026-11-24T09:00:30Z/2026-11-24T10:00:00Z\r\n' +
-  'u-ar,فاطمة الزهراء,PARTICIPANT,PRESENT,2026-11-24T09:01:00Z,2026-11-24T10:00:00Z,3540,98.33,2026-11-24T09:01:00Z/2026-11-24T10:00:00Z\r\n' +
-  'u-quote,"Jimmy ""JJ"" Jones",PARTICIPANT,LEFT_EARLY,2026-11-24T09:02:00Z,2026-11-24T09:48:00Z,2760,76.67,2026-11-24T09:02:00Z/2026-11-24T09:48:00Z\r\n' +
-  'u-nl,"Line\nBreak",PARTICIPANT,ABSENT,2026-11-24T09:03:00Z,2026-11-24T09:20:00Z,1020,28.33,2026-11-24T09:03:00Z/2026-11-24T09:20:00Z\r\n' +
-  `u-formula,"'=HYPERLINK(""http://evil.example"",""x"")",PARTICIPANT,PRESENT,2026-11-24T09:04:00Z,2026-11-24T10:00:00Z,3360,93.33,2026-11-24T09:04:00Z/2026-11-24T10:00:00Z\r\n` +
-  'u-comma,"Doe, Jane",PARTICIPANT,LATE,2026-11-24T09:12:00Z,2026-11-24T10:00:00Z,2880,80,2026-11-24T09:12:00Z/2026-11-24T10:00:00Z\r\n' +
-  "'-sneaky,,,ABSENT,,,0,0,\r\n" +
-  'u-absent,,,ABSENT,,,0,0,\r\n';
+  'user_id,name,role,verdict,first_joined_at,last_left_at,attended_seconds,attended_percent,spans,' +
+  'camera_seconds,microphone_seconds,screen_share_seconds,talk_seconds,chat_messages,raised_hands,poll_votes,reactions\r\n' +
+  'u-zh,张伟,PARTICIPANT,PRESENT,2026-11-24T09:00:00Z,2026-11-24T10:00:00Z,3300,91.67,2026-11-24T09:00:00Z/2026-11-24T09:30:00Z;2026-11-24T09:35:00Z/2026-11-24T10:00:00Z,0,0,0,,,,,\r\n' +
+  'teach-1,Dr. Rahimi,MODERATOR,PRESENT,2026-11-24T09:00:30Z,2026-11-24T10:00:00Z,3570,99.17,2026-11-24T09:00:30Z/2026-11-24T10:00:00Z,0,0,0,,,,,\r\n' +
+  'u-ar,فاطمة الزهراء,PARTICIPANT,PRESENT,2026-11-24T09:01:00Z,2026-11-24T10:00:00Z,3540,98.33,2026-11-24T09:01:00Z/2026-11-24T10:00:00Z,0,0,0,,,,,\r\n' +
+  'u-quote,"Jimmy ""JJ"" Jones",PARTICIPANT,LEFT_EARLY,2026-11-24T09:02:00Z,2026-11-24T09:48:00Z,2760,76.67,2026-11-24T09:02:00Z/2026-11-24T09:48:00Z,0,0,0,,,,,\r\n' +
+  'u-nl,"Line\nBreak",PARTICIPANT,ABSENT,2026-11-24T09:03:00Z,2026-11-24T09:20:00Z,1020,28.33,2026-11-24T09:03:00Z/2026-11-24T09:20:00Z,0,0,0,,,,,\r\n' +
+  `u-formula,"'=HYPERLINK(""http://evil.example"",""x"")",PARTICIPANT,PRESENT,2026-11-24T09:04:00Z,2026-11-24T10:00:00Z,3360,93.33,2026-11-24T09:04:00Z/2026-11-24T10:00:00Z,0,0,0,,,,,\r\n` +
+  'u-comma,"Doe, Jane",PARTICIPANT,LATE,2026-11-24T09:12:00Z,2026-11-24T10:00:00Z,2880,80,2026-11-24T09:12:00Z/2026-11-24T10:00:00Z,0,0,0,,,,,\r\n' +
+  "'-sneaky,,,ABSENT,,,0,0,,0,0,0,,,,,\r\n" +
+  'u-absent,,,ABSENT,,,0,0,,0,0,0,,,,,\r\n';
 
 const COURSE_CSV =
   BOM +
-  'user_id,name,sessions,present,late,left_early,absent,attended_seconds,attended_percent\r\n' +
-  "'-sneaky,,1,0,0,0,1,0,0\r\n" +
-  'u-absent,,1,0,0,0,1,0,0\r\n' +
-  'u-ar,فاطمة الزهراء,1,1,0,0,0,3540,98.33\r\n' +
-  'u-comma,"Doe, Jane",1,0,1,0,0,2880,80\r\n' +
-  `u-formula,"'=HYPERLINK(""http://evil.example"",""x"")",1,1,0,0,0,3360,93.33\r\n` +
-  'u-nl,"Line\nBreak",1,0,0,0,1,1020,28.33\r\n' +
-  'u-quote,"Jimmy ""JJ"" Jones",1,0,0,1,0,2760,76.67\r\n' +
-  'u-zh,张伟,1,1,0,0,0,3300,91.67\r\n';
+  'user_id,name,sessions,present,late,left_early,absent,attended_seconds,attended_percent,camera_seconds,talk_seconds\r\n' +
+  "'-sneaky,,1,0,0,0,1,0,0,0,0\r\n" +
+  'u-absent,,1,0,0,0,1,0,0,0,0\r\n' +
+  'u-ar,فاطمة الزهراء,1,1,0,0,0,3540,98.33,0,0\r\n' +
+  'u-comma,"Doe, Jane",1,0,1,0,0,2880,80,0,0\r\n' +
+  `u-formula,"'=HYPERLINK(""http://evil.example"",""x"")",1,1,0,0,0,3360,93.33,0,0\r\n` +
+  'u-nl,"Line\nBreak",1,0,0,0,1,1020,28.33,0,0\r\n' +
+  'u-quote,"Jimmy ""JJ"" Jones",1,0,0,1,0,2760,76.67,0,0\r\n' +
+  'u-zh,张伟,1,1,0,0,0,3300,91.67,0,0\r\n';
 
 describe('the session export', () => {
   it('is exactly this file: BOM, CRLF, quoted commas, quotes and line breaks, any script, formulas neutralised', async () => {
@@ -135,7 +136,7 @@ describe('the course export', () => {
 
   it('counts only sessions that started in [from, to)', async () => {
     const before = (await get('/exports/courses/history-7.csv?to=2026-11-24T09:00:00Z', ADMIN)).text;
-    expect(before.split('\r\n')[1]).toBe("'-sneaky,,0,0,0,0,0,0,0");
+    expect(before.split('\r\n')[1]).toBe("'-sneaky,,0,0,0,0,0,0,0,0,0");
     const from = (await get('/exports/courses/history-7.csv?from=2026-11-24T09:00:00Z', ADMIN)).text;
     expect(from).toBe(COURSE_CSV);
   });
@@ -206,8 +207,8 @@ describe('a large export', () => {
     expect(response.status).toBe(200);
     const lines = response.text.split('\r\n');
     expect(lines).toHaveLength(1 + count + 1); // header, rows, and the empty string after the last CRLF
-    expect(lines[1]).toBe('s00000,Student 0,3,3,0,0,0,10800,100');
-    expect(lines[count]).toBe(`s${String(count - 1).padStart(5, '0')},Student ${count - 1},3,0,0,0,3,0,0`);
+    expect(lines[1]).toBe('s00000,Student 0,3,3,0,0,0,10800,100,0,0');
+    expect(lines[count]).toBe(`s${String(count - 1).padStart(5, '0')},Student ${count - 1},3,0,0,0,3,0,0,0,0`);
     expect(response.chunks.length).toBeGreaterThan(1);
     // three pages of students, each one statement
     expect(statements.filter((sql) => sql.includes('range_agg'))).toHaveLength(3);

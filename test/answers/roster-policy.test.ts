@@ -89,7 +89,7 @@ describe('the attendance policy', () => {
     ['a negative percentage', { minAttendedPercent: -1 }, 'minAttendedPercent must be a percentage from 0 to 100 (got -1)'],
     ['negative minutes', { lateAfterMinutes: -5 }, 'lateAfterMinutes must be 0 or more minutes (got -5)'],
     ['several at once', { lateAfterMinutes: -1, leftEarlyMinutes: -2, minAttendedPercent: 50 }, 'lateAfterMinutes must be 0 or more minutes (got -1); leftEarlyMinutes must be 0 or more minutes (got -2)'],
-    ['nothing to set', {}, 'give at least one of minAttendedPercent, lateAfterMinutes, leftEarlyMinutes'],
+    ['nothing to set', {}, 'give at least one of minAttendedPercent, lateAfterMinutes, leftEarlyMinutes, minCameraPercent, minTalkSeconds'],
   ])('refuses %s with BAD_USER_INPUT, changing nothing', async (_what, vars, message) => {
     const before = (await course()).policy;
     const result = await app.graphql(SetAttendancePolicyMutation, { courseSlug: 'physics', ...vars }, ADMIN);

@@ -27,19 +27,27 @@ const policyArb: fc.Arbitrary<AttendancePolicy> = fc.record({
   minAttendedPercent: fc.integer({ min: 0, max: 100 }),
   lateAfterMinutes: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })),
   leftEarlyMinutes: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })),
+  minCameraPercent: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 100 })),
+  minTalkSeconds: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 600 })),
 });
 
 const factsArb: fc.Arbitrary<VerdictFacts> = fc
-  .record({ start: offset(600), length: offset(240), ended: fc.boolean(), first: offset(240), last: fc.option(offset(240)), share: fc.double({ min: 0, max: 1, noNaN: true }) })
-  .map(({ start, length, ended, first, last, share }) => {
+  .record({
+    start: offset(600), length: offset(240), ended: fc.boolean(), first: offset(240), last: fc.option(offset(240)),
+    share: fc.double({ min: 0, max: 1, noNaN: true }), cameraShare: fc.double({ min: 0, max: 1, noNaN: true }), talk: fc.option(fc.integer({ min: 0, max: 900 })),
+  })
+  .map(({ start, length, ended, first, last, share, cameraShare, talk }) => {
     const startedAt = new Date(BASE + start);
     const until = new Date(BASE + start + length);
     const seconds = Math.floor(length / 1000);
+    const attendedSeconds = Math.round(seconds * share);
     return {
       startedAt,
       until,
       ended,
-      attendedSeconds: Math.round(seconds * share),
+      attendedSeconds,
+      cameraSeconds: Math.round(attendedSeconds * cameraShare),
+      talkSeconds: talk,
       firstJoinedAt: new Date(startedAt.getTime() + Math.min(first, length)),
       lastLeftAt: last === null ? null : new Date(startedAt.getTime() + Math.min(last, length)),
     };
@@ -52,7 +60,8 @@ async function sqlVerdict(f: VerdictFacts, p: AttendancePolicy): Promise<string>
   const [row] = await db.prisma.$queryRaw<Array<{ verdict: string }>>(Prisma.sql`
     SELECT ${Prisma.raw(VERDICT_FUNCTION)}(${f.attendedSeconds}::bigint, ${Prisma.raw(DURATION_FUNCTION)}(${ts(f.startedAt)}, ${ts(f.until)}),
       ${f.ended}, ${ts(f.firstJoinedAt)} - ${ts(f.startedAt)}, ${ts(f.until)} - ${ts(f.lastLeftAt)},
-      ${p.minAttendedPercent}::int, ${p.lateAfterMinutes}::int, ${p.leftEarlyMinutes}::int) AS verdict`);
+      ${f.cameraSeconds}::bigint, ${f.talkSeconds}::bigint,
+      ${p.minAttendedPercent}::int, ${p.lateAfterMinutes}::int, ${p.leftEarlyMinutes}::int, ${p.minCameraPercent}::int, ${p.minTalkSeconds}::int) AS verdict`);
   return row.verdict;
 }
 
@@ -67,7 +76,14 @@ describe('the SQL verdict rule and the TypeScript one', () => {
   });
 
   it('agree from stored spans: clipping, unions of overlapping connections, open spans, absences', async () => {
-    const spanArb = fc.record({ join: fc.integer({ min: -20, max: 100 }), length: fc.option(fc.integer({ min: 0, max: 90 }), { freq: 4 }), ms: fc.integer({ min: 0, max: 999 }) });
+    const spanArb = fc.record({
+      join: fc.integer({ min: -20, max: 100 }),
+      length: fc.option(fc.integer({ min: 0, max: 90 }), { freq: 4 }),
+      ms: fc.integer({ min: 0, max: 999 }),
+      // a camera on this connection: from minutes after its join, for minutes (or left open)
+      camera: fc.option(fc.record({ from: fc.integer({ min: -10, max: 60 }), length: fc.option(fc.integer({ min: 0, max: 90 })) }), { freq: 2 }),
+      talk: fc.option(fc.integer({ min: 0, max: 600 }), { freq: 2 }),
+    });
     const sessionArb = fc.record({
       start: offset(60),
       // minutes; a negative length is an end reported before the start
@@ -82,10 +98,11 @@ describe('the SQL verdict rule and the TypeScript one', () => {
       }),
       { numRuns: 50 },
     );
-  });
+  }, 120_000);
 });
 
-type SessionSpec = { start: number; length: number; attendances: Array<Array<{ join: number; length: number | null; ms: number }> | null> };
+type SpanSpec = { join: number; length: number | null; ms: number; camera: { from: number; length: number | null } | null; talk: number | null };
+type SessionSpec = { start: number; length: number; attendances: Array<Array<SpanSpec> | null> };
 
 /** Stores a course of these sessions (three students, each with these spans or none) and judges them in TypeScript. */
 async function store(sessions: SessionSpec[], policy: AttendancePolicy) {
@@ -120,8 +137,21 @@ async function store(sessions: SessionSpec[], policy: AttendancePolicy) {
         firstJoinedAt: new Date(Math.min(...stored.map((s) => s.joinedAt.getTime()))),
         lastLeftAt: closed.length ? new Date(Math.max(...closed)) : null,
       };
-      await db.prisma.attendance.create({ data: { sessionId: session.id, userId, ...summary, spans: { create: stored } } });
-      const judged = judge({ ...summary, spans: stored }, { startedAt, endedAt }, policy, now);
+      const media = spans.flatMap((s, i) => {
+        if (!s.camera) return [];
+        const publishedAt = new Date(stored[i].joinedAt.getTime() + s.camera.from * MINUTE);
+        const unpublishedAt = s.camera.length === null ? null : new Date(publishedAt.getTime() + s.camera.length * MINUTE);
+        return [{ participantSid: `PA_${i}`, trackSid: `TR_${i}`, source: 'CAMERA' as const, publishedAt, unpublishedAt }];
+      });
+      // the analytics file's talk time, for some attendances: the first span's draw
+      const engagement = spans[0].talk === null ? null : { talkSeconds: spans[0].talk, chatMessages: 0, raisedHands: 0, pollVotes: 0, reactions: 0 };
+      await db.prisma.attendance.create({
+        data: {
+          sessionId: session.id, userId, ...summary, spans: { create: stored }, media: { create: media },
+          ...(engagement ? { engagement: { create: engagement } } : {}),
+        },
+      });
+      const judged = judge({ ...summary, spans: stored, media, engagement }, { startedAt, endedAt }, policy, now);
       expected.push({ userId, sessionId: session.id, attendedSeconds: judged.facts.attendedSeconds, verdict: judged.verdict });
     }
   }

@@ -16,6 +16,8 @@ function ended(from: number, to: number, extra: Partial<VerdictFacts> = {}): Ver
     attendedSeconds: (to - from) * 60,
     firstJoinedAt: m(from),
     lastLeftAt: m(to),
+    cameraSeconds: 0,
+    talkSeconds: null,
     ...extra,
   };
 }
@@ -50,13 +52,13 @@ describe('the policy moves the thresholds', () => {
     expect(verdict(ended(0, 60), { ...DEFAULT_POLICY, minAttendedPercent: 100 })).toBe('PRESENT');
   });
   it('0 minutes of grace: a second late is late, a second early is early', () => {
-    const strict = { minAttendedPercent: 0, lateAfterMinutes: 0, leftEarlyMinutes: 0 };
+    const strict = { ...DEFAULT_POLICY, minAttendedPercent: 0, lateAfterMinutes: 0, leftEarlyMinutes: 0 };
     expect(verdict(ended(0, 60), strict)).toBe('PRESENT');
     expect(verdict(ended(1 / 60, 60), strict)).toBe('LATE');
     expect(verdict(ended(0, 60 - 1 / 60), strict)).toBe('LEFT_EARLY');
   });
   it('huge thresholds do not overflow', () => {
-    expect(verdict(ended(30, 31), { minAttendedPercent: 0, lateAfterMinutes: 2 ** 31 - 1, leftEarlyMinutes: 2 ** 31 - 1 })).toBe('PRESENT');
+    expect(verdict(ended(30, 31), { ...DEFAULT_POLICY, minAttendedPercent: 0, lateAfterMinutes: 2 ** 31 - 1, leftEarlyMinutes: 2 ** 31 - 1 })).toBe('PRESENT');
   });
 });
 
@@ -64,7 +66,7 @@ describe('judging a stored attendance', () => {
   const session = { startedAt: m(0), endedAt: m(60) };
   it('clips spans to the session: a join before the start counts from the start, a leave after the end at the end', () => {
     const judged = judge(
-      { connected: false, firstJoinedAt: m(-5), lastLeftAt: m(70), spans: [{ joinedAt: m(-5), leftAt: m(70) }] },
+      { connected: false, firstJoinedAt: m(-5), lastLeftAt: m(70), spans: [{ participantSid: 'PA_1', joinedAt: m(-5), leftAt: m(70) }], media: [], engagement: null },
       session,
       DEFAULT_POLICY,
       m(200),
@@ -79,9 +81,11 @@ describe('judging a stored attendance', () => {
         firstJoinedAt: m(5),
         lastLeftAt: m(30),
         spans: [
-          { joinedAt: m(5), leftAt: m(30) },
-          { joinedAt: m(20), leftAt: null },
+          { participantSid: 'PA_1', joinedAt: m(5), leftAt: m(30) },
+          { participantSid: 'PA_2', joinedAt: m(20), leftAt: null },
         ],
+        media: [],
+        engagement: null,
       },
       session,
       DEFAULT_POLICY,
@@ -93,10 +97,30 @@ describe('judging a stored attendance', () => {
   });
   it('judges a live session up to now', () => {
     const live = { startedAt: m(0), endedAt: null };
-    const spans = [{ joinedAt: m(0), leftAt: m(20) }];
-    const attendance = { connected: false, firstJoinedAt: m(0), lastLeftAt: m(20), spans };
+    const spans = [{ participantSid: 'PA_1', joinedAt: m(0), leftAt: m(20) }];
+    const attendance = { connected: false, firstJoinedAt: m(0), lastLeftAt: m(20), spans, media: [], engagement: null };
     expect(judge(attendance, live, DEFAULT_POLICY, m(25)).verdict).toBe('PRESENT'); // 20 of 25 minutes = 80 %
     expect(judge(attendance, live, DEFAULT_POLICY, m(27)).verdict).toBe('ABSENT'); // 20 of 27 minutes = 74 %
+  });
+});
+
+describe('judging camera time within the attendance', () => {
+  it("counts a camera within its connection: a track left open closes with the connection's leave", () => {
+    const judged = judge(
+      {
+        connected: false,
+        firstJoinedAt: m(0),
+        lastLeftAt: m(60),
+        spans: [{ participantSid: 'PA_1', joinedAt: m(0), leftAt: m(60) }],
+        media: [{ participantSid: 'PA_1', source: 'CAMERA', publishedAt: m(20), unpublishedAt: null }],
+        engagement: null,
+      },
+      { startedAt: m(0), endedAt: m(60) },
+      { ...DEFAULT_POLICY, minCameraPercent: 67 },
+      m(200),
+    );
+    expect(judged.facts.cameraSeconds).toBe(40 * 60);
+    expect(judged.verdict).toBe('ABSENT'); // 40 of 60 minutes is under 67 %
   });
 });
 
@@ -109,5 +133,23 @@ describe('durations and percentages', () => {
     expect(attendedPercent(1, 3)).toBe(33.33);
     expect(attendedPercent(2, 3)).toBe(66.67);
     expect(attendedPercent(5, 0)).toBe(0);
+  });
+});
+
+describe('a policy that requires taking part', () => {
+  const camera = { ...DEFAULT_POLICY, minCameraPercent: 50 };
+  const talk = { ...DEFAULT_POLICY, minTalkSeconds: 120 };
+  const cases: Array<[reason: string, facts: VerdictFacts, policy: typeof DEFAULT_POLICY, expected: string]> = [
+    ['camera on for half of the 60 minutes attended: enough', ended(0, 60, { cameraSeconds: 30 * 60 }), camera, 'PRESENT'],
+    ['camera on for 29 of 60 minutes: under half', ended(0, 60, { cameraSeconds: 29 * 60 }), camera, 'ABSENT'],
+    ['camera judged against the time attended, not the session: 25 of 46 minutes', ended(0, 60, { attendedSeconds: 46 * 60, cameraSeconds: 25 * 60 }), camera, 'PRESENT'],
+    ['no camera required: a camera never on is fine', ended(0, 60), DEFAULT_POLICY, 'PRESENT'],
+    ['talked two minutes: enough', ended(0, 60, { talkSeconds: 120 }), talk, 'PRESENT'],
+    ['talked a minute and 59 seconds', ended(0, 60, { talkSeconds: 119 }), talk, 'ABSENT'],
+    ['talk not known yet (no analytics file): not judged, the rest is', ended(12, 60, { talkSeconds: null }), talk, 'LATE'],
+    ['not there long enough: absent, whatever the camera', ended(30, 60, { cameraSeconds: 30 * 60 }), camera, 'ABSENT'],
+  ];
+  it.each(cases)('%s', (_reason, facts, policy, expected) => {
+    expect(verdict(facts, policy)).toBe(expected);
   });
 });

@@ -13,7 +13,7 @@ export type AttendanceRole =
   | 'MODERATOR'
   | 'PARTICIPANT';
 
-/** ABSENT: attended less than the policy's minimum share of the session; else LATE: first joined more than lateAfterMinutes after the start; else LEFT_EARLY: last left more than leftEarlyMinutes before the end (ended sessions); else PRESENT. */
+/** ABSENT: attended less than the policy's minimum share of the session, or a camera on for less than its minimum share of the time attended, or (once the analytics file is imported) talked less than its minimum; else LATE: first joined more than lateAfterMinutes after the start; else LEFT_EARLY: last left more than leftEarlyMinutes before the end (ended sessions); else PRESENT. */
 export type AttendanceVerdict =
   | 'ABSENT'
   | 'LATE'

@@ -34,6 +34,8 @@ builder.mutationFields((t) => ({
       minAttendedPercent: t.arg.int({ required: false }),
       lateAfterMinutes: t.arg.int({ required: false }),
       leftEarlyMinutes: t.arg.int({ required: false }),
+      minCameraPercent: t.arg.int({ required: false }),
+      minTalkSeconds: t.arg.int({ required: false }),
     },
     // not the Mutation type's admin-only rule: the course's managers too
     skipTypeScopes: true,

@@ -1,22 +1,23 @@
 // Answers a teacher wants rather than spans: a course's roster and attendance policy, each
 // attendance's verdict, a session's absentees and the course report. Every value is computed when
 // read, so it follows joins, leaves, the end, the policy and the roster as they change.
-import { judge } from '../../answers/judge.ts';
+import { judge, STORED_ATTENDANCE_SELECT } from '../../answers/judge.ts';
 import { policyOf, POLICY_SELECT } from '../../answers/policy.ts';
 import { checkRange, courseReports, type StudentReportRow } from '../../answers/report.ts';
 import type { AttendancePolicy } from '../../answers/verdict.ts';
 import { loadBatched } from '../batch.ts';
 import { builder } from '../builder.ts';
 import { asGraphQLErrors } from '../errors.ts';
-import { SPAN_ORDER } from './attendance.ts';
 import { ATTENDANCE_ORDER } from './live-session.ts';
 import { UserType } from './user.ts';
 
 export const AttendanceVerdictEnum = builder.enumType('AttendanceVerdict', {
   values: ['PRESENT', 'LATE', 'LEFT_EARLY', 'ABSENT'] as const,
   description:
-    "ABSENT: attended less than the policy's minimum share of the session; else LATE: first joined more than lateAfterMinutes " +
-    'after the start; else LEFT_EARLY: last left more than leftEarlyMinutes before the end (ended sessions); else PRESENT.',
+    "ABSENT: attended less than the policy's minimum share of the session, or a camera on for less than its minimum share of " +
+    'the time attended, or (once the analytics file is imported) talked less than its minimum; else LATE: first joined more ' +
+    'than lateAfterMinutes after the start; else LEFT_EARLY: last left more than leftEarlyMinutes before the end (ended ' +
+    'sessions); else PRESENT.',
 });
 
 const AttendancePolicyType = builder.objectRef<AttendancePolicy>('AttendancePolicy').implement({
@@ -25,6 +26,12 @@ const AttendancePolicyType = builder.objectRef<AttendancePolicy>('AttendancePoli
     minAttendedPercent: t.exposeInt('minAttendedPercent', { description: 'ABSENT below this share of the session (0-100).' }),
     lateAfterMinutes: t.exposeInt('lateAfterMinutes', { description: 'LATE when the first join is more than this after the start.' }),
     leftEarlyMinutes: t.exposeInt('leftEarlyMinutes', { description: 'LEFT_EARLY when the last leave is more than this before the end.' }),
+    minCameraPercent: t.exposeInt('minCameraPercent', {
+      description: 'ABSENT when a camera was on for less than this share of the time attended (0-100; 0: not required).',
+    }),
+    minTalkSeconds: t.exposeInt('minTalkSeconds', {
+      description: "ABSENT when the session's analytics file says the student talked less than this (0: not required; judged once the file is imported).",
+    }),
   }),
 });
 
@@ -45,6 +52,8 @@ const StudentReportType = builder.objectRef<StudentReportRow>('StudentReport').i
     attendedPercent: t.exposeFloat('attendedPercent', {
       description: 'attendedSeconds / the total duration of those sessions × 100, to two decimals (0 without sessions).',
     }),
+    cameraSeconds: t.exposeInt('cameraSeconds', { description: 'Seconds a camera was on, over those sessions.' }),
+    talkSeconds: t.exposeInt('talkSeconds', { description: 'Seconds talked, over those of the sessions whose analytics file is imported.' }),
   }),
 });
 
@@ -55,13 +64,7 @@ builder.prismaObjectField('Attendance', 'verdict', (t) =>
   t.field({
     type: AttendanceVerdictEnum,
     description: "With the course's policy; while the session runs, the verdict it would get if it ended now.",
-    select: {
-      firstJoinedAt: true,
-      lastLeftAt: true,
-      connected: true,
-      spans: { select: { joinedAt: true, leftAt: true }, orderBy: SPAN_ORDER },
-      session: { select: { startedAt: true, endedAt: true, ...POLICY_OF_SESSION } },
-    },
+    select: { ...STORED_ATTENDANCE_SELECT, session: { select: { startedAt: true, endedAt: true, ...POLICY_OF_SESSION } } },
     resolve: (a) => judge(a, a.session, policyOf(a.session.course?.policy), new Date()).verdict,
   }),
 );
