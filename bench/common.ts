@@ -106,6 +106,16 @@ export const ATTENDANCE_SUBSCRIPTION = `subscription Dashboard($roomId: String!)
   }
 }`;
 
+/** The dashboard's selection, with the cursor it keeps to resume after a disconnection. */
+export const RESUMABLE_ATTENDANCE_SUBSCRIPTION = `subscription Resumable($roomId: String!, $after: String) {
+  attendanceChanged(roomId: $roomId, after: $after) {
+    kind
+    cursor
+    attendance { id role isOnline firstJoinedAt lastLeftAt user { id name } }
+    session { id roomId onlineCount }
+  }
+}`;
+
 export const LIVE_SESSION_SUBSCRIPTION = `subscription Sessions($courseId: ID) {
   liveSessionChanged(courseId: $courseId) {
     kind

@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { WebSocket } from 'ws';
 import {
   ATTENDANCE_SUBSCRIPTION,
+  RESUMABLE_ATTENDANCE_SUBSCRIPTION,
   BENCH_ADMIN_TOKEN,
   dashboardToken,
   DASHBOARD_QUERY,
@@ -23,7 +24,7 @@ import {
   type TargetKind,
 } from './common.ts';
 
-export type ScenarioName = 'ingest' | 'join' | 'fanout' | 'course' | 'viewers' | 'dashboard' | 'statements';
+export type ScenarioName = 'ingest' | 'join' | 'fanout' | 'course' | 'viewers' | 'dashboard' | 'statements' | 'catchup';
 
 export interface Sizes {
   ingestWarmup: number;
@@ -42,6 +43,8 @@ export interface Sizes {
   dashboardQueries: number;
   dashboardInFlight: number;
   dashboardMaxMs: number;
+  /** changes a dashboard misses and catches up on (Rollcall only: the baseline cannot resume) */
+  catchupChanges: number;
 }
 
 export interface LoadConfig {
@@ -200,7 +203,11 @@ type OnMessage = (sub: Subscriber, data: Buffer) => void;
  * A graphql-ws (graphql-transport-ws) subscriber for Rollcall, or a raw ws subscriber for the
  * baseline; both present `token` (the admin token unless given) when they connect.
  */
-function subscribe(scope: { roomId: string } | { courseId: string }, onMessage: OnMessage, token = BENCH_ADMIN_TOKEN): Promise<Subscriber> {
+function subscribe(
+  scope: { roomId: string; after?: string } | { courseId: string },
+  onMessage: OnMessage,
+  token = BENCH_ADMIN_TOKEN,
+): Promise<Subscriber> {
   return new Promise((resolve, reject) => {
     const path = isRollcall
       ? '/graphql'
@@ -238,7 +245,9 @@ function subscribe(scope: { roomId: string } | { courseId: string }, onMessage: 
       // graphql-ws: the first message is connection_ack; then subscribe
       if (!data.includes('connection_ack')) return reject(new Error(`expected connection_ack, got ${data.toString().slice(0, 200)}`));
       const payload = 'roomId' in scope
-        ? { query: ATTENDANCE_SUBSCRIPTION, variables: { roomId: scope.roomId } }
+        ? scope.after !== undefined
+          ? { query: RESUMABLE_ATTENDANCE_SUBSCRIPTION, variables: { roomId: scope.roomId, after: scope.after || null } }
+          : { query: ATTENDANCE_SUBSCRIPTION, variables: { roomId: scope.roomId } }
         : { query: LIVE_SESSION_SUBSCRIPTION, variables: { courseId: scope.courseId } };
       ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload }));
       resolve(sub);
@@ -391,6 +400,67 @@ async function joinToDashboard(m: Metrics, s: Sizes) {
   m['join.responseP99'] = percentile(fromResponse, 99);
   m['join.messageBeforeResponse'] = messageFirst;
   log(`join -> dashboard: ${fromSend.length} events; send -> message p50 ${ms(m['join.sendP50'])} p99 ${ms(m['join.sendP99'])}; 200 -> message p50 ${ms(m['join.responseP50'])} p99 ${ms(m['join.responseP99'])}`);
+}
+
+const cursorOf = (data: Buffer) => /"cursor":"([^"]+)"/.exec(data.toString())?.[1];
+
+/**
+ * A dashboard away while `catchupChanges` changes are made in its room comes back with its cursor:
+ * how fast it receives them all, against how fast another dashboard received the same changes live.
+ */
+async function catchUp(m: Metrics, s: Sizes) {
+  if (!isRollcall) return; // the baseline has no cursor to resume from
+  const run = newRun(`catchup-${tag}`);
+  const n = s.catchupChanges;
+  let first: string | undefined;
+  let received = 0;
+  let firstAt = 0;
+  let lastAt = 0;
+  let done!: () => void;
+  const all = new Promise<void>((resolve) => (done = resolve));
+  const live = await subscribe({ roomId: run.roomId, after: '' }, (_sub, data) => {
+    if (!data.includes('"next"')) return;
+    if (!first) {
+      first = cursorOf(data); // the warm-up: where the returning dashboard left
+      return;
+    }
+    if (received++ === 0) firstAt = performance.now();
+    lastAt = performance.now();
+    if (received === n) done();
+  });
+  await postWebhook((await signAll([participantBody('participant_joined', run, `c-${tag}-warm`)]))[0]);
+  while (!first) await sleep(10);
+  const users = Math.ceil(n / 2);
+  const bodies = await signAll(
+    Array.from({ length: n }, (_, i) => participantBody(i < users ? 'participant_joined' : 'participant_left', run, `c-${tag}-${i % users}`)),
+  );
+  const sent = performance.now();
+  await pooled(bodies.length, s.ingestInFlight, sent + 600_000, async (i) => {
+    const reply = await postWebhook(bodies[i]);
+    if (reply.status !== 200) throw new Error(`webhook answered ${reply.status}`);
+  });
+  await Promise.race([all, sleep(120_000).then(() => Promise.reject(new Error(`live dashboard got ${received} of ${n} changes`)))]);
+  await closeSubscribers([live]);
+  m['catchup.liveSeconds'] = (lastAt - firstAt) / 1000;
+  m['catchup.livePerSec'] = n / Math.max(lastAt - sent, 1) * 1000;
+
+  let caught = 0;
+  let caughtAt = 0;
+  let resolveCaught!: () => void;
+  const caughtUp = new Promise<void>((resolve) => (resolveCaught = resolve));
+  const start = performance.now();
+  const back = await subscribe({ roomId: run.roomId, after: first! }, (_sub, data) => {
+    if (!data.includes('"next"')) return;
+    if (++caught === n) {
+      caughtAt = performance.now();
+      resolveCaught();
+    }
+  });
+  await Promise.race([caughtUp, sleep(120_000).then(() => Promise.reject(new Error(`returning dashboard got ${caught} of ${n} changes`)))]);
+  await closeSubscribers([back]);
+  m['catchup.changes'] = n;
+  m['catchup.perSec'] = (n / (caughtAt - start)) * 1000;
+  log(`catch-up: ${n} changes missed, back in ${((caughtAt - start) / 1000).toFixed(2)} s (${m['catchup.perSec'].toFixed(0)}/s); live they came at ${m['catchup.livePerSec'].toFixed(0)}/s`);
 }
 
 interface FanoutEvent {
@@ -640,6 +710,9 @@ async function main() {
       case 'dashboard':
         await attempt('dashboard query', () => dashboard(result.metrics, s, true));
         await attempt('statements per event', () => statementsPerEvent(result.metrics, result.notes));
+        break;
+      case 'catchup':
+        await attempt('catch-up', () => catchUp(result.metrics, s));
         break;
       case 'statements':
         await attempt('statement count', () => dashboard(result.metrics, s, false));

@@ -10,7 +10,7 @@
 // narrowed by --rounds, --scenarios, --targets, --backend or --profile) and exits non-zero only when
 // a scenario failed to run, never because of speed.
 //
-//   --scenarios      fanout,course,viewers,join,ingest,dashboard (default: all)
+//   --scenarios      fanout,course,viewers,join,ingest,dashboard,catchup (default: all)
 //   --targets        rollcall,baseline,baseline2 (default: all three)
 //   --profile[=all]  CPU-profile the Rollcall server (all: every server) over each scenario's measured
 //                    phase, and heap-profile its idle subscribers (node:inspector; written to
@@ -42,7 +42,7 @@ const option = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.s
 const quick = argv.includes('--quick');
 const profile = argv.includes('--profile') ? 'rollcall' : option('profile') === 'all' ? 'all' : undefined;
 const rounds = Number(option('rounds') ?? (quick ? 1 : 3));
-const ALL_SCENARIOS: ScenarioName[] = ['fanout', 'course', 'viewers', 'join', 'ingest', 'dashboard'];
+const ALL_SCENARIOS: ScenarioName[] = ['fanout', 'course', 'viewers', 'join', 'ingest', 'dashboard', 'catchup'];
 const scenarios = (option('scenarios')?.split(',') ?? ALL_SCENARIOS) as ScenarioName[];
 for (const s of scenarios) if (!ALL_SCENARIOS.includes(s)) usage(`unknown scenario ${s}`);
 type Role = 'rollcall' | 'baseline' | 'baseline2';
@@ -73,6 +73,7 @@ const SIZES: Sizes = quick
       dashboardQueries: 100,
       dashboardInFlight: 8,
       dashboardMaxMs: 5_000,
+      catchupChanges: 1_000,
     }
   : {
       ingestWarmup: 200,
@@ -90,6 +91,7 @@ const SIZES: Sizes = quick
       dashboardQueries: 500,
       dashboardInFlight: 8,
       dashboardMaxMs: 15_000,
+      catchupChanges: 10_000,
     };
 
 interface Backend {
@@ -311,7 +313,7 @@ interface BackendResult {
  * Scenarios that run on one server; each group gets a fresh server (and database), so that one
  * scenario's leftovers (sockets, freed memory, rows) do not colour the next one's figures.
  */
-const GROUPS: ScenarioName[][] = [['fanout'], ['course'], ['viewers'], ['join', 'ingest', 'dashboard']];
+const GROUPS: ScenarioName[][] = [['fanout'], ['course'], ['viewers'], ['join', 'ingest', 'dashboard'], ['catchup']];
 
 async function measure(role: Role, backend: Backend, round: number): Promise<LoadResult> {
   const kind: TargetKind = role === 'rollcall' ? 'rollcall' : 'baseline';
@@ -540,6 +542,17 @@ const SECTIONS: Section[] = [
     ],
     count: 'dashboard.queries',
   },
+  {
+    title: '5. Catch-up after a reconnect',
+    scenario: 'catchup',
+    describe: (s) =>
+      `A dashboard subscribed to \`attendanceChanged(roomId, after)\` goes away while ${s.catchupChanges.toLocaleString('en')} joins and leaves are ingested (${s.ingestInFlight} in flight); another dashboard receives them live. The first then comes back with the cursor of the last change it saw: how fast it receives every change it missed, against the rate they came live. Rollcall only: the baseline has no cursor to resume from. Target: the catch-up at least as fast as live.`,
+    rows: () => [
+      { label: 'missed changes received on return, per second', metric: 'catchup.perSec', unit: '/s', better: 'higher' },
+      { label: 'the same changes live, per second', metric: 'catchup.livePerSec', unit: '/s', better: 'higher' },
+    ],
+    count: 'catchup.changes',
+  },
 ];
 
 function fmt(value: number, unit: RowSpec['unit']): string {
@@ -600,6 +613,13 @@ function backendReport(r: BackendResult): { text: string; verdicts: Verdict[] } 
       const st = (m: Metrics, k: string) => (m[k] === undefined ? '—' : String(Math.round(m[k] * 10) / 10));
       const b = { 'statements.join': medianOf(n.baseline, 'statements.join'), 'statements.leave': medianOf(n.baseline, 'statements.leave') };
       out.push(`| SQL statements per join / leave (Rollcall: Prisma's query log, which lists COMMIT but not BEGIN; baseline: all, BEGIN and COMMIT included) | ${st(r.statements, 'statements.join')} / ${st(r.statements, 'statements.leave')} | ${st(b, 'statements.join')} / ${st(b, 'statements.leave')} | | | | |`);
+    }
+    if (section.scenario === 'catchup') {
+      const back = medianOf(n.rollcall, 'catchup.perSec');
+      const live = medianOf(n.rollcall, 'catchup.livePerSec');
+      const pass = Number.isFinite(back) && Number.isFinite(live) ? back >= live : undefined;
+      out.push(`| catch-up ÷ live | ${fmtRatio(back / live)} | | | | ≥ 1× | ${pass === undefined ? 'not measured' : pass ? 'pass' : '**FAIL**'} |`);
+      verdicts.push({ line: `${r.backend.title} · ${section.title} · catch-up ${fmt(back, '/s')} vs live ${fmt(live, '/s')}`, pass });
     }
     if (section.scenario === 'dashboard') {
       const at = (m: Metrics, size: number) => m[`statements.${size}`];
