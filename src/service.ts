@@ -1,6 +1,7 @@
 // Rollcall assembled over a database and a bus the caller opened (main.ts in production, the test
 // harness in tests): the Yoga app with its routes, graphql-ws, the listener, the recording
 // downloader and the reconciler.
+import { createUrlSigner } from './lib/signed-urls.ts';
 import type { Logger } from 'pino';
 import { createAuthenticator, CredentialError } from './auth/credentials.ts';
 import { canSeeCourse } from './auth/viewer.ts';
@@ -81,7 +82,9 @@ export function createRollcallYoga(
   const recordings = wiring.recordings ?? { dir: '', kick: () => {} };
   const authenticator = createAuthenticator({ adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} }, db.prisma);
   // recording files and CSV exports: the API's rule for a course's data
+  const signer = createUrlSigner(config.plugnmeet.apiSecret);
   const authorize = async (request: Request, courseId: string | null) => {
+    if (signer.verify(new URL(request.url))) return 'ok' as const;
     const viewer = await authenticator.authenticate(request.headers.get('authorization'));
     if (viewer instanceof CredentialError) return 'unauthenticated' as const;
     return canSeeCourse(viewer, courseId) ? ('ok' as const) : ('forbidden' as const);
@@ -103,7 +106,7 @@ export function createRollcallYoga(
     authenticator,
     logger,
     routes,
-    context: { prisma: db.prisma, feed, changesCommitted, kickRecordings: recordings.kick },
+    context: { prisma: db.prisma, feed, changesCommitted, kickRecordings: recordings.kick, signUrl: (path) => signer.sign(path) },
   });
 }
 

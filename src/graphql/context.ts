@@ -13,6 +13,8 @@ export interface GraphQLContext {
   changesCommitted(): void;
   /** Wakes the recording downloader. */
   kickRecordings(): void;
+  /** A short-lived link to a path of this server that opens without credentials (recording files). */
+  signUrl(path: string): string;
   /**
    * Set on the context of a subscription multiplexed into a cohort (graphql/cohorts.ts): where the
    * cohort learns each delivery's place, and how far a member catching up reads the log.

@@ -7,6 +7,7 @@ import './types/course.ts';
 import './types/live-session.ts';
 import './types/engagement.ts';
 import './types/queries.ts';
+import './types/cursors.ts';
 import './types/mutations.ts';
 import './types/subscriptions.ts';
 import './types/answers.ts';

@@ -1,7 +1,9 @@
-// The routes beside /graphql: the webhook receiver, recording files, CSV exports, liveness and readiness. A Yoga plugin, so that
-// one fetch handler (yoga.fetch in tests, the node server in production) serves everything.
+// The routes beside /graphql: the webhook receiver, recording files, CSV exports, the teacher's page,
+// liveness and readiness. A Yoga plugin, so that one fetch handler (yoga.fetch in tests, the node
+// server in production) serves everything.
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { createDashboardPage, DASHBOARD_ROUTE } from './dashboard-page.ts';
 import { EXPORT_ROUTE, serveExport } from './exports.ts';
 import { jsonResponse } from './json.ts';
 import { RECORDING_ROUTE, serveRecording, type Access } from './recording-files.ts';
@@ -69,6 +71,7 @@ function badGetParameters(request: Request, url: URL, graphqlPath: string): Resp
 const graphqlError = (status: number, message: string) => json(status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
 
 export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Plugin {
+  const serveDashboard = createDashboardPage();
   return {
     async onRequest({ request, url, endResponse }) {
       const badGet = badGetParameters(request, url, graphqlPath);
@@ -85,6 +88,11 @@ export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Pl
             authorize: deps.recordings.authorize,
           }),
         );
+        return;
+      }
+      const page = DASHBOARD_ROUTE.exec(url.pathname);
+      if (page) {
+        endResponse(await serveDashboard(request, page[1] ?? '/'));
         return;
       }
       const exported = EXPORT_ROUTE.exec(url.pathname);
@@ -111,7 +119,7 @@ export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Pl
     },
     onResponse({ response }) {
       // The GraphiQL page is ~9 MB with its assets inlined (so it works offline): let browsers keep it.
-      if (response.headers.get('content-type')?.startsWith('text/html')) {
+      if (response.headers.get('content-type')?.startsWith('text/html') && !response.headers.has('cache-control')) {
         response.headers.set('cache-control', 'public, max-age=86400');
       }
     },

@@ -45,6 +45,7 @@ type Documents = {
     "\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n": typeof types.RecordingChangedDocument,
     "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": typeof types.RetryRecordingDocument,
     "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": typeof types.SessionRecordingsDocument,
+    "\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n": typeof types.AttendanceCursorDocument,
 };
 const documents: Documents = {
     "\n  query Scope {\n    liveSessions { roomId course { slug } }\n    courses { slug }\n  }\n": types.ScopeDocument,
@@ -78,6 +79,7 @@ const documents: Documents = {
     "\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n": types.RecordingChangedDocument,
     "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": types.RetryRecordingDocument,
     "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": types.SessionRecordingsDocument,
+    "\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n": types.AttendanceCursorDocument,
 };
 
 /**
@@ -218,6 +220,10 @@ export function graphql(source: "\n  mutation RetryRecording($id: ID!) {\n    re
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n"): (typeof documents)["\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n"): (typeof documents)["\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

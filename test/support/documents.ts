@@ -173,3 +173,9 @@ export const SessionRecordingsQuery = graphql(`
     liveSession(roomId: $roomId) { id recordings { id recordId status } }
   }
 `);
+
+export const AttendanceCursorQuery = graphql(`
+  query AttendanceCursor($roomId: String!) {
+    attendanceCursor(roomId: $roomId)
+  }
+`);

@@ -28,6 +28,13 @@ builder.queryFields((t) => ({
         orderBy: CURRENT_SESSION_ORDER,
       })) ?? ctx.prisma.liveSession.findFirst({ ...query, where: { roomId }, orderBy: LIVE_SESSION_ORDER }),
   }),
+  session: t.prismaField({
+    type: 'LiveSession',
+    nullable: true,
+    description: 'A session by id, live or past (the teacher\'s page opens one from its course).',
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (query, _root, { id }, ctx) => ctx.prisma.liveSession.findUnique({ ...query, where: { id: String(id) } }),
+  }),
   course: t.prismaField({
     type: 'Course',
     nullable: true,

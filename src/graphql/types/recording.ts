@@ -45,6 +45,13 @@ export const RecordingObject = builder.prismaObject('Recording', {
       select: { status: true },
       resolve: (r) => (r.status === 'READY' ? `/recordings/${r.id}/file` : null),
     }),
+    playbackUrl: t.string({
+      nullable: true,
+      description:
+        'A link to the file that opens without credentials for 6 hours, for a <video> or <audio> element (which cannot send an Authorization header); null until READY.',
+      select: { status: true },
+      resolve: (r, _args, ctx) => (r.status === 'READY' ? ctx.signUrl(`/recordings/${r.id}/file`) : null),
+    }),
     thumbnailUrl: t.string({
       nullable: true,
       description: 'Path of a 640 px wide JPEG, for video recordings once READY.',
