@@ -96,6 +96,17 @@ const SQL = {
   managersDrop: `DELETE FROM "CourseManager" WHERE "courseId" = $1 AND NOT ("userId" = ANY($2::text[]))`,
   managersAdd: `INSERT INTO "CourseManager" ("courseId", "userId") SELECT $1, unnest($2::text[]) ON CONFLICT DO NOTHING`,
   version: `SELECT version()`,
+  // Track events came after SCHEMA_AS_OF: the baseline keeps its media spans in a table of its own.
+  mediaTable: `CREATE TABLE IF NOT EXISTS "BaselineMediaSpan" ("attendanceId" text NOT NULL, "trackSid" text NOT NULL,
+    "participantSid" text NOT NULL, source text NOT NULL, "publishedAt" timestamp(3) NOT NULL, "unpublishedAt" timestamp(3),
+    PRIMARY KEY ("attendanceId", "trackSid"))`,
+  attendanceOf: `SELECT a.id, a.role, a."isOnline", a."firstJoinedAt", a."lastLeftAt", json_build_object('id', u.id, 'name', u.name) AS user
+    FROM "Attendance" a JOIN "User" u ON u.id = a."userId" WHERE a.id = $1`,
+  /** a track's span: published opens it, unpublished closes it (or records it closed when it came first) */
+  media: `WITH span AS (INSERT INTO "BaselineMediaSpan" AS m ("attendanceId", "trackSid", "participantSid", source, "publishedAt", "unpublishedAt")
+      VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT ("attendanceId", "trackSid") DO UPDATE SET
+      "publishedAt" = LEAST(m."publishedAt", EXCLUDED."publishedAt"), "unpublishedAt" = COALESCE(EXCLUDED."unpublishedAt", m."unpublishedAt"))
+    SELECT count(*)::int AS n FROM "Attendance" WHERE "sessionId" = $7 AND "isOnline"`,
 };
 type Statement = keyof typeof SQL;
 
@@ -250,7 +261,7 @@ async function authenticate(db: Db, authorization: string | null | undefined): P
 
 const BOTS = new Set(['RECORDER_BOT', 'RTMP_BOT']);
 const isBot = (id: string) => BOTS.has(id) || ['ingres_', 'pnm_agent-', 'pnm_tts_agent-', 'sip_'].some((p) => id.startsWith(p));
-const ACTED_ON = new Set(['room_created', 'room_started', 'room_finished', 'session_ended', 'participant_joined', 'participant_left']);
+const ACTED_ON = new Set(['room_created', 'room_started', 'room_finished', 'session_ended', 'participant_joined', 'participant_left', 'track_published', 'track_unpublished']);
 /** protojson sends int64 as a decimal string; 0 or absent: unset */
 const int = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : 0);
 const min = (a: Date, b: Date | null) => (b && b < a ? b : a);
@@ -305,6 +316,21 @@ async function participantEvent(q: Q, e: Event, p: Row, publish: Publish) {
   const [a] = await q('attendance', [`${s.id}:${id}`, s.id, id, isAdmin, s.courseId, joined && !s.endedAt, joinedAt, leftAt, connection]);
   const [{ n }] = await q(joined ? 'spanJoin' : 'spanLeave', [randomUUID(), a.id, connection, joinedAt, leftAt, s.id]);
   attendanceChanged(publish, s, { ...a, user: { id, name } }, n);
+}
+
+/** A track event proves its connection: a user not seen yet joins first. */
+async function trackEvent(q: Q, e: Event, p: Row, track: Row, publish: Publish) {
+  const s = await sessionOf(q, e, publish);
+  const id = `${s.id}:${p.identity}`;
+  let [a] = await q('attendanceOf', [id]);
+  if (!a) {
+    await participantEvent(q, { ...e, name: 'participant_joined' }, p, publish);
+    [a] = await q('attendanceOf', [id]);
+  }
+  const at = min(e.at, s.endedAt);
+  const published = e.name === 'track_published';
+  const [{ n }] = await q('media', [id, String(track.sid), String(p.sid ?? ''), String(track.source ?? 'UNKNOWN'), at, published ? null : at, s.id]);
+  attendanceChanged(publish, s, a, n);
 }
 
 async function roomEvent(q: Q, e: Event, publish: Publish) {
@@ -363,15 +389,16 @@ async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerRespon
   const at = int(json.created_at ?? json.createdAt) ? new Date(int(json.created_at ?? json.createdAt) * 1000) : new Date();
   const p: Row | undefined = json.participant;
   const isParticipant = name === 'participant_joined' || name === 'participant_left';
+  const isTrack = name === 'track_published' || name === 'track_unpublished';
   const store = (q: Q, status: string, error: string | null = null) => q('event', [id, name, roomId, roomSid, at, status, body, error]);
 
   // Events not applied are stored all the same, with why. Sessions are keyed on room.sid, which
   // PlugNMeet sends with every room and participant event: without it the event's run is unknown.
-  if (!ACTED_ON.has(name) || (isParticipant && typeof p?.identity === 'string' && isBot(p.identity))) {
+  if (!ACTED_ON.has(name) || ((isParticipant || isTrack) && typeof p?.identity === 'string' && isBot(p.identity))) {
     await store(db.read, 'IGNORED');
     return send(res, 200, { status: 'ok', message: `Event ${name} ignored` });
   }
-  if (!roomId || !roomSid || (isParticipant && (typeof p?.identity !== 'string' || !p.identity))) {
+  if (!roomId || !roomSid || ((isParticipant || isTrack) && (typeof p?.identity !== 'string' || !p.identity)) || (isTrack && !json.track?.sid)) {
     await store(db.read, 'REJECTED', `Invalid ${name} event`);
     return send(res, 400, { status: 'error', message: `Invalid ${name} event` });
   }
@@ -380,7 +407,7 @@ async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerRespon
   // One transaction. On an error, nothing is stored and the answer is 500: PlugNMeet delivers it again.
   const applied = await db.tx(async (q) => {
     if ((await store(q, 'APPLIED')).length === 0) return false;
-    await (isParticipant ? participantEvent(q, e, p!, publish) : roomEvent(q, e, publish));
+    await (isParticipant ? participantEvent(q, e, p!, publish) : isTrack ? trackEvent(q, e, p!, json!.track, publish) : roomEvent(q, e, publish));
     return true;
   });
   if (!applied) return send(res, 200, { status: 'ok', duplicate: true, id });
@@ -440,6 +467,7 @@ async function main() {
   for (const dir of readdirSync(migrations, { withFileTypes: true }).filter((d) => d.isDirectory() && ours(d.name)).map((d) => d.name).sort()) {
     await db.exec(readFileSync(new URL(`${dir}/migration.sql`, migrations), 'utf8'));
   }
+  await db.exec(SQL.mediaTable);
   const [{ version }] = await db.read('version', []);
   const hub = new Hub(process.env.BENCH_REDIS_URL || undefined);
 

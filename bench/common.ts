@@ -68,6 +68,18 @@ export function participantBody(kind: 'participant_joined' | 'participant_left',
   });
 }
 
+/** A camera, microphone or screen share published or unpublished: `participant` carries only sid and identity. */
+export function trackBody(kind: 'track_published' | 'track_unpublished', run: RoomRun, user: string, source: 'CAMERA' | 'MICROPHONE' = 'CAMERA'): string {
+  return JSON.stringify({
+    event: kind,
+    room: room(run),
+    participant: { sid: `PA_${user}`, identity: user },
+    track: { sid: `TR_${source[0]}_${user}`, type: source === 'CAMERA' ? 'VIDEO' : 'AUDIO', source, mime_type: source === 'CAMERA' ? 'video/VP8' : 'audio/opus' },
+    id: eventId(),
+    created_at: String(nowSeconds()),
+  });
+}
+
 export function roomBody(kind: 'room_started' | 'room_finished', run: RoomRun): string {
   return JSON.stringify({ event: kind, room: room(run), id: eventId(), created_at: String(nowSeconds()) });
 }

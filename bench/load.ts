@@ -14,6 +14,7 @@ import {
   LIVE_SESSION_SUBSCRIPTION,
   newRun,
   participantBody,
+  trackBody,
   percentile,
   roomBody,
   signAll,
@@ -298,11 +299,15 @@ const errorMarker = Buffer.from('"errors"');
 
 async function ingest(m: Metrics, s: Sizes) {
   const run = newRun(`ingest-${tag}`);
-  const half = Math.floor(s.ingestEvents / 2);
+  // each user joins, turns their camera on and off, and leaves: the mix of a class
+  const users = Math.floor(s.ingestEvents / 4);
+  const each = <T>(make: (i: number) => T) => Array.from({ length: users }, (_, i) => make(i));
   const bodies = [
     ...Array.from({ length: s.ingestWarmup }, (_, i) => participantBody('participant_joined', run, `w-${tag}-${i}`)),
-    ...Array.from({ length: half }, (_, i) => participantBody('participant_joined', run, `i-${tag}-${i}`)),
-    ...Array.from({ length: half }, (_, i) => participantBody('participant_left', run, `i-${tag}-${i}`)),
+    ...each((i) => participantBody('participant_joined', run, `i-${tag}-${i}`)),
+    ...each((i) => trackBody('track_published', run, `i-${tag}-${i}`)),
+    ...each((i) => trackBody('track_unpublished', run, `i-${tag}-${i}`)),
+    ...each((i) => participantBody('participant_left', run, `i-${tag}-${i}`)),
   ];
   const signed = await signAll(bodies);
   const warm = signed.slice(0, s.ingestWarmup);
@@ -330,7 +335,7 @@ async function ingest(m: Metrics, s: Sizes) {
   if (failures) throw new Error(`${failures} webhooks were not answered 200`);
   // the writes are real: every user has an attendance, and everyone who left is offline
   const session = await liveSession(run.roomId);
-  const expectAttendances = s.ingestWarmup + Math.min(sent, half);
+  const expectAttendances = s.ingestWarmup + Math.min(sent, users);
   if (session?.attendances.length !== expectAttendances) {
     throw new Error(`expected ${expectAttendances} attendances after ingest, found ${session?.attendances.length}`);
   }
@@ -404,6 +409,18 @@ async function joinToDashboard(m: Metrics, s: Sizes) {
 
 const cursorOf = (data: Buffer) => /"cursor":"([^"]+)"/.exec(data.toString())?.[1];
 
+/** Waits for `done`, failing only once `progress` has not moved for 30 s (a slow machine is not a loss). */
+async function untilStalled(done: Promise<void>, progress: () => number, failure: (got: number) => string) {
+  let finished = false;
+  void done.then(() => (finished = true));
+  for (let last = -1; !finished; ) {
+    await Promise.race([done, sleep(30_000)]);
+    if (finished) return;
+    if (progress() === last) throw new Error(failure(last));
+    last = progress();
+  }
+}
+
 /**
  * A dashboard away while `catchupChanges` changes are made in its room comes back with its cursor:
  * how fast it receives them all, against how fast another dashboard received the same changes live.
@@ -414,6 +431,8 @@ async function catchUp(m: Metrics, s: Sizes) {
   const n = s.catchupChanges;
   let first: string | undefined;
   let received = 0;
+  const seqs: number[] = [];
+  const seqOf = (data: Buffer) => (JSON.parse(Buffer.from(cursorOf(data) ?? '', 'base64url').toString() || '[0,0,0,-1]') as number[])[3];
   let firstAt = 0;
   let lastAt = 0;
   let done!: () => void;
@@ -424,6 +443,7 @@ async function catchUp(m: Metrics, s: Sizes) {
       first = cursorOf(data); // the warm-up: where the returning dashboard left
       return;
     }
+    seqs.push(seqOf(data));
     if (received++ === 0) firstAt = performance.now();
     lastAt = performance.now();
     if (received === n) done();
@@ -439,7 +459,12 @@ async function catchUp(m: Metrics, s: Sizes) {
     const reply = await postWebhook(bodies[i]);
     if (reply.status !== 200) throw new Error(`webhook answered ${reply.status}`);
   });
-  await Promise.race([all, sleep(120_000).then(() => Promise.reject(new Error(`live dashboard got ${received} of ${n} changes`)))]);
+  const gaps = () => {
+    const sorted = [...seqs].sort((a, b) => a - b);
+    const missing = sorted.flatMap((v, i) => (i > 0 && v > sorted[i - 1] + 1 ? [`${sorted[i - 1] + 1}-${v - 1}`] : []));
+    return `seq ${sorted[0]}..${sorted.at(-1)}, missing ${missing.slice(0, 10).join(' ') || 'none'}`;
+  };
+  await untilStalled(all, () => received, (got) => `live dashboard got ${got} of ${n} changes (${gaps()})`);
   await closeSubscribers([live]);
   m['catchup.liveSeconds'] = (lastAt - firstAt) / 1000;
   m['catchup.livePerSec'] = n / Math.max(lastAt - sent, 1) * 1000;
@@ -456,7 +481,7 @@ async function catchUp(m: Metrics, s: Sizes) {
       resolveCaught();
     }
   });
-  await Promise.race([caughtUp, sleep(120_000).then(() => Promise.reject(new Error(`returning dashboard got ${caught} of ${n} changes`)))]);
+  await untilStalled(caughtUp, () => caught, (got) => `returning dashboard got ${got} of ${n} changes`);
   await closeSubscribers([back]);
   m['catchup.changes'] = n;
   m['catchup.perSec'] = (n / (caughtAt - start)) * 1000;
