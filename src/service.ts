@@ -22,7 +22,8 @@ import { ROUTINES_VERSION } from './ingest/routines.ts';
 import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
 import { createPlugNMeetApi } from './plugnmeet/api/client.ts';
 import { createWebhookVerifier } from './plugnmeet/signature.ts';
-import { createDownloader, releaseStaleLeases, type DownloaderOptions } from './recordings/downloader.ts';
+import { createDownloader, type DownloaderOptions } from './recordings/downloader.ts';
+import { releaseStaleLeases } from './jobs/durable.ts';
 import type { MediaToolPaths } from './recordings/media.ts';
 import { recordingsDir } from './recordings/storage.ts';
 
@@ -123,7 +124,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed (PROCESSING) but not downloaded, and lost webhooks are not reconciled, until it is set');
   }
   // Only this process can hold leases on the embedded database: any lease there is a previous run's.
-  if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma);
+  if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma, ['Recording', 'AnalyticsImport']);
   // Without PlugNMeet's address this instance claims no download job: they wait, untouched, for
   // an instance (or a restart) that has it, instead of failing their attempts here.
   const downloader = api
