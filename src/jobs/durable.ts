@@ -21,8 +21,12 @@ export interface JobRunnerOptions {
   concurrency: number;
 }
 
-/** succeeded: done; retrying: failed, another attempt is due later; failed: failed for good; aborted: stopped mid-way (resumed later). */
-export type JobOutcome = 'succeeded' | 'retrying' | 'failed' | 'aborted';
+/**
+ * succeeded: done; deferred: done for now, waiting for something else (an analytics file kept until
+ * its session appears); retrying: failed, another attempt is due later; failed: failed for good;
+ * aborted: stopped mid-way (resumed later).
+ */
+export type JobOutcome = 'succeeded' | 'deferred' | 'retrying' | 'failed' | 'aborted';
 
 /** A table whose rows are jobs: columns id, attempts, "nextAttemptAt", "leaseOwner", "leaseExpiresAt", "updatedAt". */
 export interface LeasedTable {
@@ -61,8 +65,8 @@ export interface DurableJob<J extends ClaimedJob> {
   /** For logs ('recording download'). */
   name: string;
   store: LeasedTable;
-  /** One attempt. Throwing fails it: an error with `retryable: false` fails the job for good. */
-  attempt(job: J, ctx: AttemptContext): Promise<void>;
+  /** One attempt (succeeded unless it says otherwise). Throwing fails it: an error with `retryable: false` fails the job for good. */
+  attempt(job: J, ctx: AttemptContext): Promise<'succeeded' | 'deferred' | void>;
   /** Writes a failed attempt to the job row (the lease is released by the runner afterwards). */
   failed(job: J, decision: FailureDecision, ctx: AttemptContext): Promise<void>;
 }
@@ -148,8 +152,7 @@ export function createJobRunner<J extends ClaimedJob>(deps: JobRunnerDeps<J>): J
       renew(job.id).catch((error) => ctx.log.warn({ err: error }, 'lease heartbeat failed'));
     }, Math.max(1_000, o.leaseMs / 3));
     try {
-      await spec.attempt(job, ctx);
-      outcome('succeeded');
+      outcome((await spec.attempt(job, ctx)) ?? 'succeeded');
     } catch (error) {
       // shutting down: the lease is released (or lapses), and a later run resumes the job
       if (controller.signal.aborted) return outcome('aborted');
