@@ -18,6 +18,12 @@ import { parseAnalyticsFile, type UserEngagement } from './analytics-file.ts';
 export interface AnalyticsImporterOptions extends JobRunnerOptions {
   /** A larger file is not downloaded (the import fails, saying so). */
   maxFileBytes: number;
+  /**
+   * The file exists once the room ended, but Rollcall's session may not be ended yet (its last
+   * webhooks late, retried by PlugNMeet): the import waits for that end, up to this long after the
+   * file was queued, so that users whose joins are still on their way are not left out.
+   */
+  waitForEndMs: number;
 }
 
 export const DEFAULT_ANALYTICS_OPTIONS: AnalyticsImporterOptions = {
@@ -29,6 +35,7 @@ export const DEFAULT_ANALYTICS_OPTIONS: AnalyticsImporterOptions = {
   pollMs: 5_000,
   concurrency: 1,
   maxFileBytes: 32 * 1024 * 1024,
+  waitForEndMs: 15 * 60_000,
 };
 
 export interface AnalyticsImporterDeps {
@@ -49,6 +56,7 @@ interface Claimed {
   /** The file as downloaded before (kept while its session was unknown). */
   file: unknown;
   attempts: number;
+  createdAt: Date;
 }
 
 /** The file cannot be imported, now or later: the import fails with this message. */
@@ -70,7 +78,7 @@ const IMPORTS: LeasedTable = {
   table: 'AnalyticsImport',
   eligible: `status IN ('PENDING', 'DOWNLOADING')`,
   onClaim: `status = 'DOWNLOADING'`,
-  returning: `r.id, r."roomId", r."roomSid", r."sessionId", r."fileId", r.file, r.attempts`,
+  returning: `r.id, r."roomId", r."roomSid", r."sessionId", r."fileId", r.file, r.attempts, r."createdAt"`,
 };
 
 export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner {
@@ -214,6 +222,18 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
         const linked = await prisma.analyticsImport.findUniqueOrThrow({ where: { id: job.id }, select: { sessionId: true, leaseOwner: true } });
         if (!linked.sessionId || linked.leaseOwner !== owner) return 'deferred';
         job.sessionId = linked.sessionId;
+      }
+      const session = await prisma.liveSession.findUniqueOrThrow({ where: { id: job.sessionId ?? sessionId! }, select: { endedAt: true } });
+      if (!session.endedAt && Date.now() - new Date(job.createdAt).getTime() < o.waitForEndMs) {
+        // not an attempt spent: tried again shortly, until the session ends or the wait is over
+        await finish(owner, job.id, {
+          status: 'PENDING',
+          file,
+          attempts: { decrement: 1 },
+          nextAttemptAt: new Date(Date.now() + o.baseDelayMs),
+          error: `waiting for session ${job.sessionId ?? sessionId} to end before importing its analytics file`,
+        });
+        return 'deferred';
       }
       try {
         const report = await importInto(job, job.sessionId ?? sessionId!, parsed.users, file, owner);
