@@ -208,7 +208,10 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
         throw error;
       }
       const parsed = parseAnalyticsFile(raw);
-      if (!parsed.ok) throw new UnusableFileError(parsed.error, raw as Prisma.InputJsonValue);
+      if (!parsed.ok) {
+        job.file = raw; // kept for inspection with the failure
+        throw new UnusableFileError(parsed.error);
+      }
       const file = raw as Prisma.InputJsonValue;
       const sessionId = job.sessionId ?? (await prisma.liveSession.findUnique({ where: { roomSid: job.roomSid }, select: { id: true } }))?.id;
       if (!sessionId) {
