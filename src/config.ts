@@ -64,6 +64,7 @@ const envSchema = z.object({
   DASHBOARD_JWT_ISSUER: optionalString,
   DASHBOARD_JWT_AUDIENCE: optionalString,
   RECONCILE_INTERVAL_SECONDS: wholeNumber(0, 86_400, 60),
+  ANALYTICS_MAX_FILE_MB: wholeNumber(1, 1024, 32),
   INFERRED_END_AFTER_SECONDS: wholeNumber(0, 30 * 86_400, 1800),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(1, 10_000, 50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -86,6 +87,8 @@ export interface Config {
   reconcileIntervalMs: number;
   /** A live run with nobody online and no event for this long is ended (inferred); 0: never. */
   inferredEndAfterMs: number;
+  /** A larger analytics file is not imported (the import fails, saying so). Needs plugnmeet.serverUrl. */
+  analyticsMaxFileBytes: number;
   logLevel: string;
   graphiql: boolean;
 }
@@ -158,6 +161,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSubscriptionsPerConnection: e.MAX_SUBSCRIPTIONS_PER_CONNECTION,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     inferredEndAfterMs: e.INFERRED_END_AFTER_SECONDS * 1000,
+    analyticsMaxFileBytes: e.ANALYTICS_MAX_FILE_MB * 1024 * 1024,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
   };
@@ -180,6 +184,7 @@ export function describeConfig(config: Config) {
     bus: config.redisUrl ? `redis (${redactUrl(config.redisUrl)})` : 'in-process',
     plugnmeetServer: config.plugnmeet.serverUrl ?? null,
     reconcile: config.plugnmeet.serverUrl && config.reconcileIntervalMs > 0 ? `every ${config.reconcileIntervalMs / 1000} s` : 'off',
+    analyticsImport: config.plugnmeet.serverUrl ? `on (files up to ${config.analyticsMaxFileBytes / 1024 / 1024} MB)` : 'off',
     inferredEnd: config.inferredEndAfterMs > 0 ? `after ${config.inferredEndAfterMs / 1000} s quiet` : 'off',
     adminToken: config.adminApiToken ? 'set' : 'unset',
     dashboardTokens: config.dashboard.jwksUrl ? `JWKS (${config.dashboard.jwksUrl})` : config.dashboard.secret ? 'HS256 secret' : 'unset',

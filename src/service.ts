@@ -1,7 +1,6 @@
 // Rollcall assembled over a database and a bus the caller opened (main.ts in production, the test
-// harness in tests): the Yoga app with its routes, graphql-ws, the listener, the recording
-// downloader and the reconciler.
-import { createUrlSigner } from './lib/signed-urls.ts';
+// harness in tests): the Yoga app with its routes, graphql-ws, the listener, the durable jobs
+// (recording downloads, analytics imports) and the reconciler.
 import type { Logger } from 'pino';
 import { createAuthenticator, CredentialError } from './auth/credentials.ts';
 import { canSeeCourse } from './auth/viewer.ts';
@@ -23,12 +22,15 @@ import { ROUTINES_VERSION } from './ingest/routines.ts';
 import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
 import { createPlugNMeetApi } from './plugnmeet/api/client.ts';
 import { createWebhookVerifier } from './plugnmeet/signature.ts';
-import { createDownloader, releaseStaleLeases, type DownloaderOptions } from './recordings/downloader.ts';
+import { createUrlSigner } from './lib/signed-urls.ts';
+import { createDownloader, type DownloaderOptions } from './recordings/downloader.ts';
+import { createAnalyticsImporter, type AnalyticsImporterOptions } from './engagement/analytics-job.ts';
+import { releaseStaleLeases, type JobOutcome } from './jobs/durable.ts';
 import type { MediaToolPaths } from './recordings/media.ts';
 import { recordingsDir } from './recordings/storage.ts';
 
 export type ServiceConfig = Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
-  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs'>>;
+  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs' | 'analyticsMaxFileBytes'>>;
 
 export interface ServiceParts {
   config: ServiceConfig;
@@ -37,6 +39,10 @@ export interface ServiceParts {
   logger: Logger;
   listen: { port: number; host: string };
   downloader?: Partial<DownloaderOptions> & { media?: MediaToolPaths };
+  /** Overrides of the analytics import's retries and lease (tests). */
+  analytics?: Partial<AnalyticsImporterOptions>;
+  /** Called once per job attempt with the job's kind and its outcome (metrics). */
+  onJobOutcome?: (kind: string, outcome: JobOutcome) => void;
   /** Overrides for tests (the grace period). */
   reconcile?: Partial<ReconcilerOptions>;
 }
@@ -67,6 +73,8 @@ export interface YogaWiring {
   /** Changes were committed to the change log: number (unless numbered) and deliver them. */
   changesCommitted(numbered?: readonly SequencedChange[]): void;
   recordings?: { dir: string; kick(): void };
+  /** Wakes the analytics importer when an analytics event committed. */
+  analytics?: { kick(): void };
 }
 
 /** Keep changes a day and an hour: cursors stay valid for at least a day. */
@@ -91,7 +99,7 @@ export function createRollcallYoga(
   };
   const routes = useRollcallRoutes({
     prisma: db.prisma,
-    ingest: createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick }),
+    ingest: createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick, onAnalyticsWork: wiring.analytics?.kick }),
     verify: createWebhookVerifier(config.plugnmeet),
     logger,
     recordings: { dir: recordings.dir, authorize },
@@ -123,14 +131,26 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     ? createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
     : null;
   if (!api) {
-    logger.warn('PLUGNMEET_SERVER_URL not set: recordings are listed (PROCESSING) but not downloaded, and lost webhooks are not reconciled, until it is set');
+    logger.warn(
+      'PLUGNMEET_SERVER_URL not set: recordings are listed (PROCESSING) but not downloaded, analytics files are queued (PENDING) but not imported, and lost webhooks are not reconciled, until it is set',
+    );
   }
   // Only this process can hold leases on the embedded database: any lease there is a previous run's.
-  if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma);
+  if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma, ['Recording', 'AnalyticsImport']);
   // Without PlugNMeet's address this instance claims no download job: they wait, untouched, for
   // an instance (or a restart) that has it, instead of failing their attempts here.
   const downloader = api
-    ? createDownloader({ prisma: db.prisma, dir, api, changesCommitted, logger, options: parts.downloader })
+    ? createDownloader({ prisma: db.prisma, dir, api, changesCommitted, logger, options: parts.downloader, onOutcome: parts.onJobOutcome })
+    : undefined;
+  const analytics = api
+    ? createAnalyticsImporter({
+        prisma: db.prisma,
+        api,
+        changesCommitted,
+        logger,
+        options: { ...(config.analyticsMaxFileBytes ? { maxFileBytes: config.analyticsMaxFileBytes } : {}), ...parts.analytics },
+        onOutcome: parts.onJobOutcome,
+      })
     : undefined;
   const intervalMs = config.reconcileIntervalMs ?? 0;
   const reconciler =
@@ -147,12 +167,18 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   const quietMs = config.inferredEndAfterMs ?? 0;
   const ends = quietMs > 0 ? inferredEnds({ prisma: db.prisma, changesCommitted, logger, quietMs }) : undefined;
 
-  const yoga = createRollcallYoga(parts, { feed, changesCommitted, recordings: { dir, kick: () => downloader?.kick() } });
+  const yoga = createRollcallYoga(parts, {
+    feed,
+    changesCommitted,
+    recordings: { dir, kick: () => downloader?.kick() },
+    analytics: { kick: () => analytics?.kick() },
+  });
   const listener = await listen(yoga, parts.listen);
   const ws = attachGraphQLWebSocket(listener.server, yoga, { maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50, feed });
   sequencer.start();
   prune.start();
   downloader?.start();
+  analytics?.start();
   // The first look comes an interval after start: webhooks PlugNMeet retries after an outage first.
   reconciler?.start();
   ends?.start();
@@ -172,6 +198,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
       await reconciler?.stop();
       await ends?.stop();
       await downloader?.stop();
+      await analytics?.stop();
       await prune.stop();
       await sequencer.stop();
       feed.stop();

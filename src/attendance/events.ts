@@ -1,6 +1,7 @@
 // What applying an event changes, as subscribers are told it, and what applying it did.
 
-export type AttendanceChangeKind = 'JOINED' | 'LEFT';
+/** UPDATED: its numbers changed without a join or leave (the session's analytics file was imported). */
+export type AttendanceChangeKind = 'JOINED' | 'LEFT' | 'UPDATED';
 /** UPDATED: the session's answers changed without an event of its own (its course's policy or roster). */
 export type LiveSessionChangeKind = 'STARTED' | 'ENDED' | 'UPDATED';
 

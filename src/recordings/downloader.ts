@@ -1,8 +1,8 @@
-// The durable download job. Its state lives on the Recording row (attempts, next attempt, lease), so
-// it survives restarts, and a lease claimed with FOR UPDATE SKIP LOCKED keeps any job to one runner,
-// also across instances. Files stream to a temporary name (size and SHA-256 computed on the way)
+// The durable download job (jobs/durable.ts): its state lives on the Recording row (attempts, next
+// attempt, lease), so it survives restarts, and its lease keeps it to one runner, also across
+// instances. Files stream to a temporary name (size and SHA-256 computed on the way)
 // and are renamed into place only when complete.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,20 +13,12 @@ import type { Change, RecordingStatus } from '../attendance/events.ts';
 import { appendChanges } from '../changes/log.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/types.ts';
+import { backoffDelay, createJobRunner, type DurableJob, type JobOutcome, type JobRunner, type JobRunnerOptions, type LeasedTable } from '../jobs/durable.ts';
 import { makeThumbnail, mediaToolsAvailable, probeMedia, type MediaToolPaths } from './media.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { extensionFor, mimeTypeFor } from './storage.ts';
 
-export interface DownloaderOptions {
-  maxAttempts: number;
-  /** First retry delay; doubles each attempt, with ±50 % jitter, up to maxDelayMs. */
-  baseDelayMs: number;
-  maxDelayMs: number;
-  /** How long a claimed job is ours without a heartbeat. */
-  leaseMs: number;
-  /** How often to look for due jobs (retries, other instances' work) when nobody kicks us. */
-  pollMs: number;
-  concurrency: number;
+export interface DownloaderOptions extends JobRunnerOptions {
   media?: MediaToolPaths;
 }
 
@@ -48,6 +40,7 @@ export interface DownloaderDeps {
   changesCommitted: () => void;
   logger: Logger;
   options?: Partial<DownloaderOptions>;
+  onOutcome?: (kind: string, outcome: JobOutcome) => void;
 }
 
 interface Claimed {
@@ -60,32 +53,26 @@ interface Claimed {
   previous: string;
 }
 
-export interface Downloader {
-  start(): void;
-  /** Look for work now (a recording_proceeded just committed). */
-  kick(): void;
-  /** Stops claiming; aborts running downloads (their leases lapse and another run resumes them). */
-  stop(): Promise<void>;
-}
+/** start(), kick() when a recording_proceeded committed, stop() (aborts running downloads: a later run resumes them). */
+export type Downloader = JobRunner;
 
-export function backoffDelay(attempt: number, o: Pick<DownloaderOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
-  const exponential = Math.min(o.baseDelayMs * 2 ** (attempt - 1), o.maxDelayMs);
-  return Math.round(exponential * (0.5 + random()));
-}
+export { backoffDelay };
+
+/** A recording is a job once its file is ready, until READY or FAILED. */
+const RECORDINGS: LeasedTable = {
+  table: 'Recording',
+  eligible: `"fileReady" AND status IN ('PROCESSING', 'DOWNLOADING')`,
+  onClaim: `status = 'DOWNLOADING'`,
+  returning: `r.id, r."recordId", r."roomId", r."sessionId", r."sourcePath", r.attempts, picked.previous`,
+};
 
 export function createDownloader(deps: DownloaderDeps): Downloader {
   const o = { ...DEFAULT_DOWNLOADER_OPTIONS, ...deps.options };
-  const owner = `${process.pid}-${randomUUID()}`;
   const log = deps.logger.child({ component: 'recordings' });
-  const running = new Map<string, AbortController>();
-  let stopped = true;
-  let timer: NodeJS.Timeout | undefined;
-  let looking: Promise<void> | undefined;
-  let again = false;
   let mediaWarned = false;
 
   /** Updates the recording, if this run still holds its lease, and logs the status change with it. */
-  const update = async (id: string, data: Prisma.RecordingUpdateManyMutationInput, status?: RecordingStatus): Promise<boolean> => {
+  const update = async (owner: string, id: string, data: Prisma.RecordingUpdateManyMutationInput, status?: RecordingStatus): Promise<boolean> => {
     const done = await deps.prisma.$transaction(async (tx) => {
       const { count } = await tx.recording.updateMany({ where: { id, leaseOwner: owner }, data });
       if (count === 0 || !status) return count === 1;
@@ -98,26 +85,7 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
     return done;
   };
 
-  async function claim(): Promise<Claimed | undefined> {
-    const now = new Date();
-    const rows = await deps.prisma.$queryRaw<Claimed[]>`
-      WITH picked AS (
-        SELECT id, status::text AS previous FROM "Recording"
-        WHERE "fileReady" AND status IN ('PROCESSING', 'DOWNLOADING')
-          AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= ${now})
-          AND ("leaseExpiresAt" IS NULL OR "leaseExpiresAt" < ${now})
-        ORDER BY "createdAt" LIMIT 1
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE "Recording" AS r
-      SET status = 'DOWNLOADING', "leaseOwner" = ${owner}, "leaseExpiresAt" = ${new Date(now.getTime() + o.leaseMs)},
-          attempts = r.attempts + 1, "updatedAt" = ${now}
-      FROM picked WHERE r.id = picked.id
-      RETURNING r.id, r."recordId", r."roomId", r."sessionId", r."sourcePath", r.attempts, picked.previous`;
-    return rows[0];
-  }
-
-  async function download(job: Claimed, signal: AbortSignal) {
+  async function download(job: Claimed, signal: AbortSignal, owner: string) {
     const info = await deps.api.recordingInfo(job.recordId, { signal }).catch(() => null); // title only: optional
     const token = await deps.api.downloadToken(job.recordId, { signal });
     const file = await deps.api.download(token, { signal });
@@ -172,21 +140,16 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
     return { type: probe.type, durationSeconds: probe.durationSeconds, hasThumbnail, mimeType: mimeTypeFor(fileName, probe.hasVideo) };
   }
 
-  async function run(job: Claimed) {
-    const controller = new AbortController();
-    running.set(job.id, controller);
-    const jobLog = log.child({ recordingId: job.id, recordId: job.recordId, attempt: job.attempts });
-    const heartbeat = setInterval(() => {
-      deps.prisma.recording
-        .updateMany({ where: { id: job.id, leaseOwner: owner }, data: { leaseExpiresAt: new Date(Date.now() + o.leaseMs) } })
-        .catch((error) => jobLog.warn({ err: error }, 'lease heartbeat failed'));
-    }, Math.max(1_000, o.leaseMs / 3));
-    try {
-      if (job.previous !== 'DOWNLOADING') await update(job.id, { status: 'DOWNLOADING' }, 'DOWNLOADING');
-      jobLog.info('downloading recording');
-      const stored = await download(job, controller.signal);
+  const job: DurableJob<Claimed> = {
+    name: 'recording download',
+    store: RECORDINGS,
+    async attempt(job, { signal, owner, log: jobLog }) {
+      if (job.previous !== 'DOWNLOADING') await update(owner, job.id, { status: 'DOWNLOADING' }, 'DOWNLOADING');
+      jobLog.info({ recordId: job.recordId }, 'downloading recording');
+      const stored = await download(job, signal, owner);
       const media = await describeMedia(stored.finalPath, stored.fileName, job.id);
       const done = await update(
+        owner,
         job.id,
         {
           status: 'READY',
@@ -204,78 +167,17 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
         'READY',
       );
       if (done) jobLog.info({ bytes: stored.size, sha256: stored.sha256, type: media.type }, 'recording ready');
-    } catch (error) {
-      if (controller.signal.aborted) return; // shutting down: the lease lapses, another run resumes it
-      const message = error instanceof Error ? error.message : String(error);
-      const retryable = (error as { retryable?: boolean }).retryable !== false;
-      const final = !retryable || job.attempts >= o.maxAttempts;
-      const delay = backoffDelay(job.attempts, o);
-      jobLog.warn({ err: error, final, retryInMs: final ? undefined : delay }, final ? 'recording download failed' : 'recording download failed; will retry');
+    },
+    async failed(job, { message, final, nextAttemptAt }, { owner }) {
       await update(
+        owner,
         job.id,
-        final
-          ? { status: 'FAILED', error: message, leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: null }
-          : { error: message, leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: new Date(Date.now() + delay) },
+        final ? { status: 'FAILED', error: message, nextAttemptAt: null } : { error: message, nextAttemptAt },
         final ? 'FAILED' : undefined,
       );
-      if (!final) schedule(delay + 10);
-    } finally {
-      clearInterval(heartbeat);
-      running.delete(job.id);
-    }
-  }
-
-  async function lookForWork() {
-    do {
-      again = false;
-      while (!stopped && running.size < o.concurrency) {
-        const job = await claim().catch((error) => {
-          log.warn({ err: error }, 'could not look for recording jobs');
-          return undefined;
-        });
-        if (!job) break;
-        void run(job).finally(() => !stopped && kick());
-      }
-    } while (again && !stopped);
-  }
-
-  function kick() {
-    if (stopped) return;
-    if (looking) {
-      again = true;
-      return;
-    }
-    looking = lookForWork().finally(() => (looking = undefined));
-  }
-
-  function schedule(ms: number) {
-    if (stopped) return;
-    setTimeout(kick, ms).unref();
-  }
-
-  return {
-    start() {
-      if (!stopped) return;
-      stopped = false;
-      timer = setInterval(kick, o.pollMs);
-      timer.unref();
-      kick();
-    },
-    kick,
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      for (const controller of running.values()) controller.abort();
-      await looking;
-      // release our leases at once so a restart resumes without waiting for them to lapse
-      await deps.prisma.recording
-        .updateMany({ where: { leaseOwner: owner }, data: { leaseOwner: null, leaseExpiresAt: null } })
-        .catch(() => {});
     },
   };
+
+  return createJobRunner({ prisma: deps.prisma, logger: log, job, options: o, onOutcome: deps.onOutcome });
 }
 
-/** On the embedded database only this process can hold leases: any lease is a previous run's. */
-export async function releaseStaleLeases(prisma: PrismaClient): Promise<void> {
-  await prisma.recording.updateMany({ where: { leaseOwner: { not: null } }, data: { leaseOwner: null, leaseExpiresAt: null } });
-}

@@ -1,5 +1,6 @@
-// A PlugNMeet server on loopback for the recording and reconciliation tests: it checks API-KEY and
-// HASH-SIGNATURE like the real one, answers recording info and download tokens, serves files, and
+// A PlugNMeet server on loopback for the recording, analytics and reconciliation tests: it checks
+// API-KEY and HASH-SIGNATURE like the real one, answers recording info and download tokens, serves
+// files and artifacts (the analytics file), and
 // lists the active rooms (answering as plugNmeet-server 2.4 does, plugnmeet-room-answers.ts), with the
 // failures the tests ask for.
 import { createHmac } from 'node:crypto';
@@ -25,6 +26,20 @@ export interface FakeRecording {
   bytesPerSecond?: number;
 }
 
+/** An artifact (the analytics file of a run), served by the artifact API as plugNmeet-server 2.4 answers. */
+export interface FakeArtifact {
+  roomId: string;
+  roomSid: string;
+  /** The file's bytes. */
+  body: Buffer | string;
+  /** The first N calls of each artifact API call answer HTTP 500. */
+  failCalls?: number;
+  /** The first N downloads answer 500. */
+  failDownloads?: number;
+  /** Announce this file_size in the artifact's metadata instead of the true one. */
+  announcedSize?: number;
+}
+
 /** A room run going on, as getActiveRoomsInfo lists it. */
 export interface FakeActiveRoom {
   roomId: string;
@@ -47,7 +62,19 @@ export interface FakePlugNMeet {
    * whatever `rooms` holds: a failure, or another of PlugNMeet's answers (plugnmeet-room-answers.ts).
    */
   roomAnswers: Map<string, { httpStatus?: number; body: string }>;
-  counts: { info: number; token: number; download: number; badSignature: number; activeRoom: number };
+  /** Artifacts by artifact id. */
+  artifacts: Map<string, FakeArtifact>;
+  counts: {
+    info: number;
+    token: number;
+    download: number;
+    badSignature: number;
+    activeRoom: number;
+    artifactFetch: number;
+    artifactInfo: number;
+    artifactToken: number;
+    artifactDownload: number;
+  };
   /** Stops listening (the server becomes unreachable) until `resume()`. */
   suspend(): Promise<void>;
   resume(): Promise<void>;
@@ -65,7 +92,25 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
   const rooms = new Map<string, FakeActiveRoom>();
   const tokens = new Map<string, string>();
   const roomAnswers = new Map<string, { httpStatus?: number; body: string }>();
-  const counts = { info: 0, token: 0, download: 0, badSignature: 0, activeRoom: 0 };
+  const artifacts = new Map<string, FakeArtifact>();
+  const artifactTokens = new Map<string, string>();
+  const counts = { info: 0, token: 0, download: 0, badSignature: 0, activeRoom: 0, artifactFetch: 0, artifactInfo: 0, artifactToken: 0, artifactDownload: 0 };
+  const NOT_FOUND = (what: string) => ({ status: false, msg: `${what} not found`, status_code: 'NOT_FOUND' });
+  const artifactInfo = (id: string, a: FakeArtifact) => ({
+    artifact_id: id,
+    room_id: a.roomId,
+    type: 'MEETING_ANALYTICS',
+    created: '2026-11-24T10:00:51Z',
+    metadata: {
+      user_info: null,
+      provider_job_info: null,
+      file_info: {
+        file_path: `meeting_analytics/${a.roomId}/analytics-${a.roomSid}-1795514451268.json`,
+        file_size: String(a.announcedSize ?? Buffer.byteLength(a.body)),
+        mime_type: 'application/json',
+      },
+    },
+  });
   const sockets = new Set<Socket>();
 
   const json = (res: ServerResponse, status: number, body: unknown) => raw(res, status, JSON.stringify(body));
@@ -129,6 +174,70 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
         return raw(res, 200, roomAnswer(room));
       }
     }
+    if (req.method === 'POST' && url.pathname.startsWith('/auth/artifact/')) {
+      const body = await signedBody(req);
+      if (!body) return json(res, 401, { status: false, msg: 'Failed to verify provided authentication details.', status_code: 'INVALID_TOKEN_OR_SIGNATURE' });
+      const request = JSON.parse(body.toString()) as { artifact_id?: string; room_sid?: string; type?: string };
+      const failing = (a: FakeArtifact | undefined) => {
+        if (!a?.failCalls) return false;
+        a.failCalls--;
+        json(res, 500, { status: false, msg: 'internal error' });
+        return true;
+      };
+      if (url.pathname === '/auth/artifact/fetch') {
+        counts.artifactFetch++;
+        const found = [...artifacts.entries()].filter(([, a]) => a.roomSid === request.room_sid);
+        if (found.some(([, a]) => failing(a))) return;
+        if (!found.length) return json(res, 200, { status: false, msg: 'no artifact found', status_code: 'NOT_FOUND' });
+        return json(res, 200, {
+          status: true,
+          msg: 'success',
+          status_code: 'SUCCESS',
+          result: { total_artifacts: String(found.length), from: '0', limit: '20', order_by: 'DESC', type: 'MEETING_ANALYTICS', artifacts_list: found.map(([id, a]) => artifactInfo(id, a)) },
+        });
+      }
+      const id = request.artifact_id ?? '';
+      const artifact = artifacts.get(id);
+      if (url.pathname === '/auth/artifact/info') {
+        counts.artifactInfo++;
+        if (failing(artifact)) return;
+        if (!artifact) return json(res, 200, NOT_FOUND('artifact'));
+        return json(res, 200, {
+          status: true,
+          msg: 'success',
+          status_code: 'SUCCESS',
+          artifact_info: artifactInfo(id, artifact),
+          room_info: { room_title: 'Algebra 101', room_id: artifact.roomId, room_sid: artifact.roomSid, joined_participants: '0', webhook_url: '', created: '2026-11-24 09:00:00', ended: '2026-11-24 10:00:00' },
+        });
+      }
+      if (url.pathname === '/auth/artifact/getDownloadToken') {
+        counts.artifactToken++;
+        if (failing(artifact)) return;
+        if (!artifact) return json(res, 200, NOT_FOUND('artifact'));
+        const token = `art-${id}-${counts.artifactToken}`;
+        artifactTokens.set(token, id);
+        return json(res, 200, { status: true, msg: 'success', status_code: 'SUCCESS', token });
+      }
+    }
+    const artifactDownload = /^\/download\/artifact\/(.+)$/.exec(url.pathname);
+    if (req.method === 'GET' && artifactDownload) {
+      counts.artifactDownload++;
+      const id = artifactTokens.get(artifactDownload[1]) ?? '';
+      const artifact = artifacts.get(id);
+      if (!artifact) return res.writeHead(401, { 'content-type': 'text/plain' }).end('token expired');
+      if (artifact.failDownloads && artifact.failDownloads > 0) {
+        artifact.failDownloads--;
+        return res.writeHead(500, { 'content-type': 'text/plain' }).end('download hook pipeline failed');
+      }
+      const bytes = Buffer.from(artifact.body);
+      return res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': String(bytes.length),
+          'content-disposition': `attachment; filename=analytics-${artifact.roomSid}-1795514451268.json`,
+        })
+        .end(bytes);
+    }
     const download = /^\/download\/recording\/(.+)$/.exec(url.pathname);
     if (req.method === 'GET' && download) {
       counts.download++;
@@ -190,6 +299,7 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
     recordings,
     rooms,
     roomAnswers,
+    artifacts,
     counts,
     suspend: stop,
     resume: listen,

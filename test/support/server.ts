@@ -36,6 +36,9 @@ export interface TestServerOptions {
   /** A PlugNMeet server for recordings (a fake one on loopback in tests). */
   plugnmeetServerUrl?: string;
   downloader?: ServiceParts['downloader'];
+  /** The analytics import's retries, lease and file cap (fast ones in tests). */
+  analytics?: ServiceParts['analytics'];
+  onJobOutcome?: ServiceParts['onJobOutcome'];
   /** Reconciliation with the PlugNMeet server (plugnmeetServerUrl): on when given; tests call its sweep(). */
   reconcile?: { intervalMs?: number; graceMs?: number };
   /** INFERRED_END_AFTER_SECONDS in ms (default: off). */
@@ -89,6 +92,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     logger,
     listen: { port: 0, host: '127.0.0.1' },
     downloader: options.downloader,
+    analytics: options.analytics,
+    onJobOutcome: options.onJobOutcome,
     reconcile: options.reconcile,
   });
   const server = app;

@@ -9,8 +9,9 @@ import type { GraphQLContext } from '../context.ts';
 import { notEmpty } from '../errors.ts';
 
 const AttendanceChangeKindEnum = builder.enumType('AttendanceChangeKind', {
-  values: ['JOINED', 'LEFT'] as const,
-  description: 'JOINED: the attendance changed and the user is online; LEFT: it changed and the user is offline.',
+  values: ['JOINED', 'LEFT', 'UPDATED'] as const,
+  description:
+    "JOINED: the attendance changed and the user is online; LEFT: it changed and the user is offline; UPDATED: its engagement or media time changed without a join or leave (the session's analytics file was imported).",
 });
 const LiveSessionChangeKindEnum = builder.enumType('LiveSessionChangeKind', {
   values: ['STARTED', 'ENDED', 'UPDATED'] as const,

@@ -1,5 +1,6 @@
 // PlugNMeet's API, as Rollcall needs it: for the download job, the recording's info, a download
-// token and the file itself (download.ts); for reconciliation, the active rooms. Every failure is a
+// token and the file itself (download.ts); for the analytics import, the same through the artifact
+// API (fetch by run, info, download token, download); for reconciliation, the active rooms. Every failure is a
 // PlugNMeetApiError whose `retryable` says whether trying again later can help.
 import { downloadFile } from './download.ts';
 import {
@@ -10,7 +11,7 @@ import {
   type PlugNMeetStatusCode,
 } from './errors.ts';
 import { createTransport, isObject, statusCodeOf } from './transport.ts';
-import type { ActiveRoom, PlugNMeetApi, PlugNMeetApiOptions, PlugNMeetParticipantInfo, PlugNMeetPastRoomInfo, PlugNMeetRecording } from './types.ts';
+import type { ActiveRoom, PlugNMeetArtifact, PlugNMeetApi, PlugNMeetApiOptions, PlugNMeetParticipantInfo, PlugNMeetPastRoomInfo, PlugNMeetRecording } from './types.ts';
 
 export * from './errors.ts';
 export type * from './types.ts';
@@ -19,6 +20,11 @@ const INFO: PlugNMeetEndpoint = 'POST /auth/recording/info';
 const TOKEN: PlugNMeetEndpoint = 'POST /auth/recording/getDownloadToken';
 const ACTIVE_ROOMS: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomsInfo';
 const ACTIVE_ROOM: PlugNMeetEndpoint = 'POST /auth/room/getActiveRoomInfo';
+const ARTIFACTS: PlugNMeetEndpoint = 'POST /auth/artifact/fetch';
+const ARTIFACT_INFO: PlugNMeetEndpoint = 'POST /auth/artifact/info';
+const ARTIFACT_TOKEN: PlugNMeetEndpoint = 'POST /auth/artifact/getDownloadToken';
+/** artifact/fetch with nothing to list: NOT_FOUND "no artifact found" (plugNmeet-server 2.4). */
+const NO_ARTIFACTS = { codes: ['NOT_FOUND', 3], texts: /^no artifact found$/i };
 // When nothing is going on, plugnmeet-server answers status: false. What it sends is decided by
 // `status_code` (the StatusCode enum of plugnmeet_common_api.proto), which stays put across versions
 // while the texts change: 2.2 to 2.4 (pkg/models/room_info.go) answer getActiveRoomsInfo with
@@ -86,6 +92,52 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
     },
 
     download: (token, call) => downloadFile(transport, token, call),
+
+    async analyticsArtifacts(roomSid, call = {}) {
+      requireId(roomSid);
+      let answer: Record<string, unknown>;
+      try {
+        answer = await post(ARTIFACTS, '/auth/artifact/fetch', { room_sid: roomSid, type: 'MEETING_ANALYTICS' }, call);
+      } catch (error) {
+        if (saysNothingGoingOn(error, NO_ARTIFACTS)) return [];
+        throw error;
+      }
+      const list = isObject(answer.result) ? answer.result.artifacts_list : undefined;
+      if (list !== undefined && list !== null && !Array.isArray(list)) {
+        throw new PlugNMeetBadResponseError(ARTIFACTS, `PlugNMeet ${ARTIFACTS} answered an artifacts_list that is not a list`, true);
+      }
+      return ((list as unknown[] | null | undefined) ?? [])
+        .filter(isObject)
+        .map((a) => a as PlugNMeetArtifact)
+        .filter((a) => typeof a.artifact_id === 'string' && a.artifact_id !== '');
+    },
+
+    async artifactInfo(artifactId, call = {}) {
+      requireId(artifactId);
+      const answer = await post(ARTIFACT_INFO, '/auth/artifact/info', { artifact_id: artifactId }, call);
+      if (!isObject(answer.artifact_info)) {
+        throw new PlugNMeetBadResponseError(ARTIFACT_INFO, `PlugNMeet ${ARTIFACT_INFO} answered status: true without artifact_info`, true);
+      }
+      const artifact = answer.artifact_info as PlugNMeetArtifact;
+      const size = Number(artifact.metadata?.file_info?.file_size);
+      return {
+        artifact,
+        roomInfo: isObject(answer.room_info) ? (answer.room_info as PlugNMeetPastRoomInfo) : null,
+        fileSize: Number.isSafeInteger(size) && size >= 0 ? size : null,
+      };
+    },
+
+    async artifactDownloadToken(artifactId, call = {}) {
+      requireId(artifactId);
+      const answer = await post(ARTIFACT_TOKEN, '/auth/artifact/getDownloadToken', { artifact_id: artifactId }, call);
+      const token = answer.token;
+      if (typeof token !== 'string' || token.trim() === '') {
+        throw new MissingDownloadTokenError(typeof answer.msg === 'string' ? redact(answer.msg) : '', ARTIFACT_TOKEN);
+      }
+      return token.trim();
+    },
+
+    downloadArtifact: (token, call) => downloadFile(transport, token, call, 'artifact'),
   };
 }
 
@@ -115,6 +167,6 @@ function activeRoomFrom(endpoint: PlugNMeetEndpoint, value: unknown): ActiveRoom
   return { roomId, roomSid, participants };
 }
 
-function requireId(recordId: string) {
-  if (typeof recordId !== 'string' || recordId === '') throw new TypeError('recordId must be a non-empty string');
+function requireId(id: string) {
+  if (typeof id !== 'string' || id === '') throw new TypeError('the id must be a non-empty string');
 }

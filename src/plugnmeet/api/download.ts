@@ -1,4 +1,4 @@
-// GET /download/recording/{token}: the file as a stream, never buffered; its length is checked
+// GET /download/recording/{token} (or /download/artifact/{token}): the file as a stream, never buffered; its length is checked
 // against Content-Length and its body guarded against stalls.
 import { Transform, type Readable } from 'node:stream';
 import got from 'got';
@@ -6,13 +6,15 @@ import { PlugNMeetBadResponseError, PlugNMeetDownloadInterruptedError, PlugNMeet
 import { isObject, retryAfter, snippet, type Transport } from './transport.ts';
 import type { CallOptions, RecordingDownload } from './types.ts';
 
-const DOWNLOAD: PlugNMeetEndpoint = 'GET /download/recording/{token}';
+/** Which of PlugNMeet's download routes: recordings, or artifacts (the analytics file). */
+export type DownloadKind = 'recording' | 'artifact';
 
-export function downloadFile(transport: Transport, token: string, call: CallOptions = {}): Promise<RecordingDownload> {
+export function downloadFile(transport: Transport, token: string, call: CallOptions = {}, kind: DownloadKind = 'recording'): Promise<RecordingDownload> {
+  const DOWNLOAD: PlugNMeetEndpoint = kind === 'artifact' ? 'GET /download/artifact/{token}' : 'GET /download/recording/{token}';
   const { base, agent, connectTimeouts, timeouts: t, redact, transportError } = transport;
   if (typeof token !== 'string' || token === '') throw new TypeError('download: token must be a non-empty string');
   const { signal } = call;
-  const request = got.stream(`${base}/download/recording/${encodeURIComponent(token)}`, {
+  const request = got.stream(`${base}/download/${kind}/${encodeURIComponent(token)}`, {
     // The bytes as stored: a transparently decompressed body would not match Content-Length.
     decompress: false,
     headers: { 'Accept-Encoding': 'identity' },
@@ -74,7 +76,7 @@ export function downloadFile(transport: Transport, token: string, call: CallOpti
 
       const contentLength = parseLength(response.headers['content-length']);
       const contentType = typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : null;
-      const stream = guardBody(request, contentLength, t.downloadIdleMs, signal);
+      const stream = guardBody(request, contentLength, t.downloadIdleMs, signal, DOWNLOAD);
       resolve({
         stream,
         statusCode,
@@ -91,7 +93,7 @@ export function downloadFile(transport: Transport, token: string, call: CallOpti
  * that does not match Content-Length is an error at the end, and no byte for `idleMs` while the
  * consumer could take more is a stall. Time the consumer spends not reading does not count.
  */
-function guardBody(source: Readable, expected: number | null, idleMs: number, signal?: AbortSignal): Readable {
+function guardBody(source: Readable, expected: number | null, idleMs: number, signal: AbortSignal | undefined, DOWNLOAD: PlugNMeetEndpoint): Readable {
   let received = 0;
   let lastByteAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -100,6 +102,7 @@ function guardBody(source: Readable, expected: number | null, idleMs: number, si
     new PlugNMeetDownloadInterruptedError(
       `PlugNMeet ${DOWNLOAD} ${what} after ${received} of ${expected ?? 'unknown'} bytes`,
       { reason, receivedBytes: received, expectedBytes: expected },
+      DOWNLOAD,
     );
 
   const body = new Transform({

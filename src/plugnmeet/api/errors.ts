@@ -6,7 +6,11 @@ export type PlugNMeetEndpoint =
   | 'POST /auth/recording/getDownloadToken'
   | 'GET /download/recording/{token}'
   | 'POST /auth/room/getActiveRoomsInfo'
-  | 'POST /auth/room/getActiveRoomInfo';
+  | 'POST /auth/room/getActiveRoomInfo'
+  | 'POST /auth/artifact/fetch'
+  | 'POST /auth/artifact/info'
+  | 'POST /auth/artifact/getDownloadToken'
+  | 'GET /download/artifact/{token}';
 
 /** A StatusCode of plugnmeet_common_api.proto, by name or by number, as the server sent it. */
 export type PlugNMeetStatusCode = string | number;
@@ -60,8 +64,7 @@ const TRANSIENT_MSG = /query error|timeout|timed out|try again|temporar|unavaila
 export class MissingDownloadTokenError extends PlugNMeetApiError {
   readonly msg: string;
 
-  constructor(msg: string) {
-    const endpoint = 'POST /auth/recording/getDownloadToken';
+  constructor(msg: string, endpoint: PlugNMeetEndpoint = 'POST /auth/recording/getDownloadToken') {
     super(`PlugNMeet ${endpoint} answered status: true but no token${msg ? ` (msg: ${JSON.stringify(msg)})` : ''}`, {
       endpoint,
       retryable: false,
@@ -136,8 +139,12 @@ export class PlugNMeetDownloadInterruptedError extends PlugNMeetApiError {
   readonly receivedBytes: number;
   readonly expectedBytes: number | null;
 
-  constructor(message: string, details: { reason: PlugNMeetDownloadInterruptedError['reason']; receivedBytes: number; expectedBytes: number | null }) {
-    super(message, { endpoint: 'GET /download/recording/{token}', retryable: true });
+  constructor(
+    message: string,
+    details: { reason: PlugNMeetDownloadInterruptedError['reason']; receivedBytes: number; expectedBytes: number | null },
+    endpoint: PlugNMeetEndpoint = 'GET /download/recording/{token}',
+  ) {
+    super(message, { endpoint, retryable: true });
     this.reason = details.reason;
     this.receivedBytes = details.receivedBytes;
     this.expectedBytes = details.expectedBytes;

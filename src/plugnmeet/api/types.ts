@@ -107,7 +107,36 @@ export interface CallOptions {
   signal?: AbortSignal;
 }
 
+/** PlugNMeet's ArtifactInfo (plugnmeet_auth_artifact.proto), as far as Rollcall reads it. */
+export interface PlugNMeetArtifact {
+  artifact_id?: string;
+  room_id?: string;
+  type?: string;
+  created?: string;
+  metadata?: { file_info?: { file_path?: string; file_size?: number | string; mime_type?: string } | null; [field: string]: unknown } | null;
+  [field: string]: unknown;
+}
+
+export interface ArtifactInfoResult {
+  artifact: PlugNMeetArtifact;
+  /** The run that made it (room_info.room_sid), when sent. */
+  roomInfo: PlugNMeetPastRoomInfo | null;
+  /** file_info.file_size as a number, when sent. */
+  fileSize: number | null;
+}
+
 export interface PlugNMeetApi {
+  /**
+   * The run's meeting analytics artifacts (POST /auth/artifact/fetch by room_sid), newest first;
+   * PlugNMeet's "no artifact found" (status_code NOT_FOUND) is an empty list.
+   */
+  analyticsArtifacts(roomSid: string, options?: CallOptions): Promise<PlugNMeetArtifact[]>;
+  /** One artifact and the run that made it (POST /auth/artifact/info). */
+  artifactInfo(artifactId: string, options?: CallOptions): Promise<ArtifactInfoResult>;
+  /** A short-lived token for downloadArtifact() (POST /auth/artifact/getDownloadToken). */
+  artifactDownloadToken(artifactId: string, options?: CallOptions): Promise<string>;
+  /** GET /download/artifact/{token}, streamed like download(). */
+  downloadArtifact(token: string, options?: CallOptions): Promise<RecordingDownload>;
   recordingInfo(recordId: string, options?: CallOptions): Promise<RecordingInfoResult>;
   /** A short-lived token for download(); get a fresh one for every attempt. */
   downloadToken(recordId: string, options?: CallOptions): Promise<string>;

@@ -4,10 +4,11 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
-/** JOINED: the attendance changed and the user is online; LEFT: it changed and the user is offline. */
+/** JOINED: the attendance changed and the user is online; LEFT: it changed and the user is offline; UPDATED: its engagement or media time changed without a join or leave (the session's analytics file was imported). */
 export type AttendanceChangeKind =
   | 'JOINED'
-  | 'LEFT';
+  | 'LEFT'
+  | 'UPDATED';
 
 export type AttendanceRole =
   | 'MODERATOR'
