@@ -6,7 +6,7 @@ import { createAuthenticator, CredentialError } from './auth/credentials.ts';
 import { canSeeCourse } from './auth/viewer.ts';
 import type { Bus } from './bus.ts';
 import { ChangeFeed } from './changes/feed.ts';
-import { pruneChanges, type SequencedChange } from './changes/log.ts';
+import { pruneChanges, stampCommitted, type SequencedChange } from './changes/log.ts';
 import { createSequencer, type Sequencer } from './changes/sequencer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -27,7 +27,7 @@ import type { MediaToolPaths } from './recordings/media.ts';
 import { recordingsDir } from './recordings/storage.ts';
 
 export type ServiceConfig = Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
-  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs'>>;
+  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs' | 'metricsToken' | 'retentionDays'>>;
 
 export interface ServiceParts {
   config: ServiceConfig;
@@ -93,6 +93,7 @@ export function createRollcallYoga(
     logger,
     recordings: { dir: recordings.dir, authorize },
     exports: { authorize },
+    metricsToken: config.metricsToken,
     readiness: {
       database: () => db.ping(),
       ...(bus.kind === 'redis' ? { redis: () => bus.ping() } : {}),
@@ -113,7 +114,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   await feed.start();
   const sequencer = createSequencer({ prisma: db.prisma, bus, logger, routinesVersion: ROUTINES_VERSION });
   /** Delivers changes numbered as they were written; has the others numbered. */
-  const changesCommitted = (numbered?: readonly SequencedChange[]) => (numbered ? bus.announce(numbered) : sequencer.kick());
+  const changesCommitted = (numbered?: readonly SequencedChange[]) => (numbered ? bus.announce(stampCommitted(numbered)) : sequencer.kick());
   const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), { name: 'pruning the change log', intervalMs: 3_600_000, logger });
   const dir = recordingsDir(config.dataDir);
   const api = config.plugnmeet.serverUrl

@@ -16,6 +16,7 @@ import type { PrismaClient } from '../db/types.ts';
 import { makeThumbnail, mediaToolsAvailable, probeMedia, type MediaToolPaths } from './media.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { extensionFor, mimeTypeFor } from './storage.ts';
+import { metrics } from '../ops/metrics.ts';
 
 export interface DownloaderOptions {
   maxAttempts: number;
@@ -181,6 +182,7 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
         .updateMany({ where: { id: job.id, leaseOwner: owner }, data: { leaseExpiresAt: new Date(Date.now() + o.leaseMs) } })
         .catch((error) => jobLog.warn({ err: error }, 'lease heartbeat failed'));
     }, Math.max(1_000, o.leaseMs / 3));
+    metrics.jobs.inc({ kind: 'recording', outcome: 'started' });
     try {
       if (job.previous !== 'DOWNLOADING') await update(job.id, { status: 'DOWNLOADING' }, 'DOWNLOADING');
       jobLog.info('downloading recording');
@@ -203,6 +205,7 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
         },
         'READY',
       );
+      metrics.jobs.inc({ kind: 'recording', outcome: 'succeeded' });
       if (done) jobLog.info({ bytes: stored.size, sha256: stored.sha256, type: media.type }, 'recording ready');
     } catch (error) {
       if (controller.signal.aborted) return; // shutting down: the lease lapses, another run resumes it
@@ -210,6 +213,7 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
       const retryable = (error as { retryable?: boolean }).retryable !== false;
       const final = !retryable || job.attempts >= o.maxAttempts;
       const delay = backoffDelay(job.attempts, o);
+      metrics.jobs.inc({ kind: 'recording', outcome: final ? 'failed' : 'retried' });
       jobLog.warn({ err: error, final, retryInMs: final ? undefined : delay }, final ? 'recording download failed' : 'recording download failed; will retry');
       await update(
         job.id,
