@@ -86,9 +86,10 @@ export function createRollcallYoga(
     if (viewer instanceof CredentialError) return 'unauthenticated' as const;
     return canSeeCourse(viewer, courseId) ? ('ok' as const) : ('forbidden' as const);
   };
+  const ingest = createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick });
   const routes = useRollcallRoutes({
     prisma: db.prisma,
-    ingest: createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick }),
+    ingest,
     verify: createWebhookVerifier(config.plugnmeet),
     logger,
     recordings: { dir: recordings.dir, authorize },
@@ -104,7 +105,7 @@ export function createRollcallYoga(
     authenticator,
     logger,
     routes,
-    context: { prisma: db.prisma, feed, changesCommitted, kickRecordings: recordings.kick },
+    context: { prisma: db.prisma, feed, changesCommitted, ingest, kickRecordings: recordings.kick },
   });
 }
 

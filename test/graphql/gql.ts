@@ -45,6 +45,8 @@ type Documents = {
     "\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n": typeof types.RecordingChangedDocument,
     "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": typeof types.RetryRecordingDocument,
     "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": typeof types.SessionRecordingsDocument,
+    "\n  query WebhookEvents($status: WebhookEventStatus, $name: String, $roomId: String, $since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    webhookEvents(status: $status, name: $name, roomId: $roomId, since: $since, until: $until, first: $first, after: $after) {\n      id\n      name\n      roomId\n      status\n      error\n      attempts\n      receivedAt\n      appliedAt\n      body\n    }\n  }\n": typeof types.WebhookEventsDocument,
+    "\n  mutation ReplayWebhookEvent($id: ID!) {\n    replayWebhookEvent(id: $id) {\n      replayed\n      message\n      event { id status attempts error appliedAt }\n    }\n  }\n": typeof types.ReplayWebhookEventDocument,
 };
 const documents: Documents = {
     "\n  query Scope {\n    liveSessions { roomId course { slug } }\n    courses { slug }\n  }\n": types.ScopeDocument,
@@ -78,6 +80,8 @@ const documents: Documents = {
     "\n  subscription RecordingChanged($courseId: ID, $roomId: String) {\n    recordingChanged(courseId: $courseId, roomId: $roomId) {\n      status\n      recording { id recordId status type url }\n    }\n  }\n": types.RecordingChangedDocument,
     "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": types.RetryRecordingDocument,
     "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": types.SessionRecordingsDocument,
+    "\n  query WebhookEvents($status: WebhookEventStatus, $name: String, $roomId: String, $since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    webhookEvents(status: $status, name: $name, roomId: $roomId, since: $since, until: $until, first: $first, after: $after) {\n      id\n      name\n      roomId\n      status\n      error\n      attempts\n      receivedAt\n      appliedAt\n      body\n    }\n  }\n": types.WebhookEventsDocument,
+    "\n  mutation ReplayWebhookEvent($id: ID!) {\n    replayWebhookEvent(id: $id) {\n      replayed\n      message\n      event { id status attempts error appliedAt }\n    }\n  }\n": types.ReplayWebhookEventDocument,
 };
 
 /**
@@ -218,6 +222,14 @@ export function graphql(source: "\n  mutation RetryRecording($id: ID!) {\n    re
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n"): (typeof documents)["\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query WebhookEvents($status: WebhookEventStatus, $name: String, $roomId: String, $since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    webhookEvents(status: $status, name: $name, roomId: $roomId, since: $since, until: $until, first: $first, after: $after) {\n      id\n      name\n      roomId\n      status\n      error\n      attempts\n      receivedAt\n      appliedAt\n      body\n    }\n  }\n"): (typeof documents)["\n  query WebhookEvents($status: WebhookEventStatus, $name: String, $roomId: String, $since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    webhookEvents(status: $status, name: $name, roomId: $roomId, since: $since, until: $until, first: $first, after: $after) {\n      id\n      name\n      roomId\n      status\n      error\n      attempts\n      receivedAt\n      appliedAt\n      body\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ReplayWebhookEvent($id: ID!) {\n    replayWebhookEvent(id: $id) {\n      replayed\n      message\n      event { id status attempts error appliedAt }\n    }\n  }\n"): (typeof documents)["\n  mutation ReplayWebhookEvent($id: ID!) {\n    replayWebhookEvent(id: $id) {\n      replayed\n      message\n      event { id status attempts error appliedAt }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
