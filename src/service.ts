@@ -25,6 +25,7 @@ import { createWebhookVerifier } from './plugnmeet/signature.ts';
 import { createDownloader, releaseStaleLeases, type DownloaderOptions } from './recordings/downloader.ts';
 import type { MediaToolPaths } from './recordings/media.ts';
 import { recordingsDir } from './recordings/storage.ts';
+import { applyRetention } from './ops/retention.ts';
 
 export type ServiceConfig = Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
   Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs' | 'metricsToken' | 'retentionDays'>>;
@@ -50,6 +51,8 @@ export interface RunningService {
   reconciler?: Reconciler;
   /** Present when inferredEndAfterMs > 0. */
   inferredEnds?: PeriodicTask;
+  /** Present when retentionDays > 0: deletes what is older. */
+  retention?: PeriodicTask;
   /** This instance's view of the change log, and the sequencer that numbers new changes. */
   feed: ChangeFeed;
   sequencer: Sequencer;
@@ -146,6 +149,20 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   const quietMs = config.inferredEndAfterMs ?? 0;
   const ends = quietMs > 0 ? inferredEnds({ prisma: db.prisma, changesCommitted, logger, quietMs }) : undefined;
 
+  // Hourly, so that a limit of N days holds within the hour even across restarts; a run with
+  // nothing old enough to delete costs three indexed look-ups.
+  const retentionDays = config.retentionDays ?? 0;
+  const retention =
+    retentionDays > 0
+      ? periodic(
+          async (signal) => {
+            const result = await applyRetention(db.prisma, retentionDays, { signal });
+            if (result.sessions + result.webhookEvents + result.analyticsImports) logger.info(result, `retention: deleted what is older than ${retentionDays} days`);
+          },
+          { name: 'retention', intervalMs: 3_600_000, logger },
+        )
+      : undefined;
+
   const yoga = createRollcallYoga(parts, { feed, changesCommitted, recordings: { dir, kick: () => downloader?.kick() } });
   const listener = await listen(yoga, parts.listen);
   const ws = attachGraphQLWebSocket(listener.server, yoga, { maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50, feed });
@@ -155,6 +172,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   // The first look comes an interval after start: webhooks PlugNMeet retries after an outage first.
   reconciler?.start();
   ends?.start();
+  retention?.start();
   return {
     url: listener.url,
     port: listener.port,
@@ -162,6 +180,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     cohorts: ws.cohorts,
     reconciler,
     inferredEnds: ends,
+    retention,
     feed,
     sequencer,
     async stop(graceMs = 8_000) {
@@ -170,6 +189,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
       await closed;
       await reconciler?.stop();
       await ends?.stop();
+      await retention?.stop();
       await downloader?.stop();
       await prune.stop();
       await sequencer.stop();

@@ -26,3 +26,15 @@ export const ReplayWebhookEventMutation = graphql(`
     }
   }
 `);
+
+export const EraseUserMutation = graphql(`
+  mutation EraseUser($id: ID!) {
+    eraseUser(id: $id) { id requestedBy requestedAt completedAt attendancesDeleted rowsRedacted }
+  }
+`);
+
+export const UserErasuresQuery = graphql(`
+  query UserErasures($first: Int) {
+    userErasures(first: $first) { id requestedBy completedAt attendancesDeleted rowsRedacted }
+  }
+`);

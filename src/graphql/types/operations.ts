@@ -1,5 +1,6 @@
 // Admin operations: the audit trail of stored webhooks, their replay, and erasing a user.
 import type { Prisma } from '../../db/generated/prisma/client.ts';
+import { eraseUser } from '../../ops/erasure.ts';
 import { replayWebhookEvent } from '../../ops/replay.ts';
 import { builder } from '../builder.ts';
 import { asGraphQLErrors, notEmpty } from '../errors.ts';
@@ -91,5 +92,43 @@ builder.mutationFields((t) => ({
     description: 'Admin: apply a FAILED or REJECTED stored event again, through the same path as a webhook. Idempotent: an applied event is not applied twice.',
     args: { id: t.arg.id({ required: true }) },
     resolve: async (_root, { id }, ctx) => ({ id, ...(await asGraphQLErrors(() => replayWebhookEvent(ctx.prisma, ctx.ingest, id))) }),
+  }),
+}));
+
+builder.prismaObject('UserErasure', {
+  description: "A user's personal data erased: who asked, when, and how much was removed; never whom.",
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    requestedBy: t.exposeString('requestedBy', { description: 'The credential that asked (admin).' }),
+    requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'Null while running, or if it was cut short (ask again).' }),
+    attendancesDeleted: t.exposeInt('attendancesDeleted'),
+    rowsRedacted: t.exposeInt('rowsRedacted', { description: 'Stored webhooks, change log entries and analytics files rewritten without the user.' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  userErasures: t.prismaField({
+    type: ['UserErasure'],
+    authScopes: { admin: true },
+    description: 'Admin: the erasures done, newest first, a page at a time.',
+    args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string({ required: false }) },
+    complexity: pageComplexity,
+    resolve: (query, _root, args, ctx) =>
+      ctx.prisma.userErasure.findMany({ ...query, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], ...pageArgs(args) }),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  eraseUser: t.prismaField({
+    type: 'UserErasure',
+    authScopes: { admin: true },
+    description:
+      "Admin: delete a user's attendances and their user record, and remove their id and name from every stored webhook body, the change log and analytics files. Recorded (who, when), without the id erased. Idempotent: ask again to finish one cut short.",
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, { id }, ctx) => {
+      const { id: erasureId } = await eraseUser(ctx.prisma, notEmpty('id', id), ctx.viewer.kind === 'admin' ? 'admin' : `user:${ctx.viewer.userId}`);
+      return ctx.prisma.userErasure.findUniqueOrThrow({ ...query, where: { id: erasureId } });
+    },
   }),
 }));
