@@ -29,13 +29,13 @@ export async function applyRetention(
   const batch = options.batch ?? 200;
 
   /** Deletes `find`'s rows a batch at a time; the count deleted. */
-  async function inBatches(find: () => Promise<string[]>, remove: (ids: string[]) => Promise<{ count: number }>): Promise<number> {
+  async function inBatches(size: number, find: () => Promise<string[]>, remove: (ids: string[]) => Promise<{ count: number }>): Promise<number> {
     let deleted = 0;
     for (;;) {
       options.signal?.throwIfAborted();
       const ids = await find();
       if (ids.length) deleted += (await remove(ids)).count;
-      if (ids.length < batch) return deleted;
+      if (ids.length < size) return deleted;
       await yieldToOthers();
     }
   }
@@ -44,16 +44,19 @@ export async function applyRetention(
   // a session's attendances, spans, media spans and engagement go with it (cascade): fewer at a time
   const sessionBatch = Math.max(1, Math.floor(batch / 10));
   const sessions = await inBatches(
+    sessionBatch,
     async () => (await prisma.liveSession.findMany({ where: sessionsOlder, select: { id: true }, take: sessionBatch })).map((r) => r.id),
     (ids) => prisma.liveSession.deleteMany({ where: { id: { in: ids } } }),
   ).then((n) => (metrics.retentionDeleted('sessions', n), n));
 
   const webhookEvents = await inBatches(
+    batch,
     async () => (await prisma.webhookEvent.findMany({ where: { receivedAt: { lt: cutoff } }, select: { id: true }, take: batch })).map((r) => r.id),
     (ids) => prisma.webhookEvent.deleteMany({ where: { id: { in: ids } } }),
   ).then((n) => (metrics.retentionDeleted('webhook_events', n), n));
 
   const analyticsImports = await inBatches(
+    batch,
     async () => (await prisma.analyticsImport.findMany({ where: { updatedAt: { lt: cutoff } }, select: { id: true }, take: batch })).map((r) => r.id),
     (ids) => prisma.analyticsImport.deleteMany({ where: { id: { in: ids } } }),
   ).then((n) => (metrics.retentionDeleted('analytics_imports', n), n));
