@@ -67,6 +67,10 @@ const envSchema = z.object({
   ANALYTICS_MAX_FILE_MB: wholeNumber(1, 1024, 32),
   INFERRED_END_AFTER_SECONDS: wholeNumber(0, 30 * 86_400, 1800),
   MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(1, 10_000, 50),
+  METRICS_TOKEN: optionalString.refine((v) => v === undefined || v.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  RETENTION_DAYS: wholeNumber(0, 36_500, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
 });
@@ -89,6 +93,10 @@ export interface Config {
   inferredEndAfterMs: number;
   /** A larger analytics file is not imported (the import fails, saying so). Needs plugnmeet.serverUrl. */
   analyticsMaxFileBytes: number;
+  /** Bearer token GET /metrics requires; unset: /metrics is open. */
+  metricsToken?: string;
+  /** Sessions, attendances and stored webhooks older than this many days are deleted; 0: kept. */
+  retentionDays: number;
   logLevel: string;
   graphiql: boolean;
 }
@@ -162,12 +170,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     inferredEndAfterMs: e.INFERRED_END_AFTER_SECONDS * 1000,
     analyticsMaxFileBytes: e.ANALYTICS_MAX_FILE_MB * 1024 * 1024,
+    metricsToken: e.METRICS_TOKEN,
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
   };
 }
 
-const SECRETS = new Set(['PLUGNMEET_API_SECRET', 'ADMIN_API_TOKEN', 'DASHBOARD_JWT_SECRET']);
+const SECRETS = new Set(['PLUGNMEET_API_SECRET', 'ADMIN_API_TOKEN', 'DASHBOARD_JWT_SECRET', 'METRICS_TOKEN']);
 
 /** A rejected value as an error line may show it: never a secret, nor a URL's password. */
 function shown(name: string, value: string): string {
@@ -187,6 +197,8 @@ export function describeConfig(config: Config) {
     analyticsImport: config.plugnmeet.serverUrl ? `on (files up to ${config.analyticsMaxFileBytes / 1024 / 1024} MB)` : 'off',
     inferredEnd: config.inferredEndAfterMs > 0 ? `after ${config.inferredEndAfterMs / 1000} s quiet` : 'off',
     adminToken: config.adminApiToken ? 'set' : 'unset',
+    metrics: config.metricsToken ? 'behind METRICS_TOKEN' : 'open',
+    retention: config.retentionDays > 0 ? `${config.retentionDays} days` : 'keep',
     dashboardTokens: config.dashboard.jwksUrl ? `JWKS (${config.dashboard.jwksUrl})` : config.dashboard.secret ? 'HS256 secret' : 'unset',
   };
 }

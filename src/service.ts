@@ -6,7 +6,7 @@ import { createAuthenticator, CredentialError } from './auth/credentials.ts';
 import { canSeeCourse } from './auth/viewer.ts';
 import type { Bus } from './bus.ts';
 import { ChangeFeed } from './changes/feed.ts';
-import { pruneChanges, type SequencedChange } from './changes/log.ts';
+import { pruneChanges, stampCommitted, type SequencedChange } from './changes/log.ts';
 import { createSequencer, type Sequencer } from './changes/sequencer.ts';
 import type { Config } from './config.ts';
 import type { Database } from './db/database.ts';
@@ -28,9 +28,11 @@ import { createAnalyticsImporter, type AnalyticsImporterOptions } from './engage
 import { releaseStaleLeases, type JobOutcome } from './jobs/durable.ts';
 import type { MediaToolPaths } from './recordings/media.ts';
 import { recordingsDir } from './recordings/storage.ts';
+import { metrics } from './ops/metrics.ts';
+import { applyRetention } from './ops/retention.ts';
 
 export type ServiceConfig = Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
-  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs' | 'analyticsMaxFileBytes'>>;
+  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs' | 'analyticsMaxFileBytes' | 'metricsToken' | 'retentionDays'>>;
 
 export interface ServiceParts {
   config: ServiceConfig;
@@ -57,6 +59,8 @@ export interface RunningService {
   reconciler?: Reconciler;
   /** Present when inferredEndAfterMs > 0. */
   inferredEnds?: PeriodicTask;
+  /** Present when retentionDays > 0: deletes what is older. */
+  retention?: PeriodicTask;
   /** This instance's view of the change log, and the sequencer that numbers new changes. */
   feed: ChangeFeed;
   sequencer: Sequencer;
@@ -97,13 +101,15 @@ export function createRollcallYoga(
     if (viewer instanceof CredentialError) return 'unauthenticated' as const;
     return canSeeCourse(viewer, courseId) ? ('ok' as const) : ('forbidden' as const);
   };
+  const ingest = createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick, onAnalyticsWork: wiring.analytics?.kick });
   const routes = useRollcallRoutes({
     prisma: db.prisma,
-    ingest: createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick, onAnalyticsWork: wiring.analytics?.kick }),
+    ingest,
     verify: createWebhookVerifier(config.plugnmeet),
     logger,
     recordings: { dir: recordings.dir, authorize },
     exports: { authorize },
+    metricsToken: config.metricsToken,
     readiness: {
       database: () => db.ping(),
       ...(bus.kind === 'redis' ? { redis: () => bus.ping() } : {}),
@@ -114,7 +120,7 @@ export function createRollcallYoga(
     authenticator,
     logger,
     routes,
-    context: { prisma: db.prisma, feed, changesCommitted, kickRecordings: recordings.kick, signUrl: (path) => signer.sign(path) },
+    context: { prisma: db.prisma, feed, changesCommitted, ingest, kickRecordings: recordings.kick, signUrl: (path) => signer.sign(path) },
   });
 }
 
@@ -124,7 +130,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   await feed.start();
   const sequencer = createSequencer({ prisma: db.prisma, bus, logger, routinesVersion: ROUTINES_VERSION });
   /** Delivers changes numbered as they were written; has the others numbered. */
-  const changesCommitted = (numbered?: readonly SequencedChange[]) => (numbered ? bus.announce(numbered) : sequencer.kick());
+  const changesCommitted = (numbered?: readonly SequencedChange[]) => (numbered ? bus.announce(stampCommitted(numbered)) : sequencer.kick());
   const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), { name: 'pruning the change log', intervalMs: 3_600_000, logger });
   const dir = recordingsDir(config.dataDir);
   const api = config.plugnmeet.serverUrl
@@ -139,8 +145,12 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   if (db.kind !== 'postgres') await releaseStaleLeases(db.prisma, ['Recording', 'AnalyticsImport']);
   // Without PlugNMeet's address this instance claims no download job: they wait, untouched, for
   // an instance (or a restart) that has it, instead of failing their attempts here.
+  const onOutcome = (kind: string, outcome: JobOutcome) => {
+    metrics.jobs.inc({ kind: kind === 'recording download' ? 'recording' : 'analytics', outcome });
+    parts.onJobOutcome?.(kind, outcome);
+  };
   const downloader = api
-    ? createDownloader({ prisma: db.prisma, dir, api, changesCommitted, logger, options: parts.downloader, onOutcome: parts.onJobOutcome })
+    ? createDownloader({ prisma: db.prisma, dir, api, changesCommitted, logger, options: parts.downloader, onOutcome })
     : undefined;
   const analytics = api
     ? createAnalyticsImporter({
@@ -149,7 +159,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
         changesCommitted,
         logger,
         options: { ...(config.analyticsMaxFileBytes ? { maxFileBytes: config.analyticsMaxFileBytes } : {}), ...parts.analytics },
-        onOutcome: parts.onJobOutcome,
+        onOutcome,
       })
     : undefined;
   const intervalMs = config.reconcileIntervalMs ?? 0;
@@ -167,6 +177,20 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   const quietMs = config.inferredEndAfterMs ?? 0;
   const ends = quietMs > 0 ? inferredEnds({ prisma: db.prisma, changesCommitted, logger, quietMs }) : undefined;
 
+  // Hourly, so that a limit of N days holds within the hour even across restarts; a run with
+  // nothing old enough to delete costs three indexed look-ups.
+  const retentionDays = config.retentionDays ?? 0;
+  const retention =
+    retentionDays > 0
+      ? periodic(
+          async (signal) => {
+            const result = await applyRetention(db.prisma, retentionDays, { signal });
+            if (result.sessions + result.webhookEvents + result.analyticsImports) logger.info(result, `retention: deleted what is older than ${retentionDays} days`);
+          },
+          { name: 'retention', intervalMs: 3_600_000, logger },
+        )
+      : undefined;
+
   const yoga = createRollcallYoga(parts, {
     feed,
     changesCommitted,
@@ -182,6 +206,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   // The first look comes an interval after start: webhooks PlugNMeet retries after an outage first.
   reconciler?.start();
   ends?.start();
+  retention?.start();
   return {
     url: listener.url,
     port: listener.port,
@@ -189,6 +214,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     cohorts: ws.cohorts,
     reconciler,
     inferredEnds: ends,
+    retention,
     feed,
     sequencer,
     async stop(graceMs = 8_000) {
@@ -197,6 +223,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
       await closed;
       await reconciler?.stop();
       await ends?.stop();
+      await retention?.stop();
       await downloader?.stop();
       await analytics?.stop();
       await prune.stop();

@@ -7,7 +7,7 @@ import { courseSlugFromRoomId } from './rules.ts';
 export class DomainError extends Error {
   constructor(
     message: string,
-    readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND',
+    readonly code: 'BAD_USER_INPUT' | 'NOT_FOUND' | 'REPLAY_FAILED',
   ) {
     super(message);
     this.name = 'DomainError';

@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
 import { decodeCursor, encodeCursor, streamName } from './cursor.ts';
-import { logHead, oldestSeq, readAllChanges, readChanges, type SequencedChange, type Stream } from './log.ts';
+import { logHead, oldestSeq, readAllChanges, readChanges, type Announced, type SequencedChange, type Stream } from './log.ts';
+import { metrics } from '../ops/metrics.ts';
 
 /** A change as a subscriber receives it: with the cursor to resume after it. */
 export type FeedEvent = SequencedChange & { cursor: string };
@@ -101,6 +102,9 @@ export class ChangeFeed {
     const stream = streamName(streamOf(change));
     const listeners = this.listeners.get(stream);
     if (!listeners) return;
+    // live changes carry when they were known committed (stamped as announced); read from the log, not
+    const committedAt = (change as Announced).committedAt;
+    if (committedAt !== undefined) metrics.delivered(committedAt);
     const event = this.event(change, stream);
     for (const listener of listeners) listener(event);
   }

@@ -13,6 +13,19 @@ export type Topic = Change['type'];
 /** A change with its place in the log. */
 export type SequencedChange = Change & { seq: number };
 
+/**
+ * A change as announced on the bus: with the Date.now() at which its instance knew it committed,
+ * so that whichever instance delivers it can measure the publish delay (rollcall_publish_delay_seconds).
+ */
+export type Announced = SequencedChange & { committedAt?: number };
+
+/** Stamps a batch about to be announced (once: a re-announced batch keeps its first stamp). */
+export function stampCommitted(batch: readonly SequencedChange[]): readonly SequencedChange[] {
+  const now = Date.now();
+  for (const change of batch as Announced[]) change.committedAt ??= now;
+  return batch;
+}
+
 export const CHANGE_LOG_SQL = [
   // On a database with one connection (the embedded one), transactions run one at a time, so the
   // order of appends is the order of commits: changes are numbered as they are written (the

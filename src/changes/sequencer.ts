@@ -7,7 +7,7 @@ import type { Bus } from '../bus.ts';
 import { Prisma } from '../db/generated/prisma/client.ts';
 import { withRetry } from '../db/retry.ts';
 import type { PrismaClient } from '../db/types.ts';
-import type { SequencedChange } from './log.ts';
+import { stampCommitted, type SequencedChange } from './log.ts';
 
 const BATCH = 1_000;
 const SWEEP_MS = 1_000;
@@ -32,7 +32,7 @@ export function createSequencer(deps: { prisma: PrismaClient; bus: Bus; logger: 
     do {
       again = false;
       const [{ batch }] = await withRetry(() => deps.prisma.$queryRawUnsafe<[{ batch: SequencedChange[] }]>(call, BATCH));
-      if (batch.length) deps.bus.announce(batch);
+      if (batch.length) deps.bus.announce(stampCommitted(batch));
       if (batch.length === BATCH) again = true;
     } while (again && !stopped);
   }

@@ -10,6 +10,7 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { lockDataDir } from './lock.ts';
 import { withParsersInstalledOnce } from './pglite-client.ts';
 import { openMigrationEngine } from './migrate.ts';
+import { metrics } from '../ops/metrics.ts';
 
 export type { PrismaClient };
 export type Prisma = PrismaClient;
@@ -102,6 +103,7 @@ async function openPostgres(
   pool.on('connect', (client) => {
     client.on('error', (error) => options.log?.(`postgres connection error: ${error.message}`));
   });
+  const unwatch = metrics.watchPool(pool);
   const adapter = new PrismaPg(pool, target.preparedStatements === false ? {} : { statementNameGenerator: preparedStatementNames() });
   const prisma = createClient(adapter, options);
   return {
@@ -129,6 +131,7 @@ async function openPostgres(
       await pool.query('SELECT 1');
     },
     close: async () => {
+      unwatch();
       await prisma.$disconnect();
       await pool.end();
     },

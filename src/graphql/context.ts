@@ -1,6 +1,7 @@
 import type { Viewer } from '../auth/viewer.ts';
 import type { ChangeFeed, FeedEvent } from '../changes/feed.ts';
 import type { PrismaClient } from '../db/types.ts';
+import type { Ingest } from '../ingest/ingest.ts';
 
 export type { Viewer };
 
@@ -11,6 +12,8 @@ export interface GraphQLContext {
   feed: ChangeFeed;
   /** Changes were committed to the change log (admin mutations): number and deliver them. */
   changesCommitted(): void;
+  /** The one path events take (replays of stored webhooks go through it). */
+  ingest: Ingest;
   /** Wakes the recording downloader. */
   kickRecordings(): void;
   /** A short-lived link to a path of this server that opens without credentials (recording files). */

@@ -14,6 +14,7 @@ import { cohortKey, selectsOwnData, splitResumeCursor } from './cohort-key.ts';
 import type { GraphQLContext } from './context.ts';
 import { CohortHub } from './cohorts.ts';
 import { MAX_QUERY_BYTES, tooLarge, type RollcallYoga } from './yoga.ts';
+import { metrics } from '../ops/metrics.ts';
 
 interface OperationRoot {
   execute(args: unknown): any;
@@ -37,6 +38,10 @@ interface OperationRoot {
 /** What Rollcall keeps per graphql-ws connection. */
 interface ConnectionState {
   viewer?: Viewer;
+  /** Counted in rollcall_websockets_active (acknowledged, not yet closed). */
+  counted?: boolean;
+  /** The ids of `active` that are subscriptions (not queries sent over the socket): the gauge's count. */
+  subscriptions?: Set<string>;
   active: Set<string>;
   expiry?: SocketExpiry;
 }
@@ -47,6 +52,11 @@ export interface GraphQLWebSocket {
   cohorts: CohortHub;
   /** Closes every socket with 1001 and stops accepting new ones. */
   close(): Promise<void>;
+}
+
+function ended(s: ConnectionState, id: string) {
+  s.active.delete(id);
+  if (s.subscriptions?.delete(id)) metrics.subscriptions.dec();
 }
 
 export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, options: { maxSubscriptions: number; feed: ChangeFeed }): GraphQLWebSocket {
@@ -98,6 +108,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
         if (viewer instanceof CredentialError) return false; // closes with 4403 Forbidden
         const s = state(ctx);
         s.viewer = viewer;
+        s.counted = true;
+        metrics.sockets.inc();
         // the upgrade request and the token are not needed after this: let them go (memory per idle socket)
         (ctx.extra as { request?: unknown }).request = undefined;
         (ctx as { connectionParams?: unknown }).connectionParams = undefined;
@@ -106,7 +118,14 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
         return true;
       },
       onClose: (ctx) => {
-        cancelExpiry(ctx.extra.rollcall?.expiry);
+        const s = ctx.extra.rollcall;
+        cancelExpiry(s?.expiry);
+        if (!s) return;
+        if (s.counted) metrics.sockets.dec();
+        s.counted = false;
+        // subscriptions still open when the socket goes end with it
+        if (s.subscriptions?.size) metrics.subscriptions.dec(s.subscriptions.size);
+        s.subscriptions?.clear();
       },
       onSubscribe: async (ctx, id, params) => {
         const s = state(ctx);
@@ -140,6 +159,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
         // resume cursor is the subscriber's own: not part of what is shared)
         let cohort: OperationRoot['cohort'];
         if (operation?.operation === 'subscription') {
+          (s.subscriptions ??= new Set()).add(id);
+          metrics.subscriptions.inc();
           const live = splitResumeCursor(document, params.operationName, params.variables ?? undefined);
           const query = live.document === document ? params.query : print(live.document);
           cohort = {
@@ -163,12 +184,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
           rootValue: root,
         };
       },
-      onComplete: (ctx, id) => {
-        state(ctx).active.delete(id);
-      },
-      onError: (ctx, id) => {
-        state(ctx).active.delete(id);
-      },
+      onComplete: (ctx, id) => ended(state(ctx), id),
+      onError: (ctx, id) => ended(state(ctx), id),
     },
     wss,
   );

@@ -1,6 +1,7 @@
 // The Yoga app: GraphQL over HTTP (and SSE), GraphiQL, the envelop chain that graphql-ws shares
 // (ws.ts), and the other routes of the one port, given as a plugin (http/routes.ts).
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { usePrometheus } from '@graphql-yoga/plugin-prometheus';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaServerInstance } from 'graphql-yoga';
@@ -9,6 +10,7 @@ import { CredentialError, type Authenticator } from '../auth/credentials.ts';
 import { useStreamsEndAtTokenExpiry } from '../auth/stream-expiry.ts';
 import type { Viewer } from '../auth/viewer.ts';
 import type { Config } from '../config.ts';
+import { registry } from '../ops/metrics.ts';
 import type { GraphQLContext } from './context.ts';
 import { schema } from './schema.ts';
 import { useStorableTextOnly } from './storable-text.ts';
@@ -81,6 +83,27 @@ export function createYogaApp({ config, authenticator, logger, context, routes }
     },
     plugins: [
       useMaxQuerySize(),
+      // GraphQL operations on Rollcall's registry (served by http/routes.ts, behind METRICS_TOKEN).
+      // Operation names and URLs are the client's to choose: not labels.
+      usePrometheus({
+        registry,
+        endpoint: false,
+        labels: { operationName: false, url: false, path: false },
+        metrics: {
+          graphql_envelop_request: true,
+          graphql_envelop_request_duration: true,
+          graphql_envelop_error_result: true,
+          graphql_yoga_http_duration: true,
+          graphql_envelop_request_time_summary: false,
+          graphql_envelop_phase_parse: false,
+          graphql_envelop_phase_validate: false,
+          graphql_envelop_phase_context: false,
+          graphql_envelop_phase_execute: false,
+          graphql_envelop_phase_subscribe: false,
+          graphql_envelop_deprecated_field: false,
+          graphql_envelop_schema_change: false,
+        },
+      }),
       useStorableTextOnly(),
       useStreamsEndAtTokenExpiry(),
       EnvelopArmorPlugin({

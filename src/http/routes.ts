@@ -8,6 +8,7 @@ import { EXPORT_ROUTE, serveExport } from './exports.ts';
 import { jsonResponse } from './json.ts';
 import { RECORDING_ROUTE, serveRecording, type Access } from './recording-files.ts';
 import { handleWebhook, WEBHOOK_PATH, type WebhookDeps } from './webhook.ts';
+import { metrics, serveMetrics } from '../ops/metrics.ts';
 
 export interface RouteDeps extends WebhookDeps {
   logger: Logger;
@@ -18,6 +19,8 @@ export interface RouteDeps extends WebhookDeps {
   };
   /** The same access rule as the GraphQL API, for the CSV exports of this course's data. */
   exports: { authorize(request: Request, courseId: string | null): Promise<Access> };
+  /** The bearer token GET /metrics requires; undefined: open. */
+  metricsToken?: string;
   /** Named readiness checks (database, redis): each resolves when healthy. */
   readiness: Record<string, () => Promise<void>>;
 }
@@ -101,13 +104,20 @@ export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Pl
         return;
       }
       switch (url.pathname) {
-        case WEBHOOK_PATH:
+        case WEBHOOK_PATH: {
+          const stopTimer = metrics.webhookDuration.startTimer();
           try {
             endResponse(await handleWebhook(request, deps));
           } catch (error) {
+            metrics.webhook(undefined, 'failed');
             deps.logger.error({ err: error }, 'webhook failed before it could be stored');
             endResponse(json(500, { status: 'error', message: 'Internal error: the event was not stored; retry it' }));
           }
+          stopTimer();
+          return;
+        }
+        case '/metrics':
+          endResponse(await serveMetrics(request, deps.metricsToken));
           return;
         case '/health':
           endResponse(json(200, { status: 'ok' }));

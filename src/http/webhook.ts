@@ -7,6 +7,7 @@ import { EventNotApplied, storeOnly, type InboundEvent } from '../ingest/inbox.t
 import type { Ingest } from '../ingest/ingest.ts';
 import { ACTED_ON, interpret, parseBody, storedFields } from '../plugnmeet/webhook-body.ts';
 import type { WebhookVerifier } from '../plugnmeet/signature.ts';
+import { metrics } from '../ops/metrics.ts';
 
 export const WEBHOOK_PATH = '/webhooks/plugnmeet';
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -59,6 +60,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     raw = await readBody(request);
   } catch (e) {
     if (e instanceof BodyTooLarge) {
+      metrics.webhookRejected(undefined, 'too_large');
       // the rest of the body is never read: close the connection so the next request starts clean
       const response = error(413, `Payload too large: the limit is ${MAX_BODY_BYTES} bytes`);
       response.headers.set('connection', 'close');
@@ -72,12 +74,14 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     raw,
   );
   if (!verified.ok) {
+    metrics.webhookRejected(undefined, 'signature');
     deps.logger.warn({ reason: verified.reason }, 'webhook rejected: invalid signature');
     return error(403, 'Invalid webhook signature');
   }
 
   const parsed = parseBody(raw);
   if (!parsed.ok) {
+    metrics.webhookRejected(undefined, parsed.message === 'Missing event field' ? 'missing_event' : 'invalid_json');
     deps.logger.warn({ reason: parsed.message }, 'webhook rejected');
     return error(400, parsed.message);
   }
@@ -87,20 +91,27 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
 
   if (!ACTED_ON.has(name)) {
     if (!(await storeOnly(deps.prisma, inbound, 'IGNORED'))) {
+      metrics.webhook(name, 'duplicate');
       log.info('webhook duplicate: already stored as ignored');
       return json(200, { status: 'ok', duplicate: true, id });
     }
+    metrics.webhook(name, 'ignored');
     log.info('webhook ignored: not an event Rollcall acts on');
     return json(200, { status: 'ok', message: `Event ${name} ignored` });
   }
   const interpreted = interpret(name, body, new Date());
   if (!interpreted.ok && interpreted.ignored) {
-    if (!(await storeOnly(deps.prisma, inbound, 'IGNORED', interpreted.message))) return json(200, { status: 'ok', duplicate: true, id });
+    if (!(await storeOnly(deps.prisma, inbound, 'IGNORED', interpreted.message))) {
+      metrics.webhook(name, 'duplicate');
+      return json(200, { status: 'ok', duplicate: true, id });
+    }
+    metrics.webhook(name, 'ignored');
     log.info(interpreted.message);
     return json(200, { status: 'ok', message: interpreted.message });
   }
   if (!interpreted.ok) {
     await storeOnly(deps.prisma, inbound, 'REJECTED', interpreted.message);
+    metrics.webhookRejected(name, 'unusable');
     log.warn({ reason: interpreted.message }, 'webhook rejected: unusable payload (stored)');
     return error(400, interpreted.message);
   }
@@ -109,6 +120,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
   try {
     outcome = await deps.ingest(inbound, interpreted.event);
   } catch (e) {
+    metrics.webhook(name, 'failed');
     if (e instanceof EventNotApplied && e.stored) {
       log.error({ err: e.cause }, 'webhook failed; the event is kept for a retry');
       return error(500, 'Internal error: the event is stored and will be applied when PlugNMeet retries it');
@@ -117,10 +129,12 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     return error(500, 'Internal error: the event was not stored; retry it');
   }
   if (outcome.duplicate) {
+    metrics.webhook(name, 'duplicate');
     log.info('webhook duplicate: already processed');
     return json(200, { status: 'ok', duplicate: true, id });
   }
   const { effect } = outcome;
+  metrics.webhook(name, effect.status === 'APPLIED' ? 'applied' : effect.status === 'PENDING' ? 'pending' : 'ignored');
   log.info({ status: effect.status, sessionId: effect.sessionId, changes: effect.changes.length }, effect.message);
   return json(200, {
     status: 'ok',

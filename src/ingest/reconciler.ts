@@ -10,6 +10,7 @@ import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { periodic } from '../jobs/periodic.ts';
 import type { Ingest } from './ingest.ts';
 import { interpret, storedFields } from '../plugnmeet/webhook-body.ts';
+import { metrics } from '../ops/metrics.ts';
 
 export interface ReconcilerOptions {
   /** Time between two looks (jittered by ±10 % so instances spread out). */
@@ -90,9 +91,21 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
     return true;
   }
 
-  const task = periodic(() => sweep(), { name: 'reconciliation with PlugNMeet', intervalMs: options.intervalMs, logger });
+  /** A sweep, counted: whether PlugNMeet answered, and how many lost events it applied. */
+  async function countedSweep(): Promise<SweepResult> {
+    try {
+      const result = await sweep();
+      metrics.reconcileRun('ok', result.applied.length);
+      return result;
+    } catch (error) {
+      if (!abort.signal.aborted) metrics.reconcileRun('failed');
+      throw error;
+    }
+  }
+
+  const task = periodic(() => countedSweep(), { name: 'reconciliation with PlugNMeet', intervalMs: options.intervalMs, logger });
   return {
-    sweep,
+    sweep: countedSweep,
     start: task.start,
     async stop() {
       abort.abort(new Error('reconciler stopped'));

@@ -43,6 +43,10 @@ export interface TestServerOptions {
   reconcile?: { intervalMs?: number; graceMs?: number };
   /** INFERRED_END_AFTER_SECONDS in ms (default: off). */
   inferredEndAfterMs?: number;
+  /** METRICS_TOKEN (default: /metrics open). */
+  metricsToken?: string;
+  /** RETENTION_DAYS (default: keep). */
+  retentionDays?: number;
 }
 
 export interface TestServer {
@@ -82,6 +86,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       // an hour: the tests call sweep() themselves
       reconcileIntervalMs: options.reconcile ? (options.reconcile.intervalMs ?? 3_600_000) : 0,
       inferredEndAfterMs: options.inferredEndAfterMs ?? 0,
+      metricsToken: options.metricsToken,
+      retentionDays: options.retentionDays ?? 0,
       graphiql: true,
       nodeEnv: 'test',
       dataDir,
