@@ -2,7 +2,7 @@
 // PlugNMeet on loopback, after real webhooks, shown on Attendance.engagement and announced.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobOutcome } from '../../src/jobs/durable.ts';
-import { AttendanceChangedSubscription } from '../support/documents.ts';
+import { AnalyticsImportQuery, AttendanceChangedSubscription } from '../support/documents.ts';
 import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
 import { fixture } from '../support/plugnmeet.ts';
 import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
@@ -97,6 +97,10 @@ describe('the analytics import', () => {
     expect(row.error).toBe('users unknown to the session, not imported: 9999');
     expect(row.report).toMatchObject({ users: 2, unknownUsers: ['9999'] });
     expect(Object.keys(await attendancesOf(app, run.roomId)).sort()).toEqual(['1001', '27']);
+    // and the session says so to its readers
+    const { data, errors } = await app.graphql(AnalyticsImportQuery, { roomId: run.roomId });
+    expect(errors).toBeUndefined();
+    expect(data!.liveSession!.analyticsImport).toMatchObject({ status: 'IMPORTED', error: 'users unknown to the session, not imported: 9999', attempts: 1 });
   });
 
   it('keeps the file of a run Rollcall never saw (NO_SESSION), and imports it when the run appears', async () => {

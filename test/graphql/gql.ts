@@ -46,6 +46,7 @@ type Documents = {
     "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": typeof types.RetryRecordingDocument,
     "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": typeof types.SessionRecordingsDocument,
     "\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n": typeof types.AttendanceCursorDocument,
+    "\n  query AnalyticsImportOf($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      analyticsImport { status error attempts importedAt }\n    }\n  }\n": typeof types.AnalyticsImportOfDocument,
     "\n  query WebhookEvents($status: WebhookEventStatus, $name: String, $roomId: String, $since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    webhookEvents(status: $status, name: $name, roomId: $roomId, since: $since, until: $until, first: $first, after: $after) {\n      id\n      name\n      roomId\n      status\n      error\n      attempts\n      receivedAt\n      appliedAt\n      body\n    }\n  }\n": typeof types.WebhookEventsDocument,
     "\n  mutation ReplayWebhookEvent($id: ID!) {\n    replayWebhookEvent(id: $id) {\n      replayed\n      message\n      event { id status attempts error appliedAt }\n    }\n  }\n": typeof types.ReplayWebhookEventDocument,
     "\n  mutation EraseUser($id: ID!) {\n    eraseUser(id: $id) { id requestedBy requestedAt completedAt attendancesDeleted rowsRedacted }\n  }\n": typeof types.EraseUserDocument,
@@ -84,6 +85,7 @@ const documents: Documents = {
     "\n  mutation RetryRecording($id: ID!) {\n    retryRecording(id: $id) { id status error }\n  }\n": types.RetryRecordingDocument,
     "\n  query SessionRecordings($roomId: String!) {\n    liveSession(roomId: $roomId) { id recordings { id recordId status } }\n  }\n": types.SessionRecordingsDocument,
     "\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n": types.AttendanceCursorDocument,
+    "\n  query AnalyticsImportOf($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      analyticsImport { status error attempts importedAt }\n    }\n  }\n": types.AnalyticsImportOfDocument,
     "\n  query WebhookEvents($status: WebhookEventStatus, $name: String, $roomId: String, $since: DateTime, $until: DateTime, $first: Int, $after: String) {\n    webhookEvents(status: $status, name: $name, roomId: $roomId, since: $since, until: $until, first: $first, after: $after) {\n      id\n      name\n      roomId\n      status\n      error\n      attempts\n      receivedAt\n      appliedAt\n      body\n    }\n  }\n": types.WebhookEventsDocument,
     "\n  mutation ReplayWebhookEvent($id: ID!) {\n    replayWebhookEvent(id: $id) {\n      replayed\n      message\n      event { id status attempts error appliedAt }\n    }\n  }\n": types.ReplayWebhookEventDocument,
     "\n  mutation EraseUser($id: ID!) {\n    eraseUser(id: $id) { id requestedBy requestedAt completedAt attendancesDeleted rowsRedacted }\n  }\n": types.EraseUserDocument,
@@ -232,6 +234,10 @@ export function graphql(source: "\n  query SessionRecordings($roomId: String!) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n"): (typeof documents)["\n  query AttendanceCursor($roomId: String!) {\n    attendanceCursor(roomId: $roomId)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AnalyticsImportOf($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      analyticsImport { status error attempts importedAt }\n    }\n  }\n"): (typeof documents)["\n  query AnalyticsImportOf($roomId: String!) {\n    liveSession(roomId: $roomId) {\n      analyticsImport { status error attempts importedAt }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

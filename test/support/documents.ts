@@ -179,3 +179,11 @@ export const AttendanceCursorQuery = graphql(`
     attendanceCursor(roomId: $roomId)
   }
 `);
+
+export const AnalyticsImportQuery = graphql(`
+  query AnalyticsImportOf($roomId: String!) {
+    liveSession(roomId: $roomId) {
+      analyticsImport { status error attempts importedAt }
+    }
+  }
+`);
