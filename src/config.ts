@@ -68,6 +68,7 @@ const envSchema = z.object({
   MAX_SUBSCRIPTIONS_PER_CONNECTION: wholeNumber(1, 10_000, 50),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export interface Config {
@@ -87,6 +88,8 @@ export interface Config {
   /** A live run with nobody online and no event for this long is ended (inferred); 0: never. */
   inferredEndAfterMs: number;
   logLevel: string;
+  /** Unset: readable lines on a terminal in development, JSON otherwise (logger.ts). */
+  logFormat?: 'json' | 'pretty';
   graphiql: boolean;
 }
 
@@ -159,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     reconcileIntervalMs: e.RECONCILE_INTERVAL_SECONDS * 1000,
     inferredEndAfterMs: e.INFERRED_END_AFTER_SECONDS * 1000,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
   };
 }
