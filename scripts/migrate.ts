@@ -5,6 +5,7 @@
 //                              difference between schema.prisma and the migration history
 // The Prisma CLI's `migrate` needs a native engine that cannot be downloaded here; this drives the
 // same engine compiled to wasm. `create` diffs against an in-memory PGlite shadow database.
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -12,6 +13,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { openDatabase } from '../src/db/database.ts';
+import { DataDirLockedError } from '../src/db/lock.ts';
 import { migrationsDir, openMigrationEngine } from '../src/db/migrate.ts';
 import { ROUTINES } from '../src/ingest/routines.ts';
 
@@ -46,6 +48,11 @@ async function main(): Promise<number> {
   const config = loadConfig();
   if (command === 'status') {
     const target = config.database;
+    // a status check never creates a database: opening a missing embedded folder would initdb one
+    if (target.kind === 'embedded' && !existsSync(path.join(target.dir, 'pgdata', 'PG_VERSION'))) {
+      console.error(`no database in DATA_DIR ${target.dir} yet: npm start or npm run db:migrate creates it`);
+      return 1;
+    }
     const adapter = target.kind === 'postgres'
       ? new PrismaPg({ connectionString: target.url, max: 2 })
       : await (async () => {
@@ -82,7 +89,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code), // the wasm engine leaves a timer alive: exit explicitly
   (error) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    // expected conditions in one line (the running server holds the folder); anything else in full
+    console.error(error instanceof ConfigError || error instanceof DataDirLockedError ? error.message : error);
     process.exit(1);
   },
 );

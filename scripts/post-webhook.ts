@@ -15,8 +15,20 @@ if (args.length === 0) {
   process.exit(2);
 }
 
+/** The mistakes a user makes (a wrong path, no server listening) in one line, not a stack trace. */
+function fail(message: string): never {
+  console.error(`webhook:post: ${message}`);
+  process.exit(1);
+}
+
 for (const file of args) {
-  const body = readFileSync(file, 'utf8').trim();
+  let body: string;
+  try {
+    body = readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    fail(code === 'ENOENT' ? `${file}: no such file` : `${file}: cannot read it (${code ?? (error as Error).message})`);
+  }
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({ sha256: createHash('sha256').update(body).digest('base64') })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
@@ -29,6 +41,12 @@ for (const file of args) {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: token, 'hash-token': token },
     body,
-  });
+  }).catch((error: Error & { cause?: { code?: string } }) =>
+    fail(
+      error.cause?.code === 'ECONNREFUSED'
+        ? `nothing is listening at ${base} (is Rollcall running? --url sets the address)`
+        : `cannot reach ${base}: ${error.cause?.code ?? error.message}`,
+    ),
+  );
   console.log(`${file}: ${response.status} ${await response.text()}`);
 }

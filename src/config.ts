@@ -73,6 +73,7 @@ const envSchema = z.object({
   RETENTION_DAYS: wholeNumber(0, 36_500, 0),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: z.enum(['true', 'false']).optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
 });
 
 export interface Config {
@@ -98,6 +99,8 @@ export interface Config {
   /** Sessions, attendances and stored webhooks older than this many days are deleted; 0: kept. */
   retentionDays: number;
   logLevel: string;
+  /** Unset: readable lines on a terminal in development, JSON otherwise (logger.ts). */
+  logFormat?: 'json' | 'pretty';
   graphiql: boolean;
 }
 
@@ -173,6 +176,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     metricsToken: e.METRICS_TOKEN,
     retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     graphiql: e.GRAPHIQL ? e.GRAPHIQL === 'true' : e.NODE_ENV !== 'production',
   };
 }

@@ -32,7 +32,7 @@ async function main() {
     if (error instanceof ConfigError) fail(error.problems.join('\nrollcall: '));
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, { format: config.logFormat, nodeEnv: config.nodeEnv });
   logger.info(describeConfig(config), 'starting Rollcall');
   if (config.plugnmeet.usingDevCredentials) {
     logger.warn('PLUGNMEET_API_KEY/PLUGNMEET_API_SECRET not set: using the development credentials; set them before real use');

@@ -20,7 +20,6 @@ import { createIngest } from './ingest/ingest.ts';
 import { periodic, type PeriodicTask } from './jobs/periodic.ts';
 import { ROUTINES_VERSION } from './ingest/routines.ts';
 import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
-import { createPlugNMeetApi } from './plugnmeet/api/client.ts';
 import { createWebhookVerifier } from './plugnmeet/signature.ts';
 import { createUrlSigner } from './lib/signed-urls.ts';
 import { createDownloader, type DownloaderOptions } from './recordings/downloader.ts';
@@ -133,8 +132,9 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   const changesCommitted = (numbered?: readonly SequencedChange[]) => (numbered ? bus.announce(stampCommitted(numbered)) : sequencer.kick());
   const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), { name: 'pruning the change log', intervalMs: 3_600_000, logger });
   const dir = recordingsDir(config.dataDir);
+  // PlugNMeet's API client (and got, its HTTP client) is loaded only when its address is known.
   const api = config.plugnmeet.serverUrl
-    ? createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
+    ? (await import('./plugnmeet/api/client.ts')).createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
     : null;
   if (!api) {
     logger.warn(

@@ -4,7 +4,6 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
@@ -13,10 +12,10 @@ import type {
   MigrationList,
   SchemaEngine as WasmSchemaEngine,
 } from '@prisma/schema-engine-wasm';
+import { projectRoot } from '../lib/project-root.ts';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const prismaSchemaPath = path.join(root, 'prisma', 'schema.prisma');
-export const migrationsDir = path.join(root, 'prisma', 'migrations');
+export const prismaSchemaPath = path.join(projectRoot, 'prisma', 'schema.prisma');
+export const migrationsDir = path.join(projectRoot, 'prisma', 'migrations');
 const filters = { externalTables: [], externalEnums: [] };
 
 type EngineModule = typeof import('@prisma/schema-engine-wasm');

@@ -47,11 +47,15 @@ export const builder = new SchemaBuilder<{
   },
   scopeAuth: {
     authorizeOnSubscribe: true,
-    unauthorizedError: (_parent, _context, info, result) =>
-      new GraphQLError(
-        `Not allowed to ${info.parentType.name === 'Mutation' ? 'run' : 'read'} ${info.parentType.name}.${info.fieldName}: ${result.message}`,
-        { extensions: { code: 'FORBIDDEN' } },
-      ),
+    // Pothos' own reasons ("Not authorized to read fields for Mutation") say "read" of a refused
+    // mutation and repeat what the first half says: only a reason of our own is kept.
+    unauthorizedError: (_parent, _context, info, result) => {
+      const verb = info.parentType.name === 'Mutation' ? 'run' : 'read';
+      const reason = /^Not authorized to /.test(result.message) ? '' : `: ${result.message}`;
+      return new GraphQLError(`Not allowed to ${verb} ${info.parentType.name}.${info.fieldName}${reason}`, {
+        extensions: { code: 'FORBIDDEN' },
+      });
+    },
     authScopes: (ctx) => ({
       admin: ctx.viewer.kind === 'admin',
       course: (courseId) => canSeeCourse(ctx.viewer, courseId),

@@ -1,4 +1,5 @@
-// Runs the real service as a child process, the way users start it (`node --import tsx src/main.ts`),
+// Runs the real service as a child process from its sources (`node --import tsx src/main.ts`: no build
+// step between an edit and a test; test/runtime/ covers the compiled `npm start`),
 // and keeps track of every child so that a test run never leaves one behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
