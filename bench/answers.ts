@@ -20,7 +20,15 @@ const ADMIN = 'bench-admin-token-answers-0123456789';
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const postgresUrl = args.includes('--postgres') ? args[args.indexOf('--postgres') + 1] : undefined;
-const SIZES: Array<[sessions: number, students: number]> = quick ? [[12, 40], [100, 10]] : [[60, 200], [1000, 30]];
+const SIZES: Array<[sessions: number, students: number]> = quick
+  ? [
+      [12, 40],
+      [100, 10],
+    ]
+  : [
+      [60, 200],
+      [1000, 30],
+    ];
 const RUNS = quick ? 3 : 7;
 
 const REPORT_QUERY = `query Report($slug: String!) {
@@ -32,8 +40,12 @@ async function seed(db: Database, slug: string, sessions: number, students: numb
   const sql = (text: string) => db.prisma.$executeRawUnsafe(text);
   await sql(`SELECT setseed(0.42)`);
   await sql(`INSERT INTO "Course" (id, slug, title, "updatedAt") VALUES ('${slug}', '${slug}', '${slug}', now())`);
-  await sql(`INSERT INTO "User" (id, name) SELECT '${slug}-' || lpad(i::text, 4, '0'), 'Student ' || i FROM generate_series(1, ${students}) i`);
-  await sql(`INSERT INTO "Enrolment" ("courseId", "userId") SELECT '${slug}', id FROM "User" WHERE id LIKE '${slug}-%'`);
+  await sql(
+    `INSERT INTO "User" (id, name) SELECT '${slug}-' || lpad(i::text, 4, '0'), 'Student ' || i FROM generate_series(1, ${students}) i`,
+  );
+  await sql(
+    `INSERT INTO "Enrolment" ("courseId", "userId") SELECT '${slug}', id FROM "User" WHERE id LIKE '${slug}-%'`,
+  );
   await sql(`INSERT INTO "LiveSession" (id, "roomId", "roomSid", "courseId", "startedAt", "startConfirmed", "endedAt")
     SELECT '${slug}-s' || d, '${slug}-room', 'RM_${slug}_' || d, '${slug}', t, true, t + interval '1 hour'
     FROM generate_series(1, ${sessions}) d, LATERAL (SELECT timestamp '2026-01-05 09:00' + d * interval '1 day' AS t) x`);
@@ -108,7 +120,10 @@ async function openBenchDatabase(onQuery: (sql: string) => void): Promise<{ db: 
   const url = new URL(postgresUrl);
   url.pathname = `/${name}`;
   const target: DatabaseTarget = { kind: 'postgres', url: url.toString(), poolSize: 10 };
-  return { db: await openDatabase(target, { onQuery }), cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    db: await openDatabase(target, { onQuery }),
+    cleanup: () => admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 async function main() {
@@ -130,9 +145,13 @@ async function main() {
     listen: { port: 0, host: '127.0.0.1' },
   });
   const [{ version }] = await db.prisma.$queryRawUnsafe<Array<{ version: string }>>('SELECT version()');
-  console.log(`answers benchmark: ${db.kind === 'postgres' ? 'PostgreSQL' : 'embedded (PGlite)'}, ${version.split(' on ')[0]}, Node ${process.version}${quick ? ', quick' : ''}`);
+  console.log(
+    `answers benchmark: ${db.kind === 'postgres' ? 'PostgreSQL' : 'embedded (PGlite)'}, ${version.split(' on ')[0]}, Node ${process.version}${quick ? ', quick' : ''}`,
+  );
   const lines = [
-    '| sessions × students | seed | report (median of ' + RUNS + ') | report SQL statements | CSV export | CSV rows | RSS before → peak while streaming |',
+    '| sessions × students | seed | report (median of ' +
+      RUNS +
+      ') | report SQL statements | CSV export | CSV rows | RSS before → peak while streaming |',
     '|---|---:|---:|---:|---:|---:|---:|',
   ];
   try {

@@ -28,7 +28,13 @@ import { Redis } from 'ioredis';
 import { jwtVerify } from 'jose';
 import pg from 'pg';
 import { WebSocket, WebSocketServer } from 'ws';
-import { BENCH_ADMIN_TOKEN, BENCH_API_KEY, BENCH_API_SECRET, BENCH_DASHBOARD_SECRET, type ReadyMessage } from './common.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  BENCH_API_KEY,
+  BENCH_API_SECRET,
+  BENCH_DASHBOARD_SECRET,
+  type ReadyMessage,
+} from './common.ts';
 import { exitOnStop, startDebugPort } from './debug-port.ts';
 
 // ---- SQL: everything the baseline knows of Rollcall's tables ----------------------------------------
@@ -114,7 +120,12 @@ type Statement = keyof typeof SQL;
 
 type Row = Record<string, any>;
 type Q = (name: Statement, params: unknown[]) => Promise<Row[]>;
-type Db = { read: Q; tx<T>(run: (q: Q) => Promise<T>): Promise<T>; exec(sql: string): Promise<unknown>; close(): Promise<void> };
+type Db = {
+  read: Q;
+  tx<T>(run: (q: Q) => Promise<T>): Promise<T>;
+  exec(sql: string): Promise<unknown>;
+  close(): Promise<void>;
+};
 
 // Counted for the report's "SQL statements per join / leave" (BEGIN and COMMIT included), cheaply.
 let statements = 0;
@@ -133,7 +144,10 @@ async function openDb(): Promise<Db> {
   if (url) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
     // `name`: pg prepares each statement once per connection
-    const on = (c: pg.Pool | pg.PoolClient): Q => async (name, values) => (await c.query({ name, text: counted(SQL[name]), values })).rows;
+    const on =
+      (c: pg.Pool | pg.PoolClient): Q =>
+      async (name, values) =>
+        (await c.query({ name, text: counted(SQL[name]), values })).rows;
     return {
       read: on(pool),
       async tx(run) {
@@ -156,7 +170,10 @@ async function openDb(): Promise<Db> {
   }
   if (!process.env.BENCH_DATA_DIR) throw new Error('BENCH_DATA_DIR or BENCH_DB_URL is required');
   const db = await PGlite.create(`${process.env.BENCH_DATA_DIR}/pgdata`);
-  const on = (c: Pick<PGlite, 'query'>): Q => async (name, params) => (await c.query<Row>(counted(SQL[name]), params)).rows;
+  const on =
+    (c: Pick<PGlite, 'query'>): Q =>
+    async (name, params) =>
+      (await c.query<Row>(counted(SQL[name]), params)).rows;
   return {
     read: on(db),
     // PGlite runs one transaction at a time, and sends BEGIN and COMMIT itself
@@ -173,7 +190,8 @@ async function openDb(): Promise<Db> {
 
 /** admin: no `managed`; a dashboard user: the courses they manage */
 type Access = { managed?: ReadonlySet<string> };
-const sees = (access: Access, courseId: string | null) => !access.managed || (courseId !== null && access.managed.has(courseId));
+const sees = (access: Access, courseId: string | null) =>
+  !access.managed || (courseId !== null && access.managed.has(courseId));
 
 class Hub {
   private local = new Map<string, Map<WebSocket, Access>>();
@@ -187,7 +205,11 @@ class Hub {
     // a Redis message is `<courseId>\0<json>`: the course decides which sockets may see it
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {
       const cut = message.indexOf(0);
-      this.deliver(channel.toString().slice(this.prefix.length), message.subarray(cut + 1), message.subarray(0, cut).toString() || null);
+      this.deliver(
+        channel.toString().slice(this.prefix.length),
+        message.subarray(cut + 1),
+        message.subarray(0, cut).toString() || null,
+      );
     });
   }
 
@@ -213,7 +235,8 @@ class Hub {
   }
 
   private deliver(key: string, bytes: Buffer, courseId: string | null) {
-    for (const [ws, access] of this.local.get(key) ?? []) if (ws.readyState === WebSocket.OPEN && sees(access, courseId)) ws.send(bytes, { binary: false });
+    for (const [ws, access] of this.local.get(key) ?? [])
+      if (ws.readyState === WebSocket.OPEN && sees(access, courseId)) ws.send(bytes, { binary: false });
   }
 
   close() {
@@ -227,7 +250,8 @@ class Hub {
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const webhookKey = new TextEncoder().encode(BENCH_API_SECRET);
 const dashboardKey = new TextEncoder().encode(BENCH_DASHBOARD_SECRET);
-const safeEqual = (a: string, b: string) => Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+const safeEqual = (a: string, b: string) =>
+  Buffer.byteLength(a) === Buffer.byteLength(b) && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** PlugNMeet's JWT (Authorization or Hash-Token), or the legacy hex HMAC of the body in Hash-Token. */
 async function signedByPlugNMeet(req: IncomingMessage, body: Buffer): Promise<boolean> {
@@ -235,10 +259,19 @@ async function signedByPlugNMeet(req: IncomingMessage, body: Buffer): Promise<bo
   const hashToken = req.headers['hash-token'];
   const token = auth || (typeof hashToken === 'string' ? hashToken.trim() : undefined);
   if (!token) return false;
-  if (!JWT_SHAPE.test(token)) return !auth && safeEqual(token.toLowerCase(), createHmac('sha256', BENCH_API_SECRET).update(body).digest('hex'));
+  if (!JWT_SHAPE.test(token))
+    return !auth && safeEqual(token.toLowerCase(), createHmac('sha256', BENCH_API_SECRET).update(body).digest('hex'));
   try {
-    const { payload } = await jwtVerify(token, webhookKey, { algorithms: ['HS256'], issuer: BENCH_API_KEY, clockTolerance: 10, requiredClaims: ['exp'] });
-    return typeof payload.sha256 === 'string' && safeEqual(payload.sha256, createHash('sha256').update(body).digest('base64'));
+    const { payload } = await jwtVerify(token, webhookKey, {
+      algorithms: ['HS256'],
+      issuer: BENCH_API_KEY,
+      clockTolerance: 10,
+      requiredClaims: ['exp'],
+    });
+    return (
+      typeof payload.sha256 === 'string' &&
+      safeEqual(payload.sha256, createHash('sha256').update(body).digest('base64'))
+    );
   } catch {
     return false;
   }
@@ -250,7 +283,11 @@ async function authenticate(db: Db, authorization: string | null | undefined): P
   if (!token) return null;
   if (safeEqual(token, BENCH_ADMIN_TOKEN)) return {};
   try {
-    const { payload } = await jwtVerify(token, dashboardKey, { algorithms: ['HS256'], clockTolerance: 5, requiredClaims: ['sub', 'exp'] });
+    const { payload } = await jwtVerify(token, dashboardKey, {
+      algorithms: ['HS256'],
+      clockTolerance: 5,
+      requiredClaims: ['sub', 'exp'],
+    });
     return { managed: new Set((await db.read('managed', [payload.sub])).map((r) => r.courseId as string)) };
   } catch {
     return null;
@@ -260,14 +297,31 @@ async function authenticate(db: Db, authorization: string | null | undefined): P
 // ---- applying an event (messages carry Dates: JSON.stringify writes them as ISO strings) ---------------
 
 const BOTS = new Set(['RECORDER_BOT', 'RTMP_BOT']);
-const isBot = (id: string) => BOTS.has(id) || ['ingres_', 'pnm_agent-', 'pnm_tts_agent-', 'sip_'].some((p) => id.startsWith(p));
-const ACTED_ON = new Set(['room_created', 'room_started', 'room_finished', 'session_ended', 'participant_joined', 'participant_left', 'track_published', 'track_unpublished']);
+const isBot = (id: string) =>
+  BOTS.has(id) || ['ingres_', 'pnm_agent-', 'pnm_tts_agent-', 'sip_'].some((p) => id.startsWith(p));
+const ACTED_ON = new Set([
+  'room_created',
+  'room_started',
+  'room_finished',
+  'session_ended',
+  'participant_joined',
+  'participant_left',
+  'track_published',
+  'track_unpublished',
+]);
 /** protojson sends int64 as a decimal string; 0 or absent: unset */
 const int = (v: unknown) => (typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v)) ? Number(v) : 0);
 const min = (a: Date, b: Date | null) => (b && b < a ? b : a);
 
 type Event = { name: string; roomId: string; roomSid: string; at: Date };
-type Session = { id: string; roomId: string; courseId: string | null; startedAt: Date | null; startConfirmed: boolean; endedAt: Date | null };
+type Session = {
+  id: string;
+  roomId: string;
+  courseId: string | null;
+  startedAt: Date | null;
+  startConfirmed: boolean;
+  endedAt: Date | null;
+};
 type Publish = Array<[key: string, courseId: string | null, message: unknown]>;
 const next = (data: unknown) => ({ type: 'next', payload: { data } });
 
@@ -283,9 +337,19 @@ async function sessionOf(q: Q, e: Event, publish: Publish): Promise<Session> {
   return session;
 }
 
-async function sessionChanged(q: Q, publish: Publish, kind: 'STARTED' | 'ENDED', { id, roomId, courseId, startedAt, endedAt }: Session) {
+async function sessionChanged(
+  q: Q,
+  publish: Publish,
+  kind: 'STARTED' | 'ENDED',
+  { id, roomId, courseId, startedAt, endedAt }: Session,
+) {
   const course = courseId ? { id: courseId, slug: (await q('courseSlug', [courseId]))[0]?.slug } : null;
-  const message = next({ liveSessionChanged: { kind, session: { id, roomId, isLive: startedAt !== null && endedAt === null, startedAt, endedAt, course } } });
+  const message = next({
+    liveSessionChanged: {
+      kind,
+      session: { id, roomId, isLive: startedAt !== null && endedAt === null, startedAt, endedAt, course },
+    },
+  });
   publish.push(['course:*', courseId, message]);
   if (courseId) publish.push([`course:${courseId}`, courseId, message]);
 }
@@ -293,7 +357,11 @@ async function sessionChanged(q: Q, publish: Publish, kind: 'STARTED' | 'ENDED',
 /** `a`: the attendance row (id, role, isOnline, firstJoinedAt, lastLeftAt) and its user */
 function attendanceChanged(publish: Publish, s: Session, a: Row, onlineCount: number) {
   const session = { id: s.id, roomId: s.roomId, onlineCount };
-  publish.push([`room:${s.roomId}`, s.courseId, next({ attendanceChanged: { kind: a.isOnline ? 'JOINED' : 'LEFT', attendance: a, session } })]);
+  publish.push([
+    `room:${s.roomId}`,
+    s.courseId,
+    next({ attendanceChanged: { kind: a.isOnline ? 'JOINED' : 'LEFT', attendance: a, session } }),
+  ]);
 }
 
 async function participantEvent(q: Q, e: Event, p: Row, publish: Publish) {
@@ -306,14 +374,28 @@ async function participantEvent(q: Q, e: Event, p: Row, publish: Publish) {
   } catch {
     // no metadata, or not JSON: not an admin
   }
-  const told = int(p.joined_at_ms) ? new Date(int(p.joined_at_ms)) : int(p.joined_at) ? new Date(int(p.joined_at) * 1000) : null;
+  const told = int(p.joined_at_ms)
+    ? new Date(int(p.joined_at_ms))
+    : int(p.joined_at)
+      ? new Date(int(p.joined_at) * 1000)
+      : null;
   const [{ name }] = await q('user', [id, typeof p.name === 'string' && p.name ? p.name : null]);
   const joined = e.name === 'participant_joined';
   // nothing happens in a session after its end: a late event is dated at the end at the latest
   const at = min(joined ? (told ?? e.at) : e.at, s.endedAt);
   // a join's span opens at `at` (and is closed already in an ended session); a leave's closes at `at`
   const [joinedAt, leftAt] = joined ? [at, s.endedAt] : [min(told ?? at, at), at];
-  const [a] = await q('attendance', [`${s.id}:${id}`, s.id, id, isAdmin, s.courseId, joined && !s.endedAt, joinedAt, leftAt, connection]);
+  const [a] = await q('attendance', [
+    `${s.id}:${id}`,
+    s.id,
+    id,
+    isAdmin,
+    s.courseId,
+    joined && !s.endedAt,
+    joinedAt,
+    leftAt,
+    connection,
+  ]);
   const [{ n }] = await q(joined ? 'spanJoin' : 'spanLeave', [randomUUID(), a.id, connection, joinedAt, leftAt, s.id]);
   attendanceChanged(publish, s, { ...a, user: { id, name } }, n);
 }
@@ -329,7 +411,15 @@ async function trackEvent(q: Q, e: Event, p: Row, track: Row, publish: Publish) 
   }
   const at = min(e.at, s.endedAt);
   const published = e.name === 'track_published';
-  const [{ n }] = await q('media', [id, String(track.sid), String(p.sid ?? ''), String(track.source ?? 'UNKNOWN'), at, published ? null : at, s.id]);
+  const [{ n }] = await q('media', [
+    id,
+    String(track.sid),
+    String(p.sid ?? ''),
+    String(track.source ?? 'UNKNOWN'),
+    at,
+    published ? null : at,
+    s.id,
+  ]);
   attendanceChanged(publish, s, a, n);
 }
 
@@ -349,7 +439,10 @@ async function roomEvent(q: Q, e: Event, publish: Publish) {
 
 function send(res: ServerResponse, status: number, body: unknown) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -372,7 +465,8 @@ function readBody(req: IncomingMessage): Promise<Buffer | null> {
 async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerResponse) {
   const raw = await readBody(req);
   if (!raw) return send(res, 413, { status: 'error', message: 'Payload too large' });
-  if (!(await signedByPlugNMeet(req, raw))) return send(res, 403, { status: 'error', message: 'Invalid webhook signature' });
+  if (!(await signedByPlugNMeet(req, raw)))
+    return send(res, 403, { status: 'error', message: 'Invalid webhook signature' });
   const body = raw.toString('utf8');
   let json: Row | null = null;
   try {
@@ -380,17 +474,22 @@ async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerRespon
   } catch {
     // answered below
   }
-  if (typeof json?.event !== 'string' || !json.event) return send(res, 400, { status: 'error', message: 'Invalid JSON payload, or no event' });
+  if (typeof json?.event !== 'string' || !json.event)
+    return send(res, 400, { status: 'error', message: 'Invalid JSON payload, or no event' });
   const name: string = json.event;
-  const id = typeof json.id === 'string' && json.id ? json.id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
+  const id =
+    typeof json.id === 'string' && json.id ? json.id : `sha256:${createHash('sha256').update(raw).digest('hex')}`;
   const room: Row = json.room ?? {};
   const roomId: string | null = room.room_id || room.identity || null;
   const roomSid: string | null = typeof room.sid === 'string' && room.sid ? room.sid : null;
-  const at = int(json.created_at ?? json.createdAt) ? new Date(int(json.created_at ?? json.createdAt) * 1000) : new Date();
+  const at = int(json.created_at ?? json.createdAt)
+    ? new Date(int(json.created_at ?? json.createdAt) * 1000)
+    : new Date();
   const p: Row | undefined = json.participant;
   const isParticipant = name === 'participant_joined' || name === 'participant_left';
   const isTrack = name === 'track_published' || name === 'track_unpublished';
-  const store = (q: Q, status: string, error: string | null = null) => q('event', [id, name, roomId, roomSid, at, status, body, error]);
+  const store = (q: Q, status: string, error: string | null = null) =>
+    q('event', [id, name, roomId, roomSid, at, status, body, error]);
 
   // Events not applied are stored all the same, with why. Sessions are keyed on room.sid, which
   // PlugNMeet sends with every room and participant event: without it the event's run is unknown.
@@ -398,7 +497,12 @@ async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerRespon
     await store(db.read, 'IGNORED');
     return send(res, 200, { status: 'ok', message: `Event ${name} ignored` });
   }
-  if (!roomId || !roomSid || ((isParticipant || isTrack) && (typeof p?.identity !== 'string' || !p.identity)) || (isTrack && !json.track?.sid)) {
+  if (
+    !roomId ||
+    !roomSid ||
+    ((isParticipant || isTrack) && (typeof p?.identity !== 'string' || !p.identity)) ||
+    (isTrack && !json.track?.sid)
+  ) {
     await store(db.read, 'REJECTED', `Invalid ${name} event`);
     return send(res, 400, { status: 'error', message: `Invalid ${name} event` });
   }
@@ -407,7 +511,11 @@ async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerRespon
   // One transaction. On an error, nothing is stored and the answer is 500: PlugNMeet delivers it again.
   const applied = await db.tx(async (q) => {
     if ((await store(q, 'APPLIED')).length === 0) return false;
-    await (isParticipant ? participantEvent(q, e, p!, publish) : isTrack ? trackEvent(q, e, p!, json!.track, publish) : roomEvent(q, e, publish));
+    await (isParticipant
+      ? participantEvent(q, e, p!, publish)
+      : isTrack
+        ? trackEvent(q, e, p!, json!.track, publish)
+        : roomEvent(q, e, publish));
     return true;
   });
   if (!applied) return send(res, 200, { status: 'ok', duplicate: true, id });
@@ -417,7 +525,10 @@ async function webhook(db: Db, hub: Hub, req: IncomingMessage, res: ServerRespon
 
 /** Seconds covered by the union of the spans (an open span counts until `until`). */
 function attendedSeconds(spans: Row[], until: Date): number {
-  const intervals = spans.map((s) => [s.joinedAt.getTime(), (s.leftAt ?? until).getTime()] as const).filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const intervals = spans
+    .map((s) => [s.joinedAt.getTime(), (s.leftAt ?? until).getTime()] as const)
+    .filter(([a, b]) => b > a)
+    .sort((x, y) => x[0] - y[0]);
   let [total, start, end] = [0, 0, Number.NEGATIVE_INFINITY];
   for (const [a, b] of intervals) {
     if (a > end) [total, start, end] = [total + Math.max(0, end - start), a, b];
@@ -464,7 +575,10 @@ async function main() {
   const db = await openDb();
   const migrations = new URL('../prisma/migrations/', import.meta.url);
   const ours = (name: string) => name <= SCHEMA_AS_OF;
-  for (const dir of readdirSync(migrations, { withFileTypes: true }).filter((d) => d.isDirectory() && ours(d.name)).map((d) => d.name).sort()) {
+  for (const dir of readdirSync(migrations, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && ours(d.name))
+    .map((d) => d.name)
+    .sort()) {
     await db.exec(readFileSync(new URL(`${dir}/migration.sql`, migrations), 'utf8'));
   }
   await db.exec(SQL.mediaTable);
@@ -473,7 +587,10 @@ async function main() {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const fail = (error: unknown) => void (res.headersSent || send(res, 500, { status: 'error', message: String((error as Error)?.message ?? error) }));
+    const fail = (error: unknown) =>
+      void (
+        res.headersSent || send(res, 500, { status: 'error', message: String((error as Error)?.message ?? error) })
+      );
     const admitted = async (then: (access: Access) => Promise<void>) => {
       const access = await authenticate(db, req.headers.authorization);
       return access ? then(access) : send(res, 401, { errors: [{ message: 'Missing or invalid credentials' }] });
@@ -482,9 +599,17 @@ async function main() {
       case 'POST /webhooks/plugnmeet':
         return void webhook(db, hub, req, res).catch(fail);
       case 'GET /live-session':
-        return void admitted(async (access) => send(res, 200, { data: { liveSession: await liveSession(db, url.searchParams.get('roomId') ?? '', access) } })).catch(fail);
+        return void admitted(async (access) =>
+          send(res, 200, {
+            data: { liveSession: await liveSession(db, url.searchParams.get('roomId') ?? '', access) },
+          }),
+        ).catch(fail);
       case 'POST /courses':
-        return void admitted(async (access) => (access.managed ? send(res, 403, { errors: [{ message: 'admin only' }] }) : send(res, 200, await upsertCourse(db, await readBody(req))))).catch(fail);
+        return void admitted(async (access) =>
+          access.managed
+            ? send(res, 403, { errors: [{ message: 'admin only' }] })
+            : send(res, 200, await upsertCourse(db, await readBody(req))),
+        ).catch(fail);
       default:
         send(res, 404, { status: 'error', message: 'Not found' });
     }
@@ -515,7 +640,12 @@ async function main() {
     hub.close();
     await db.close();
   });
-  const ready: ReadyMessage = { type: 'ready', port: (server.address() as AddressInfo).port, debugPort, dbVersion: version };
+  const ready: ReadyMessage = {
+    type: 'ready',
+    port: (server.address() as AddressInfo).port,
+    debugPort,
+    dbVersion: version,
+  };
   process.send!(ready);
 }
 

@@ -45,13 +45,25 @@ export const newRun = (roomId: string): RoomRun => ({ roomId, sid: `RM_${randomB
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 function room(run: RoomRun) {
-  return { sid: run.sid, room_id: run.roomId, empty_timeout: 1800, max_participants: 5000, creation_time: String(nowSeconds()), num_participants: 0 };
+  return {
+    sid: run.sid,
+    room_id: run.roomId,
+    empty_timeout: 1800,
+    max_participants: 5000,
+    creation_time: String(nowSeconds()),
+    num_participants: 0,
+  };
 }
 
 let bodySeq = 0;
 const eventId = () => `bench-${process.pid}-${Date.now().toString(36)}-${(bodySeq++).toString(36)}`;
 
-export function participantBody(kind: 'participant_joined' | 'participant_left', run: RoomRun, user: string, joinedAt = nowSeconds()): string {
+export function participantBody(
+  kind: 'participant_joined' | 'participant_left',
+  run: RoomRun,
+  user: string,
+  joinedAt = nowSeconds(),
+): string {
   return JSON.stringify({
     event: kind,
     room: room(run),
@@ -69,12 +81,22 @@ export function participantBody(kind: 'participant_joined' | 'participant_left',
 }
 
 /** A camera, microphone or screen share published or unpublished: `participant` carries only sid and identity. */
-export function trackBody(kind: 'track_published' | 'track_unpublished', run: RoomRun, user: string, source: 'CAMERA' | 'MICROPHONE' = 'CAMERA'): string {
+export function trackBody(
+  kind: 'track_published' | 'track_unpublished',
+  run: RoomRun,
+  user: string,
+  source: 'CAMERA' | 'MICROPHONE' = 'CAMERA',
+): string {
   return JSON.stringify({
     event: kind,
     room: room(run),
     participant: { sid: `PA_${user}`, identity: user },
-    track: { sid: `TR_${source[0]}_${user}`, type: source === 'CAMERA' ? 'VIDEO' : 'AUDIO', source, mime_type: source === 'CAMERA' ? 'video/VP8' : 'audio/opus' },
+    track: {
+      sid: `TR_${source[0]}_${user}`,
+      type: source === 'CAMERA' ? 'VIDEO' : 'AUDIO',
+      source,
+      mime_type: source === 'CAMERA' ? 'video/VP8' : 'audio/opus',
+    },
     id: eventId(),
     created_at: String(nowSeconds()),
   });

@@ -34,16 +34,25 @@ function post(method: string, params?: object): Promise<any> {
     session.connect();
     return session;
   })();
-  return new Promise((resolve, reject) => inspector!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))));
+  return new Promise((resolve, reject) =>
+    inspector!.post(method, params ?? {}, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 }
 
 export async function startDebugPort(hooks: DebugHooks = {}): Promise<number> {
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const actions: Record<string, () => Promise<unknown>> = {
-      '/profile/start': () => post('Profiler.enable').then(() => post('Profiler.setSamplingInterval', { interval: 500 })).then(() => post('Profiler.start')),
-      '/profile/stop': () => post('Profiler.stop').then(({ profile }) => writeFileSync(url.searchParams.get('file')!, JSON.stringify(profile))),
-      '/heap/start': () => post('HeapProfiler.enable').then(() => post('HeapProfiler.startSampling', { samplingInterval: 1024 })),
+      '/profile/start': () =>
+        post('Profiler.enable')
+          .then(() => post('Profiler.setSamplingInterval', { interval: 500 }))
+          .then(() => post('Profiler.start')),
+      '/profile/stop': () =>
+        post('Profiler.stop').then(({ profile }) =>
+          writeFileSync(url.searchParams.get('file')!, JSON.stringify(profile)),
+        ),
+      '/heap/start': () =>
+        post('HeapProfiler.enable').then(() => post('HeapProfiler.startSampling', { samplingInterval: 1024 })),
       '/heap/stop': () =>
         collectGarbage()
           .then(() => post('HeapProfiler.getSamplingProfile'))

@@ -11,7 +11,13 @@ createServer((req, res) => {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(req.url?.endsWith('getDownloadToken') ? { status: true, msg: 'success', token: 'bench' } : { status: true, msg: 'success', recording_info: { record_id: 'bench-recording' } }));
+      res.end(
+        JSON.stringify(
+          req.url?.endsWith('getDownloadToken')
+            ? { status: true, msg: 'success', token: 'bench' }
+            : { status: true, msg: 'success', recording_info: { record_id: 'bench-recording' } },
+        ),
+      );
     });
     return;
   }

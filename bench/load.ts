@@ -92,7 +92,13 @@ interface Reply {
  * keep-alive timeout racing our reuse) fails with ECONNRESET before any answer: that request is
  * sent again, once, as Node's documentation advises (webhooks are idempotent by event id anyway).
  */
-async function request(url: string, method: string, body?: Buffer, headers: Record<string, string> = {}, timeoutMs = 60_000): Promise<Reply> {
+async function request(
+  url: string,
+  method: string,
+  body?: Buffer,
+  headers: Record<string, string> = {},
+  timeoutMs = 60_000,
+): Promise<Reply> {
   try {
     return await requestOnce(url, method, body, headers, timeoutMs);
   } catch (error) {
@@ -103,14 +109,24 @@ async function request(url: string, method: string, body?: Buffer, headers: Reco
   }
 }
 
-function requestOnce(url: string, method: string, body: Buffer | undefined, headers: Record<string, string>, timeoutMs: number): Promise<Reply> {
+function requestOnce(
+  url: string,
+  method: string,
+  body: Buffer | undefined,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method, agent, headers: body ? { ...headers, 'content-length': String(body.length) } : headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      { method, agent, headers: body ? { ...headers, 'content-length': String(body.length) } : headers },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('error', reject);
+      },
+    );
     req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
     req.on('error', (error) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
     req.end(body);
@@ -138,7 +154,8 @@ async function graphql(query: string, variables: Record<string, unknown>): Promi
     authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
   });
   const json = JSON.parse(reply.body.toString());
-  if (reply.status !== 200 || json.errors) throw new Error(`GraphQL answered ${reply.status}: ${reply.body.toString().slice(0, 300)}`);
+  if (reply.status !== 200 || json.errors)
+    throw new Error(`GraphQL answered ${reply.status}: ${reply.body.toString().slice(0, 300)}`);
   return json.data;
 }
 
@@ -172,16 +189,27 @@ async function liveSession(roomId: string): Promise<any> {
 
 async function createCourse(slug: string, managerIds?: string[]): Promise<string> {
   if (isRollcall) return (await graphql(UPSERT_COURSE, { slug, title: `Course ${slug}`, managerIds })).upsertCourse.id;
-  const reply = await request(`${config.url}/courses`, 'POST', Buffer.from(JSON.stringify({ slug, title: `Course ${slug}`, managerIds })), {
-    'content-type': 'application/json',
-    authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
-  });
-  if (reply.status !== 200) throw new Error(`POST /courses answered ${reply.status}: ${reply.body.toString().slice(0, 200)}`);
+  const reply = await request(
+    `${config.url}/courses`,
+    'POST',
+    Buffer.from(JSON.stringify({ slug, title: `Course ${slug}`, managerIds })),
+    {
+      'content-type': 'application/json',
+      authorization: `Bearer ${BENCH_ADMIN_TOKEN}`,
+    },
+  );
+  if (reply.status !== 200)
+    throw new Error(`POST /courses answered ${reply.status}: ${reply.body.toString().slice(0, 200)}`);
   return JSON.parse(reply.body.toString()).id;
 }
 
 /** Runs `fn` over `count` indices with `inFlight` at a time, stopping early at the deadline. */
-async function pooled(count: number, inFlight: number, deadline: number, fn: (i: number) => Promise<void>): Promise<number> {
+async function pooled(
+  count: number,
+  inFlight: number,
+  deadline: number,
+  fn: (i: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const worker = async () => {
     while (next < count && performance.now() < deadline) await fn(next++);
@@ -233,7 +261,8 @@ function subscribe(
       if (!ready) reject(new Error(`closed before subscribing: ${code} ${reason.toString()}`));
     });
     ws.on('open', () => {
-      if (isRollcall) ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
+      if (isRollcall)
+        ws.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } }));
     });
     ws.on('message', (data: Buffer) => {
       if (ready) return onMessage(sub, data);
@@ -241,15 +270,22 @@ function subscribe(
       clearTimeout(timer);
       if (!isRollcall) {
         // the baseline answers {"type":"ready"} once the socket is subscribed
-        return data.includes('"ready"') ? resolve(sub) : reject(new Error(`expected ready, got ${data.toString().slice(0, 200)}`));
+        return data.includes('"ready"')
+          ? resolve(sub)
+          : reject(new Error(`expected ready, got ${data.toString().slice(0, 200)}`));
       }
       // graphql-ws: the first message is connection_ack; then subscribe
-      if (!data.includes('connection_ack')) return reject(new Error(`expected connection_ack, got ${data.toString().slice(0, 200)}`));
-      const payload = 'roomId' in scope
-        ? scope.after !== undefined
-          ? { query: RESUMABLE_ATTENDANCE_SUBSCRIPTION, variables: { roomId: scope.roomId, after: scope.after || null } }
-          : { query: ATTENDANCE_SUBSCRIPTION, variables: { roomId: scope.roomId } }
-        : { query: LIVE_SESSION_SUBSCRIPTION, variables: { courseId: scope.courseId } };
+      if (!data.includes('connection_ack'))
+        return reject(new Error(`expected connection_ack, got ${data.toString().slice(0, 200)}`));
+      const payload =
+        'roomId' in scope
+          ? scope.after !== undefined
+            ? {
+                query: RESUMABLE_ATTENDANCE_SUBSCRIPTION,
+                variables: { roomId: scope.roomId, after: scope.after || null },
+              }
+            : { query: ATTENDANCE_SUBSCRIPTION, variables: { roomId: scope.roomId } }
+          : { query: LIVE_SESSION_SUBSCRIPTION, variables: { courseId: scope.courseId } };
       ws.send(JSON.stringify({ id: '1', type: 'subscribe', payload }));
       resolve(sub);
     });
@@ -265,7 +301,11 @@ async function openSubscribers(
   const subs: Subscriber[] = [];
   const batch = 250;
   for (let i = 0; i < n; i += batch) {
-    subs.push(...(await Promise.all(Array.from({ length: Math.min(batch, n - i) }, (_, j) => subscribe(scope, onMessage, tokenFor(i + j))))));
+    subs.push(
+      ...(await Promise.all(
+        Array.from({ length: Math.min(batch, n - i) }, (_, j) => subscribe(scope, onMessage, tokenFor(i + j))),
+      )),
+    );
   }
   return subs;
 }
@@ -367,7 +407,10 @@ async function joinToDashboard(m: Metrics, s: Sizes) {
   const events = Array.from({ length: total }, (_, i) => {
     const user = `j-${tag}-${i >> 1}`;
     const joined = i % 2 === 0;
-    return { body: participantBody(joined ? 'participant_joined' : 'participant_left', run, user), markers: [quoted(user), quoted(joined ? 'JOINED' : 'LEFT')] };
+    return {
+      body: participantBody(joined ? 'participant_joined' : 'participant_left', run, user),
+      markers: [quoted(user), quoted(joined ? 'JOINED' : 'LEFT')],
+    };
   });
   const signed = await signAll(events.map((e) => e.body));
   const fromSend: number[] = [];
@@ -382,7 +425,8 @@ async function joinToDashboard(m: Metrics, s: Sizes) {
       const t0 = performance.now();
       const reply = await postWebhook(signed[i]);
       const t1 = performance.now();
-      if (reply.status !== 200) throw new Error(`webhook answered ${reply.status}: ${reply.body.toString().slice(0, 200)}`);
+      if (reply.status !== 200)
+        throw new Error(`webhook answered ${reply.status}: ${reply.body.toString().slice(0, 200)}`);
       const t2 = await Promise.race([message, sleep(5_000).then(() => Number.NaN)]);
       if (Number.isNaN(t2)) {
         missed++;
@@ -404,7 +448,9 @@ async function joinToDashboard(m: Metrics, s: Sizes) {
   m['join.responseP50'] = percentile(fromResponse, 50);
   m['join.responseP99'] = percentile(fromResponse, 99);
   m['join.messageBeforeResponse'] = messageFirst;
-  log(`join -> dashboard: ${fromSend.length} events; send -> message p50 ${ms(m['join.sendP50'])} p99 ${ms(m['join.sendP99'])}; 200 -> message p50 ${ms(m['join.responseP50'])} p99 ${ms(m['join.responseP99'])}`);
+  log(
+    `join -> dashboard: ${fromSend.length} events; send -> message p50 ${ms(m['join.sendP50'])} p99 ${ms(m['join.sendP99'])}; 200 -> message p50 ${ms(m['join.responseP50'])} p99 ${ms(m['join.responseP99'])}`,
+  );
 }
 
 const cursorOf = (data: Buffer) => /"cursor":"([^"]+)"/.exec(data.toString())?.[1];
@@ -432,7 +478,8 @@ async function catchUp(m: Metrics, s: Sizes) {
   let first: string | undefined;
   let received = 0;
   const seqs: number[] = [];
-  const seqOf = (data: Buffer) => (JSON.parse(Buffer.from(cursorOf(data) ?? '', 'base64url').toString() || '[0,0,0,-1]') as number[])[3];
+  const seqOf = (data: Buffer) =>
+    (JSON.parse(Buffer.from(cursorOf(data) ?? '', 'base64url').toString() || '[0,0,0,-1]') as number[])[3];
   let firstAt = 0;
   let lastAt = 0;
   let done!: () => void;
@@ -452,7 +499,9 @@ async function catchUp(m: Metrics, s: Sizes) {
   while (!first) await sleep(10);
   const users = Math.ceil(n / 2);
   const bodies = await signAll(
-    Array.from({ length: n }, (_, i) => participantBody(i < users ? 'participant_joined' : 'participant_left', run, `c-${tag}-${i % users}`)),
+    Array.from({ length: n }, (_, i) =>
+      participantBody(i < users ? 'participant_joined' : 'participant_left', run, `c-${tag}-${i % users}`),
+    ),
   );
   const sent = performance.now();
   await pooled(bodies.length, s.ingestInFlight, sent + 600_000, async (i) => {
@@ -464,10 +513,14 @@ async function catchUp(m: Metrics, s: Sizes) {
     const missing = sorted.flatMap((v, i) => (i > 0 && v > sorted[i - 1] + 1 ? [`${sorted[i - 1] + 1}-${v - 1}`] : []));
     return `seq ${sorted[0]}..${sorted.at(-1)}, missing ${missing.slice(0, 10).join(' ') || 'none'}`;
   };
-  await untilStalled(all, () => received, (got) => `live dashboard got ${got} of ${n} changes (${gaps()})`);
+  await untilStalled(
+    all,
+    () => received,
+    (got) => `live dashboard got ${got} of ${n} changes (${gaps()})`,
+  );
   await closeSubscribers([live]);
   m['catchup.liveSeconds'] = (lastAt - firstAt) / 1000;
-  m['catchup.livePerSec'] = n / Math.max(lastAt - sent, 1) * 1000;
+  m['catchup.livePerSec'] = (n / Math.max(lastAt - sent, 1)) * 1000;
 
   let caught = 0;
   let caughtAt = 0;
@@ -481,11 +534,17 @@ async function catchUp(m: Metrics, s: Sizes) {
       resolveCaught();
     }
   });
-  await untilStalled(caughtUp, () => caught, (got) => `returning dashboard got ${got} of ${n} changes`);
+  await untilStalled(
+    caughtUp,
+    () => caught,
+    (got) => `returning dashboard got ${got} of ${n} changes`,
+  );
   await closeSubscribers([back]);
   m['catchup.changes'] = n;
   m['catchup.perSec'] = (n / (caughtAt - start)) * 1000;
-  log(`catch-up: ${n} changes missed, back in ${((caughtAt - start) / 1000).toFixed(2)} s (${m['catchup.perSec'].toFixed(0)}/s); live they came at ${m['catchup.livePerSec'].toFixed(0)}/s`);
+  log(
+    `catch-up: ${n} changes missed, back in ${((caughtAt - start) / 1000).toFixed(2)} s (${m['catchup.perSec'].toFixed(0)}/s); live they came at ${m['catchup.livePerSec'].toFixed(0)}/s`,
+  );
 }
 
 interface FanoutEvent {
@@ -498,7 +557,14 @@ interface FanoutEvent {
  * presents the admin token; 'distinct': each presents its own dashboard token, as one of the
  * course's managers (course scope only).
  */
-async function fanout(m: Metrics, notes: string[], s: Sizes, scope: 'room' | 'course', subscribers: number, viewers: 'shared' | 'distinct' = 'shared') {
+async function fanout(
+  m: Metrics,
+  notes: string[],
+  s: Sizes,
+  scope: 'room' | 'course',
+  subscribers: number,
+  viewers: 'shared' | 'distinct' = 'shared',
+) {
   let n = subscribers;
   const name = viewers === 'distinct' ? 'viewers' : scope;
   const key = `fanout.${name}.${n}`;
@@ -529,7 +595,10 @@ async function fanout(m: Metrics, notes: string[], s: Sizes, scope: 'room' | 'co
       const r = seq >> 1;
       runs[r] ??= newRun(`${slug}-${20261126000000 + r}`);
       const kind = seq % 2 === 0 ? 'STARTED' : 'ENDED';
-      return { body: roomBody(seq % 2 === 0 ? 'room_started' : 'room_finished', runs[r]), markers: [quoted(runs[r].roomId), quoted(kind)] };
+      return {
+        body: roomBody(seq % 2 === 0 ? 'room_started' : 'room_finished', runs[r]),
+        markers: [quoted(runs[r].roomId), quoted(kind)],
+      };
     };
   }
 
@@ -608,7 +677,9 @@ async function fanout(m: Metrics, notes: string[], s: Sizes, scope: 'room' | 'co
         if (Number.isFinite(r.latency)) latencies.push(r.latency);
         else {
           timeouts++;
-          log(`fan-out ${name} ${n}: event ${k} reached only ${r.reached}/${n} subscribers within ${s.fanoutEventTimeoutMs} ms`);
+          log(
+            `fan-out ${name} ${n}: event ${k} reached only ${r.reached}/${n} subscribers within ${s.fanoutEventTimeoutMs} ms`,
+          );
           break;
         }
       }
@@ -623,7 +694,10 @@ async function fanout(m: Metrics, notes: string[], s: Sizes, scope: 'room' | 'co
     m[`${key}.cpuMsPerEvent`] = (cpu1.user - cpu0.user + cpu1.system - cpu0.system) / 1000 / sent;
     if (sample) {
       m[`${key}.messageBytes`] = sample.length;
-      if (!notes.some((note) => note.startsWith(`${config.target} fan-out ${name}:`))) notes.push(`${config.target} fan-out ${name}: one subscriber's message (${sample.length} bytes): ${sample.toString()}`);
+      if (!notes.some((note) => note.startsWith(`${config.target} fan-out ${name}:`)))
+        notes.push(
+          `${config.target} fan-out ${name}: one subscriber's message (${sample.length} bytes): ${sample.toString()}`,
+        );
     }
     log(
       `fan-out ${name} ${n}: ${latencies.length} events, all served p50 ${ms(m[`${key}.p50`])} p99 ${ms(m[`${key}.p99`])}, ` +
@@ -637,10 +711,15 @@ async function fanout(m: Metrics, notes: string[], s: Sizes, scope: 'room' | 'co
 
 async function seedRoom(roomId: string, attendances: number): Promise<void> {
   const run = newRun(roomId);
-  const signed = await signAll(Array.from({ length: attendances }, (_, i) => participantBody('participant_joined', run, `d-${tag}-${roomId}-${i}`)));
+  const signed = await signAll(
+    Array.from({ length: attendances }, (_, i) =>
+      participantBody('participant_joined', run, `d-${tag}-${roomId}-${i}`),
+    ),
+  );
   await pooled(signed.length, 16, performance.now() + 120_000, (i) => postOk(signed[i]));
   const session = await liveSession(roomId);
-  if (session?.attendances.length !== attendances) throw new Error(`seeded ${attendances} attendances in ${roomId}, found ${session?.attendances.length}`);
+  if (session?.attendances.length !== attendances)
+    throw new Error(`seeded ${attendances} attendances in ${roomId}, found ${session?.attendances.length}`);
 }
 
 async function countStatements(m: Metrics, rooms: Array<[roomId: string, size: number]>) {
@@ -651,7 +730,9 @@ async function countStatements(m: Metrics, rooms: Array<[roomId: string, size: n
     const after = (await debug('/statements')).statements as number;
     m[`statements.${size}`] = after - before;
   }
-  log(`dashboard query: SQL statements ${rooms.map(([, n]) => `${m[`statements.${n}`]} at ${n}`).join(', ')} attendances`);
+  log(
+    `dashboard query: SQL statements ${rooms.map(([, n]) => `${m[`statements.${n}`]} at ${n}`).join(', ')} attendances`,
+  );
 }
 
 /** SQL statements per join and per leave (one at a time, after a first join made the session). */
@@ -669,7 +750,9 @@ async function statementsPerEvent(m: Metrics, notes: string[]) {
     const per = (after.statements - before.statements) / users.length;
     m[`statements.${kind === 'participant_joined' ? 'join' : 'leave'}`] = per;
     const one = (after.recent as string[]).slice(-Math.round(per));
-    notes.push(`${config.target}: the statements of one ${kind}:\n${one.map((q) => `    ${q.replace(/\s+/g, ' ').slice(0, 240)}`).join('\n')}`);
+    notes.push(
+      `${config.target}: the statements of one ${kind}:\n${one.map((q) => `    ${q.replace(/\s+/g, ' ').slice(0, 240)}`).join('\n')}`,
+    );
   }
   log(`SQL statements per event: join ${m['statements.join']}, leave ${m['statements.leave']}`);
 }
@@ -679,7 +762,10 @@ async function dashboard(m: Metrics, s: Sizes, queries: boolean) {
   const big = `dash${s.dashboardAttendances}-${tag}`;
   await seedRoom(small, 5);
   await seedRoom(big, s.dashboardAttendances);
-  await countStatements(m, [[small, 5], [big, s.dashboardAttendances]]);
+  await countStatements(m, [
+    [small, 5],
+    [big, s.dashboardAttendances],
+  ]);
   if (!queries) return;
   const deadline = performance.now() + s.dashboardMaxMs;
   await pooled(20, s.dashboardInFlight, deadline, async () => void (await liveSession(big)));
@@ -690,7 +776,8 @@ async function dashboard(m: Metrics, s: Sizes, queries: boolean) {
       const t0 = performance.now();
       const session = await liveSession(big);
       latencies.push(performance.now() - t0);
-      if (session.attendances.length !== s.dashboardAttendances) throw new Error('the dashboard query lost attendances');
+      if (session.attendances.length !== s.dashboardAttendances)
+        throw new Error('the dashboard query lost attendances');
     }),
   );
   const elapsed = performance.now() - start;
@@ -698,7 +785,9 @@ async function dashboard(m: Metrics, s: Sizes, queries: boolean) {
   m['dashboard.qps'] = (done / elapsed) * 1000;
   m['dashboard.p50'] = percentile(latencies, 50);
   m['dashboard.p99'] = percentile(latencies, 99);
-  log(`dashboard query (${s.dashboardAttendances} attendances): ${done} queries, ${m['dashboard.qps'].toFixed(1)}/s, p50 ${ms(m['dashboard.p50'])}, p99 ${ms(m['dashboard.p99'])}`);
+  log(
+    `dashboard query (${s.dashboardAttendances} attendances): ${done} queries, ${m['dashboard.qps'].toFixed(1)}/s, p50 ${ms(m['dashboard.p50'])}, p99 ${ms(m['dashboard.p99'])}`,
+  );
 }
 
 async function main() {
@@ -716,14 +805,18 @@ async function main() {
   for (const scenario of config.scenarios) {
     switch (scenario) {
       case 'fanout':
-        for (const n of [...s.fanoutSubscribers].sort((a, b) => b - a)) await attempt(`fan-out room ${n}`, () => fanout(result.metrics, result.notes, s, 'room', n));
+        for (const n of [...s.fanoutSubscribers].sort((a, b) => b - a))
+          await attempt(`fan-out room ${n}`, () => fanout(result.metrics, result.notes, s, 'room', n));
         break;
       case 'course':
-        for (const n of [...s.fanoutSubscribers].sort((a, b) => b - a)) await attempt(`fan-out course ${n}`, () => fanout(result.metrics, result.notes, s, 'course', n));
+        for (const n of [...s.fanoutSubscribers].sort((a, b) => b - a))
+          await attempt(`fan-out course ${n}`, () => fanout(result.metrics, result.notes, s, 'course', n));
         break;
       case 'viewers': {
         const n = Math.max(...s.fanoutSubscribers);
-        await attempt(`fan-out course ${n}, distinct viewers`, () => fanout(result.metrics, result.notes, s, 'course', n, 'distinct'));
+        await attempt(`fan-out course ${n}, distinct viewers`, () =>
+          fanout(result.metrics, result.notes, s, 'course', n, 'distinct'),
+        );
         break;
       }
       case 'ingest':

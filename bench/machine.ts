@@ -85,9 +85,15 @@ export async function waitForQuiet(maxWaitMs: number, say: (line: string) => voi
   const deadline = performance.now() + maxWaitMs;
   let busy = await busyCores();
   if (busy < threshold) return busy;
-  say(`the machine is busy: other processes use ${busy.toFixed(1)} of ${os.cpus().length} cores; waiting up to ${Math.round(maxWaitMs / 1000)} s for quiet`);
+  say(
+    `the machine is busy: other processes use ${busy.toFixed(1)} of ${os.cpus().length} cores; waiting up to ${Math.round(maxWaitMs / 1000)} s for quiet`,
+  );
   while (busy >= threshold && performance.now() < deadline) busy = await busyCores(5_000);
-  say(busy < threshold ? `quiet now (${busy.toFixed(2)} cores busy)` : `still busy (${busy.toFixed(1)} cores); measuring anyway (recorded in the report)`);
+  say(
+    busy < threshold
+      ? `quiet now (${busy.toFixed(2)} cores busy)`
+      : `still busy (${busy.toFixed(1)} cores); measuring anyway (recorded in the report)`,
+  );
   return busy;
 }
 

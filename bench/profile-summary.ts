@@ -57,7 +57,8 @@ function summarizeHeap(heap: { head: HeapNode }) {
     for (const child of node.children) visit(child, stack);
   };
   visit(heap.head, new Set());
-  const line = (name: string, bytes: number) => `${(bytes / 1024).toFixed(0).padStart(9)} KB ${((bytes / total) * 100).toFixed(1).padStart(5)} %  ${name}`;
+  const line = (name: string, bytes: number) =>
+    `${(bytes / 1024).toFixed(0).padStart(9)} KB ${((bytes / total) * 100).toFixed(1).padStart(5)} %  ${name}`;
   console.log(`heap profile: ${(total / 1024 / 1024).toFixed(1)} MB live (sampled) allocated while it ran`);
   console.log('\nallocated by package (self):');
   for (const [name, bytes] of [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(line(name, bytes));

@@ -60,7 +60,10 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: s
 async function signed(body: string) {
   const now = Math.floor(Date.now() / 1000);
   const token = await new SignJWT({ sha256: createHash('sha256').update(body).digest('base64') })
-    .setProtectedHeader({ alg: 'HS256' }).setIssuer(KEY).setIssuedAt(now).setExpirationTime(now + 300)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuer(KEY)
+    .setIssuedAt(now)
+    .setExpirationTime(now + 300)
     .sign(new TextEncoder().encode(SECRET));
   return { 'content-type': 'application/json', authorization: token, 'hash-token': token };
 }
@@ -73,9 +76,13 @@ async function main() {
     const sha256 = expectedSha256();
 
     const filePort = await freePort();
-    const fileServer = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/fake-plugnmeet-file.ts'), String(filePort), String(SIZE)], {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const fileServer = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(root, 'bench/fake-plugnmeet-file.ts'), String(filePort), String(SIZE)],
+      {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     children.push(fileServer);
 
     const port = await freePort();
@@ -98,7 +105,9 @@ async function main() {
     const base = `http://127.0.0.1:${port}`;
     await waitFor(async () => (await fetch(`${base}/ready`)).ok, 90_000, 'Rollcall to be ready');
     const baselineRss = peakRssMb(rollcall.pid!);
-    process.stdout.write(`Rollcall ready (peak RSS so far ${baselineRss.toFixed(0)} MB); posting recording_proceeded…\n`);
+    process.stdout.write(
+      `Rollcall ready (peak RSS so far ${baselineRss.toFixed(0)} MB); posting recording_proceeded…\n`,
+    );
 
     const event = (name: string, id: string) =>
       JSON.stringify({
@@ -108,7 +117,10 @@ async function main() {
         room: { sid: 'RM_bench', room_id: 'bench-room' },
         recording_info: { record_id: 'bench-recording', file_path: 'node_01/bench-recording.mp4' },
       });
-    for (const [name, id] of [['end_recording', 'bench-end'], ['recording_proceeded', 'bench-ready']]) {
+    for (const [name, id] of [
+      ['end_recording', 'bench-end'],
+      ['recording_proceeded', 'bench-ready'],
+    ]) {
       const body = event(name, id);
       const response = await fetch(`${base}/webhooks/plugnmeet`, { method: 'POST', headers: await signed(body), body });
       if (!response.ok) throw new Error(`${name}: ${response.status} ${await response.text()}`);
@@ -122,20 +134,24 @@ async function main() {
     }, 25);
     let recording: { status: string; sha256: string | null; fileSize: number | null; error: string | null } | undefined;
     let lastReport = 0;
-    await waitFor(async () => {
-      const response = await fetch(`${base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ recordings(roomId: "bench-room") { status sha256 fileSize error } }' }),
-      });
-      recording = ((await response.json()) as any).data.recordings[0];
-      if (performance.now() - lastReport > 5_000) {
-        lastReport = performance.now();
-        process.stdout.write(`  ${recording?.status}… peak RSS ${peakRssMb(rollcall.pid!).toFixed(0)} MB\n`);
-      }
-      if (recording?.status === 'FAILED') throw new Error(`download failed: ${recording.error}`);
-      return recording?.status === 'READY';
-    }, 10 * 60_000, 'the recording to be READY');
+    await waitFor(
+      async () => {
+        const response = await fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ recordings(roomId: "bench-room") { status sha256 fileSize error } }' }),
+        });
+        recording = ((await response.json()) as any).data.recordings[0];
+        if (performance.now() - lastReport > 5_000) {
+          lastReport = performance.now();
+          process.stdout.write(`  ${recording?.status}… peak RSS ${peakRssMb(rollcall.pid!).toFixed(0)} MB\n`);
+        }
+        if (recording?.status === 'FAILED') throw new Error(`download failed: ${recording.error}`);
+        return recording?.status === 'READY';
+      },
+      10 * 60_000,
+      'the recording to be READY',
+    );
     clearInterval(sampler);
     const seconds = (performance.now() - started) / 1000;
     const peak = peakRssMb(rollcall.pid!);
@@ -158,10 +174,16 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     mkdirSync(path.join(root, 'bench/results'), { recursive: true });
-    writeFileSync(path.join(root, `bench/results/download${quick ? '-quick' : ''}.json`), JSON.stringify(result, null, 2));
-    if (!result.sha256Matches || !result.sizeMatches) throw new Error('the stored file differs from what PlugNMeet sent');
+    writeFileSync(
+      path.join(root, `bench/results/download${quick ? '-quick' : ''}.json`),
+      JSON.stringify(result, null, 2),
+    );
+    if (!result.sha256Matches || !result.sizeMatches)
+      throw new Error('the stored file differs from what PlugNMeet sent');
     const growth = rssDuring - rssBefore;
-    process.stdout.write(`the download added ${growth.toFixed(0)} MB of RSS (target: under ${RSS_LIMIT_MB} MB); the service itself idles at ${rssBefore.toFixed(0)} MB\n`);
+    process.stdout.write(
+      `the download added ${growth.toFixed(0)} MB of RSS (target: under ${RSS_LIMIT_MB} MB); the service itself idles at ${rssBefore.toFixed(0)} MB\n`,
+    );
   } finally {
     for (const child of children) child.kill('SIGTERM');
     rmSync(dataDir, { recursive: true, force: true });

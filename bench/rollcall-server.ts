@@ -12,14 +12,22 @@ import { createBus } from '../src/bus.ts';
 import { openDatabase, type DatabaseTarget } from '../src/db/database.ts';
 import { createLogger } from '../src/logger.ts';
 import { startService } from '../src/service.ts';
-import { BENCH_ADMIN_TOKEN, BENCH_API_KEY, BENCH_API_SECRET, BENCH_DASHBOARD_SECRET, type ReadyMessage } from './common.ts';
+import {
+  BENCH_ADMIN_TOKEN,
+  BENCH_API_KEY,
+  BENCH_API_SECRET,
+  BENCH_DASHBOARD_SECRET,
+  type ReadyMessage,
+} from './common.ts';
 import { exitOnStop, startDebugPort } from './debug-port.ts';
 import { ROUTINES } from '../src/ingest/routines.ts';
 
 async function main() {
   const dbUrl = process.env.BENCH_DB_URL;
   const dataDir = process.env.BENCH_DATA_DIR ?? fail('BENCH_DATA_DIR is required');
-  const target: DatabaseTarget = dbUrl ? { kind: 'postgres', url: dbUrl, poolSize: 10 } : { kind: 'embedded', dir: dataDir };
+  const target: DatabaseTarget = dbUrl
+    ? { kind: 'postgres', url: dbUrl, poolSize: 10 }
+    : { kind: 'embedded', dir: dataDir };
 
   let statements = 0;
   const recent: string[] = [];
@@ -53,7 +61,9 @@ async function main() {
     listen: { port: 0, host: '127.0.0.1' },
   });
   const server = app;
-  const debugPort = await startDebugPort(counting ? { statements: () => statements, recentStatements: () => recent } : {});
+  const debugPort = await startDebugPort(
+    counting ? { statements: () => statements, recentStatements: () => recent } : {},
+  );
   const rows = await db.prisma.$queryRawUnsafe<{ version: string }[]>('SELECT version()');
 
   exitOnStop(async () => {

@@ -20,7 +20,18 @@
 //                    inlining, a heap profile charges each allocation to the function that made it
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,7 +63,9 @@ const roles = (option('targets')?.split(',') ?? ['rollcall', 'baseline', 'baseli
 if (!Number.isInteger(rounds) || rounds < 1) usage('--rounds must be a positive integer');
 
 function usage(problem: string): never {
-  process.stderr.write(`bench: ${problem}\nusage: npm run bench -- [--quick] [--rounds=N] [--backend=embedded|postgres] [--scenarios=${ALL_SCENARIOS.join(',')}] [--targets=rollcall,baseline,baseline2] [--profile]\n`);
+  process.stderr.write(
+    `bench: ${problem}\nusage: npm run bench -- [--quick] [--rounds=N] [--backend=embedded|postgres] [--scenarios=${ALL_SCENARIOS.join(',')}] [--targets=rollcall,baseline,baseline2] [--profile]\n`,
+  );
   process.exit(2);
 }
 
@@ -141,7 +154,10 @@ function fingerprint(): string {
 function gitDescription(): string {
   try {
     const head = execFileSync('git', ['log', '-1', '--format=%h %s'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'prisma'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'prisma'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
     return `${head}${dirty ? ' (plus uncommitted changes in src/ or prisma/)' : ''}`;
   } catch {
     return 'unknown (not a git checkout)';
@@ -195,8 +211,15 @@ interface RunningChild {
 }
 
 /** Starts a server child on a fresh database: a new temp DATA_DIR, or a new PostgreSQL database. */
-async function startServerChild(kind: TargetKind, backend: Backend, label: string, options: { countStatements?: boolean } = {}): Promise<RunningChild> {
-  const workDir = mkdtempSync(path.join(os.tmpdir(), `rollcall-bench-${label.replace(/\W+/g, '-').replace(/^-|-$/g, '')}-`));
+async function startServerChild(
+  kind: TargetKind,
+  backend: Backend,
+  label: string,
+  options: { countStatements?: boolean } = {},
+): Promise<RunningChild> {
+  const workDir = mkdtempSync(
+    path.join(os.tmpdir(), `rollcall-bench-${label.replace(/\W+/g, '-').replace(/^-|-$/g, '')}-`),
+  );
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info' };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
@@ -226,7 +249,8 @@ async function startServerChild(kind: TargetKind, backend: Backend, label: strin
   const cleanup = async (keepLog: boolean) => {
     if (keepLog) say(`${label}: server log kept at ${logPath}`);
     else rmSync(workDir, { recursive: true, force: true });
-    if (database) await admin(backend.dbUrl!, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => {});
+    if (database)
+      await admin(backend.dbUrl!, (c) => c.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)).catch(() => {});
   };
   try {
     const ready = await new Promise<ReadyMessage>((resolve, reject) => {
@@ -323,13 +347,18 @@ async function measure(role: Role, backend: Backend, round: number): Promise<Loa
   // With PostgreSQL and Redis, their servers work for us too (and, when shared, for others: then
   // this undercounts the foreign load)
   const services = backend.dbUrl ? ['postgres', 'redis-server'] : [];
-  const others = new ForeignLoad(() => [...[...children].map((c) => c.pid ?? 0).filter(Boolean), ...pidsNamed(services)]).start();
+  const others = new ForeignLoad(() => [
+    ...[...children].map((c) => c.pid ?? 0).filter(Boolean),
+    ...pidsNamed(services),
+  ]).start();
   const result: LoadResult = { metrics: {}, errors: [], notes: [] };
   try {
     for (const group of GROUPS.map((g) => g.filter((s) => scenarios.includes(s))).filter((g) => g.length)) {
       const t0 = Date.now();
       const server = await startServerChild(kind, backend, label);
-      say(`${label} server ready on 127.0.0.1:${server.ready.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s for ${group.join(', ')}`);
+      say(
+        `${label} server ready on 127.0.0.1:${server.ready.port} in ${((Date.now() - t0) / 1000).toFixed(1)} s for ${group.join(', ')}`,
+      );
       try {
         const r = await runLoad({
           target: kind,
@@ -353,7 +382,10 @@ async function measure(role: Role, backend: Backend, round: number): Promise<Loa
     result.metrics['machine.otherCoresBefore'] = quietBefore;
     result.metrics['machine.otherCores'] = load.average;
     result.metrics['machine.otherCoresPeak'] = load.peak;
-    if (load.average > 0.3) say(`${label} other processes used ${load.average.toFixed(2)} cores on average (peak ${load.peak.toFixed(1)}) during this measurement`);
+    if (load.average > 0.3)
+      say(
+        `${label} other processes used ${load.average.toFixed(2)} cores on average (peak ${load.peak.toFixed(1)}) during this measurement`,
+      );
     return result;
   } finally {
     others.stop();
@@ -369,7 +401,11 @@ async function runBackend(backend: Backend): Promise<BackendResult> {
     errors: [],
     versions: { database: 'unknown' },
   };
-  if (backend.dbUrl) result.versions.database = await admin(backend.dbUrl, async (c) => (await c.query('SELECT version()')).rows[0].version);
+  if (backend.dbUrl)
+    result.versions.database = await admin(
+      backend.dbUrl,
+      async (c) => (await c.query('SELECT version()')).rows[0].version,
+    );
   let templateDir: string | undefined;
   if (backend.name === 'embedded') {
     // An empty cluster, as PGlite.create makes in a new folder; each server gets a copy (a fresh
@@ -467,13 +503,41 @@ const fanRows = (scope: 'room' | 'course' | 'viewers', s: Sizes): RowSpec[] =>
     const largest = n === Math.max(...s.fanoutSubscribers);
     const key = `fanout.${scope}.${n}`;
     return [
-      { label: `${n.toLocaleString('en')} subscribers: all served, p50`, metric: `${key}.p50`, unit: 'ms', better: 'lower' },
-      { label: `${n.toLocaleString('en')} subscribers: all served, p99`, metric: `${key}.p99`, unit: 'ms', better: 'lower', check: largest ? ratioAtMost(1.5) : undefined },
-      { label: `${n.toLocaleString('en')} subscribers: server CPU per event`, metric: `${key}.cpuMsPerEvent`, unit: 'ms CPU', better: 'lower' },
+      {
+        label: `${n.toLocaleString('en')} subscribers: all served, p50`,
+        metric: `${key}.p50`,
+        unit: 'ms',
+        better: 'lower',
+      },
+      {
+        label: `${n.toLocaleString('en')} subscribers: all served, p99`,
+        metric: `${key}.p99`,
+        unit: 'ms',
+        better: 'lower',
+        check: largest ? ratioAtMost(1.5) : undefined,
+      },
+      {
+        label: `${n.toLocaleString('en')} subscribers: server CPU per event`,
+        metric: `${key}.cpuMsPerEvent`,
+        unit: 'ms CPU',
+        better: 'lower',
+      },
       ...(largest
         ? ([
-            { label: `${n.toLocaleString('en')} subscribers: memory per idle subscriber (RSS)`, metric: `${key}.bytesPerSubscriber`, unit: 'KB', better: 'lower', check: memoryTarget },
-            { label: `${n.toLocaleString('en')} subscribers: memory per idle subscriber (JS heap)`, metric: `${key}.heapBytesPerSubscriber`, unit: 'KB', better: 'lower', check: memoryTarget },
+            {
+              label: `${n.toLocaleString('en')} subscribers: memory per idle subscriber (RSS)`,
+              metric: `${key}.bytesPerSubscriber`,
+              unit: 'KB',
+              better: 'lower',
+              check: memoryTarget,
+            },
+            {
+              label: `${n.toLocaleString('en')} subscribers: memory per idle subscriber (JS heap)`,
+              metric: `${key}.heapBytesPerSubscriber`,
+              unit: 'KB',
+              better: 'lower',
+              check: memoryTarget,
+            },
           ] satisfies RowSpec[])
         : []),
     ] satisfies RowSpec[];
@@ -489,7 +553,12 @@ const SECTIONS: Section[] = [
       { label: 'events/s', metric: 'ingest.eventsPerSec', unit: '/s', better: 'higher', check: ratioAtLeast(0.7) },
       { label: 'response time p50', metric: 'ingest.p50', unit: 'ms', better: 'lower' },
       { label: 'response time p99', metric: 'ingest.p99', unit: 'ms', better: 'lower', check: ratioAtMost(1.5) },
-      { label: 'server CPU per event (the server process; not PostgreSQL\'s)', metric: 'ingest.cpuMsPerEvent', unit: 'ms CPU', better: 'lower' },
+      {
+        label: "server CPU per event (the server process; not PostgreSQL's)",
+        metric: 'ingest.cpuMsPerEvent',
+        unit: 'ms CPU',
+        better: 'lower',
+      },
     ],
     count: 'ingest.events',
   },
@@ -548,7 +617,12 @@ const SECTIONS: Section[] = [
     describe: (s) =>
       `A dashboard subscribed to \`attendanceChanged(roomId, after)\` goes away while ${s.catchupChanges.toLocaleString('en')} joins and leaves are ingested (${s.ingestInFlight} in flight); another dashboard receives them live. The first then comes back with the cursor of the last change it saw: how fast it receives every change it missed, against the rate they came live. Rollcall only: the baseline has no cursor to resume from. Target: the catch-up at least as fast as live.`,
     rows: () => [
-      { label: 'missed changes received on return, per second', metric: 'catchup.perSec', unit: '/s', better: 'higher' },
+      {
+        label: 'missed changes received on return, per second',
+        metric: 'catchup.perSec',
+        unit: '/s',
+        better: 'higher',
+      },
       { label: 'the same changes live, per second', metric: 'catchup.livePerSec', unit: '/s', better: 'higher' },
     ],
     count: 'catchup.changes',
@@ -585,15 +659,24 @@ function backendReport(r: BackendResult): { text: string; verdicts: Verdict[] } 
   const verdicts: Verdict[] = [];
   const n = r.rounds;
   out.push(`## ${r.backend.title}`, '');
-  out.push(`Rounds: Rollcall ${n.rollcall.length}, baseline ${n.baseline.length}. Each figure is the median over rounds. Ratio = Rollcall ÷ baseline. Noise floor = the baseline ÷ the baseline run again right after it (round ${NOISE_ROUND}): how far two runs of the same server differ here; a ratio inside it says nothing.`, '');
+  out.push(
+    `Rounds: Rollcall ${n.rollcall.length}, baseline ${n.baseline.length}. Each figure is the median over rounds. Ratio = Rollcall ÷ baseline. Noise floor = the baseline ÷ the baseline run again right after it (round ${NOISE_ROUND}): how far two runs of the same server differ here; a ratio inside it says nothing.`,
+    '',
+  );
   const noiseBase = n.baseline.filter((m) => m.round === NOISE_ROUND);
   for (const section of SECTIONS.filter((s) => scenarios.includes(s.scenario))) {
     out.push(`### ${section.title}`, '', section.describe(SIZES), '');
     if (section.count) {
       const counts = (role: Role) => n[role].map((m) => m[section.count!] ?? 0).join(', ') || '—';
-      out.push(`Measured per round: Rollcall ${counts('rollcall')}; baseline ${counts('baseline')}; baseline again ${counts('baseline2')}.`, '');
+      out.push(
+        `Measured per round: Rollcall ${counts('rollcall')}; baseline ${counts('baseline')}; baseline again ${counts('baseline2')}.`,
+        '',
+      );
     }
-    out.push('| figure | Rollcall | baseline | ratio | noise floor | target | result |', '|---|---:|---:|---:|---:|---|---|');
+    out.push(
+      '| figure | Rollcall | baseline | ratio | noise floor | target | result |',
+      '|---|---:|---:|---:|---:|---|---|',
+    );
     for (const row of section.rows(SIZES)) {
       const rc = medianOf(n.rollcall, row.metric);
       const b = medianOf(n.baseline, row.metric);
@@ -603,23 +686,41 @@ function backendReport(r: BackendResult): { text: string; verdicts: Verdict[] } 
       let result = '';
       if (row.check) {
         const absolute = row.check === under50 || row.check === memoryTarget;
-        const pass = Number.isFinite(rc) && (absolute || Number.isFinite(b)) ? row.check.pass(row.unit === 'KB' ? rc / 1024 : rc, ratio) : undefined;
+        const pass =
+          Number.isFinite(rc) && (absolute || Number.isFinite(b))
+            ? row.check.pass(row.unit === 'KB' ? rc / 1024 : rc, ratio)
+            : undefined;
         result = pass === undefined ? 'not measured' : pass ? 'pass' : '**FAIL**';
-        verdicts.push({ line: `${r.backend.title} · ${section.title} · ${row.label}: ${fmt(rc, row.unit)} vs ${fmt(b, row.unit)} (${fmtRatio(ratio)}; target ${row.check.text})`, pass });
+        verdicts.push({
+          line: `${r.backend.title} · ${section.title} · ${row.label}: ${fmt(rc, row.unit)} vs ${fmt(b, row.unit)} (${fmtRatio(ratio)}; target ${row.check.text})`,
+          pass,
+        });
       }
-      out.push(`| ${row.label} | ${fmt(rc, row.unit)} | ${fmt(b, row.unit)} | ${fmtRatio(ratio)} | ${fmtRatio(noise)} | ${row.check?.text ?? ''} | ${result} |`);
+      out.push(
+        `| ${row.label} | ${fmt(rc, row.unit)} | ${fmt(b, row.unit)} | ${fmtRatio(ratio)} | ${fmtRatio(noise)} | ${row.check?.text ?? ''} | ${result} |`,
+      );
     }
     if (section.scenario === 'ingest') {
       const st = (m: Metrics, k: string) => (m[k] === undefined ? '—' : String(Math.round(m[k] * 10) / 10));
-      const b = { 'statements.join': medianOf(n.baseline, 'statements.join'), 'statements.leave': medianOf(n.baseline, 'statements.leave') };
-      out.push(`| SQL statements per join / leave (Rollcall: Prisma's query log, which lists COMMIT but not BEGIN; baseline: all, BEGIN and COMMIT included) | ${st(r.statements, 'statements.join')} / ${st(r.statements, 'statements.leave')} | ${st(b, 'statements.join')} / ${st(b, 'statements.leave')} | | | | |`);
+      const b = {
+        'statements.join': medianOf(n.baseline, 'statements.join'),
+        'statements.leave': medianOf(n.baseline, 'statements.leave'),
+      };
+      out.push(
+        `| SQL statements per join / leave (Rollcall: Prisma's query log, which lists COMMIT but not BEGIN; baseline: all, BEGIN and COMMIT included) | ${st(r.statements, 'statements.join')} / ${st(r.statements, 'statements.leave')} | ${st(b, 'statements.join')} / ${st(b, 'statements.leave')} | | | | |`,
+      );
     }
     if (section.scenario === 'catchup') {
       const back = medianOf(n.rollcall, 'catchup.perSec');
       const live = medianOf(n.rollcall, 'catchup.livePerSec');
       const pass = Number.isFinite(back) && Number.isFinite(live) ? back >= live : undefined;
-      out.push(`| catch-up ÷ live | ${fmtRatio(back / live)} | | | | ≥ 1× | ${pass === undefined ? 'not measured' : pass ? 'pass' : '**FAIL**'} |`);
-      verdicts.push({ line: `${r.backend.title} · ${section.title} · catch-up ${fmt(back, '/s')} vs live ${fmt(live, '/s')}`, pass });
+      out.push(
+        `| catch-up ÷ live | ${fmtRatio(back / live)} | | | | ≥ 1× | ${pass === undefined ? 'not measured' : pass ? 'pass' : '**FAIL**'} |`,
+      );
+      verdicts.push({
+        line: `${r.backend.title} · ${section.title} · catch-up ${fmt(back, '/s')} vs live ${fmt(live, '/s')}`,
+        pass,
+      });
     }
     if (section.scenario === 'dashboard') {
       const at = (m: Metrics, size: number) => m[`statements.${size}`];
@@ -631,17 +732,41 @@ function backendReport(r: BackendResult): { text: string; verdicts: Verdict[] } 
       out.push(
         `| SQL statements at 5 / ${SIZES.dashboardAttendances} attendances | ${small ?? '—'} / ${big ?? '—'} | ${bSmall} / ${bBig} | | | the same at both | ${pass === undefined ? 'not measured' : pass ? 'pass' : '**FAIL**'} |`,
       );
-      verdicts.push({ line: `${r.backend.title} · ${section.title} · SQL statements at 5 / ${SIZES.dashboardAttendances} attendances: ${small} / ${big}`, pass });
+      verdicts.push({
+        line: `${r.backend.title} · ${section.title} · SQL statements at 5 / ${SIZES.dashboardAttendances} attendances: ${small} / ${big}`,
+        pass,
+      });
     }
     out.push('');
   }
   if (r.notes.length) {
-    out.push('<details><summary>Samples: the SQL of one join and one leave; one subscriber message of each fan-out</summary>', '', '```', ...r.notes, '```', '', '</details>', '');
+    out.push(
+      '<details><summary>Samples: the SQL of one join and one leave; one subscriber message of each fan-out</summary>',
+      '',
+      '```',
+      ...r.notes,
+      '```',
+      '',
+      '</details>',
+      '',
+    );
   }
-  out.push('<details><summary>Every round</summary>', '', '| metric | ' + (['rollcall', 'baseline', 'baseline2'] as Role[]).map((role) => `${role} (by round)`).join(' | ') + ' |', '|---|---|---|---|');
-  const metrics = [...new Set((['rollcall', 'baseline', 'baseline2'] as Role[]).flatMap((role) => n[role].flatMap((m) => Object.keys(m))))].sort();
+  out.push(
+    '<details><summary>Every round</summary>',
+    '',
+    '| metric | ' +
+      (['rollcall', 'baseline', 'baseline2'] as Role[]).map((role) => `${role} (by round)`).join(' | ') +
+      ' |',
+    '|---|---|---|---|',
+  );
+  const metrics = [
+    ...new Set(
+      (['rollcall', 'baseline', 'baseline2'] as Role[]).flatMap((role) => n[role].flatMap((m) => Object.keys(m))),
+    ),
+  ].sort();
   for (const metric of metrics) {
-    const cell = (role: Role) => n[role].map((m) => (m[metric] === undefined ? '—' : Number(m[metric].toFixed(2)))).join(', ');
+    const cell = (role: Role) =>
+      n[role].map((m) => (m[metric] === undefined ? '—' : Number(m[metric].toFixed(2)))).join(', ');
     out.push(`| ${metric} | ${cell('rollcall')} | ${cell('baseline')} | ${cell('baseline2')} |`);
   }
   out.push('', '</details>', '');
@@ -654,33 +779,52 @@ function writeReport(results: BackendResult[], command: string): string {
   const cpus = os.cpus();
   const lines: string[] = [];
   lines.push('# Benchmarks', '');
-  lines.push(`Written by \`${command}\` on ${new Date().toISOString()} (${((Date.now() - started) / 60_000).toFixed(1)} min). Issue 8: every Rollcall figure next to a raw baseline measured in the same run.`, '');
+  lines.push(
+    `Written by \`${command}\` on ${new Date().toISOString()} (${((Date.now() - started) / 60_000).toFixed(1)} min). Issue 8: every Rollcall figure next to a raw baseline measured in the same run.`,
+    '',
+  );
   lines.push('## Code', '');
   lines.push(`- Rollcall: ${codeAtStart} at the start; ${gitDescription()} at the end.`);
   if (codeSeen.size > 1) {
-    lines.push(`- **The product changed while the benchmark ran**: its src/ and prisma/ had ${codeSeen.size} different contents across the Rollcall measurements (${[...codeSeen.entries()].map(([f, labels]) => `${f}: ${labels.join(', ')}`).join('; ')}). Medians mix versions; run it again on a settled checkout.`);
+    lines.push(
+      `- **The product changed while the benchmark ran**: its src/ and prisma/ had ${codeSeen.size} different contents across the Rollcall measurements (${[...codeSeen.entries()].map(([f, labels]) => `${f}: ${labels.join(', ')}`).join('; ')}). Medians mix versions; run it again on a settled checkout.`,
+    );
   } else {
-    lines.push(`- src/ and prisma/ were the same in every Rollcall measurement (fingerprint ${[...codeSeen.keys()][0] ?? 'n/a'}).`);
+    lines.push(
+      `- src/ and prisma/ were the same in every Rollcall measurement (fingerprint ${[...codeSeen.keys()][0] ?? 'n/a'}).`,
+    );
   }
   lines.push('');
   lines.push('## Machine', '');
-  lines.push(`- CPU: ${cpus.length} × ${cpus[0]?.model ?? 'unknown'}; memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${os.type()} ${os.release()}`);
+  lines.push(
+    `- CPU: ${cpus.length} × ${cpus[0]?.model ?? 'unknown'}; memory ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; ${os.type()} ${os.release()}`,
+  );
   lines.push(`- Node ${process.version}; open-file limit of this shell: ${ulimit()}`);
   for (const r of results) {
     lines.push(`- ${r.backend.title}: ${r.versions.database}${r.versions.redis ? `; Redis ${r.versions.redis}` : ''}`);
   }
-  const loads = results.flatMap((r) => (['rollcall', 'baseline', 'baseline2'] as Role[]).flatMap((role) => r.rounds[role].map((m) => m['machine.otherCores'])));
-  const peaks = results.flatMap((r) => (['rollcall', 'baseline', 'baseline2'] as Role[]).flatMap((role) => r.rounds[role].map((m) => m['machine.otherCoresPeak'])));
+  const loads = results.flatMap((r) =>
+    (['rollcall', 'baseline', 'baseline2'] as Role[]).flatMap((role) =>
+      r.rounds[role].map((m) => m['machine.otherCores']),
+    ),
+  );
+  const peaks = results.flatMap((r) =>
+    (['rollcall', 'baseline', 'baseline2'] as Role[]).flatMap((role) =>
+      r.rounds[role].map((m) => m['machine.otherCoresPeak']),
+    ),
+  );
   if (loads.length) {
     const busiest = Math.max(...loads.filter(Number.isFinite));
     lines.push(
       `- Other processes on the machine (not the benchmark's) used on average ${median(loads).toFixed(2)} cores during a measurement (median over measurements; busiest measurement ${busiest.toFixed(2)}, peak second ${Math.max(...peaks.filter(Number.isFinite)).toFixed(1)} of ${cpus.length}).` +
-        (busiest > 0.5 ? ' **The machine was not idle: figures are slower and noisier than on an idle machine; see the noise floor and `machine.otherCores` per round.**' : ''),
+        (busiest > 0.5
+          ? ' **The machine was not idle: figures are slower and noisier than on an idle machine; see the noise floor and `machine.otherCores` per round.**'
+          : ''),
     );
   }
   lines.push(
-    '- Each server ran alone in a child process (`node --expose-gc --import tsx`) on a fresh database (a new temp `DATA_DIR`, or a new PostgreSQL database), with the load generator in another process on 127.0.0.1; the two share the machine\'s cores. Rollcall logs at `info` (as in production) to a file.',
-    '- Baseline: `bench/baseline-server.ts`, a fixed reference: the simplest raw server doing the same job (node:http + ws + the same driver, the same JWT verification, the same writes in one transaction of prepared statements on the same tables, one serialization per event), with none of Rollcall\'s locking or retries. Noise floor: the baseline measured a second time in the same round.',
+    "- Each server ran alone in a child process (`node --expose-gc --import tsx`) on a fresh database (a new temp `DATA_DIR`, or a new PostgreSQL database), with the load generator in another process on 127.0.0.1; the two share the machine's cores. Rollcall logs at `info` (as in production) to a file.",
+    "- Baseline: `bench/baseline-server.ts`, a fixed reference: the simplest raw server doing the same job (node:http + ws + the same driver, the same JWT verification, the same writes in one transaction of prepared statements on the same tables, one serialization per event), with none of Rollcall's locking or retries. Noise floor: the baseline measured a second time in the same round.",
     '',
   );
   const verdicts: Verdict[] = [];
@@ -693,7 +837,8 @@ function writeReport(results: BackendResult[], command: string): string {
     errors.push(...r.errors.map((e) => `${r.backend.title}: ${e}`));
   }
   lines.push('## Targets', '');
-  for (const v of verdicts) lines.push(`- ${v.pass === undefined ? 'not measured' : v.pass ? 'pass' : '**FAIL**'}: ${v.line}`);
+  for (const v of verdicts)
+    lines.push(`- ${v.pass === undefined ? 'not measured' : v.pass ? 'pass' : '**FAIL**'}: ${v.line}`);
   if (errors.length) {
     lines.push('', '## Scenarios that failed to run', '');
     for (const e of errors) lines.push(`- ${e}`);
@@ -712,11 +857,16 @@ function ulimit(): string {
 
 async function main() {
   const command = `npm run bench${argv.length ? ` -- ${argv.join(' ')}` : ''}`;
-  const env = [process.env.BENCH_DATABASE_URL && `BENCH_DATABASE_URL=${process.env.BENCH_DATABASE_URL}`, process.env.BENCH_REDIS_URL && `BENCH_REDIS_URL=${process.env.BENCH_REDIS_URL}`]
+  const env = [
+    process.env.BENCH_DATABASE_URL && `BENCH_DATABASE_URL=${process.env.BENCH_DATABASE_URL}`,
+    process.env.BENCH_REDIS_URL && `BENCH_REDIS_URL=${process.env.BENCH_REDIS_URL}`,
+  ]
     .filter(Boolean)
     .join(' ');
   const fullCommand = env ? `${env} ${command}` : command;
-  say(`${fullCommand}: ${selected.map((b) => b.title).join('; ')}; ${rounds} round(s); scenarios ${scenarios.join(', ')}`);
+  say(
+    `${fullCommand}: ${selected.map((b) => b.title).join('; ')}; ${rounds} round(s); scenarios ${scenarios.join(', ')}`,
+  );
   const results: BackendResult[] = [];
   for (const backend of selected) results.push(await runBackend(backend));
 
@@ -726,8 +876,15 @@ async function main() {
   const report = writeReport(results, fullCommand);
   // Only a whole run (every scenario, target and backend, the default rounds) rewrites BENCHMARKS.md.
   const partial = profile || ['targets', 'scenarios', 'rounds', 'backend'].some((name) => option(name) !== undefined);
-  const target = quick ? path.join(resultsDir, 'quick.md') : partial ? path.join(resultsDir, 'partial.md') : path.join(root, 'BENCHMARKS.md');
-  writeFileSync(path.join(resultsDir, `${quick ? 'quick' : partial ? 'partial' : 'full'}-${stamp}.json`), JSON.stringify({ command: fullCommand, sizes: SIZES, results }, null, 2));
+  const target = quick
+    ? path.join(resultsDir, 'quick.md')
+    : partial
+      ? path.join(resultsDir, 'partial.md')
+      : path.join(root, 'BENCHMARKS.md');
+  writeFileSync(
+    path.join(resultsDir, `${quick ? 'quick' : partial ? 'partial' : 'full'}-${stamp}.json`),
+    JSON.stringify({ command: fullCommand, sizes: SIZES, results }, null, 2),
+  );
   const previous = existsSync(target) ? readFileSync(target, 'utf8') : '';
   const kept = previous.includes(KEEP_MARKER) ? previous.slice(previous.indexOf(KEEP_MARKER)) : `${KEEP_MARKER}\n`;
   writeFileSync(target, `${report}\n${kept}`);
@@ -735,7 +892,9 @@ async function main() {
 
   const failed = results.flatMap((r) => r.errors);
   const missing = results.flatMap((r) =>
-    (['rollcall', 'baseline', 'baseline2'] as Role[]).filter((role) => roles.includes(role) && r.rounds[role].length < (role === 'baseline2' ? 1 : rounds)),
+    (['rollcall', 'baseline', 'baseline2'] as Role[]).filter(
+      (role) => roles.includes(role) && r.rounds[role].length < (role === 'baseline2' ? 1 : rounds),
+    ),
   );
   if (failed.length || missing.length) {
     say(`${failed.length} scenario(s) failed to run:\n  ${failed.join('\n  ')}`);

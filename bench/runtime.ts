@@ -51,14 +51,24 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   const startedAt = performance.now();
   const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (performance.now() - startedAt > 120_000) throw new Error(`not serving after 120 s: ${stderr}`);
     await sleep(10);
@@ -96,7 +106,12 @@ async function embedded(rows: Row[]) {
       await server.stop();
     }
     const ready = median(readies);
-    rows.push({ scenario: `ready after a restart, embedded (median of ${restarts})`, figure: `${Math.round(ready)} ms`, target: '< 2000 ms', pass: ready < 2_000 });
+    rows.push({
+      scenario: `ready after a restart, embedded (median of ${restarts})`,
+      figure: `${Math.round(ready)} ms`,
+      target: '< 2000 ms',
+      pass: ready < 2_000,
+    });
     rows.push({ scenario: 'idle RSS, embedded', figure: `${Math.round(rss)} MB`, target: '< 250 MB', pass: rss < 250 });
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
@@ -105,7 +120,12 @@ async function embedded(rows: Row[]) {
 
 async function postgres(rows: Row[]) {
   if (!postgresUrl) {
-    rows.push({ scenario: 'idle RSS, PostgreSQL', figure: 'skipped (BENCH_DATABASE_URL unset)', target: '< 150 MB', pass: null });
+    rows.push({
+      scenario: 'idle RSS, PostgreSQL',
+      figure: 'skipped (BENCH_DATABASE_URL unset)',
+      target: '< 150 MB',
+      pass: null,
+    });
     return;
   }
   // a database of its own, so that the server's migrations touch nothing else
@@ -123,8 +143,18 @@ async function postgres(rows: Row[]) {
     await sleep(idleMs);
     const rss = server.rssMb();
     await server.stop();
-    rows.push({ scenario: 'ready after a restart, PostgreSQL', figure: `${Math.round(server.readyMs)} ms`, target: '', pass: null });
-    rows.push({ scenario: 'idle RSS, PostgreSQL', figure: `${Math.round(rss)} MB`, target: '< 150 MB', pass: rss < 150 });
+    rows.push({
+      scenario: 'ready after a restart, PostgreSQL',
+      figure: `${Math.round(server.readyMs)} ms`,
+      target: '',
+      pass: null,
+    });
+    rows.push({
+      scenario: 'idle RSS, PostgreSQL',
+      figure: `${Math.round(rss)} MB`,
+      target: '< 150 MB',
+      pass: rss < 150,
+    });
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await admin.end();
@@ -137,11 +167,15 @@ const rows: Row[] = [];
 await embedded(rows);
 await postgres(rows);
 
-console.log(`\nRuntime, \`node dist/main.js\` (Node ${process.version}${quick ? ', --quick' : ''}, idle ${idleMs / 1000} s before RSS)\n`);
+console.log(
+  `\nRuntime, \`node dist/main.js\` (Node ${process.version}${quick ? ', --quick' : ''}, idle ${idleMs / 1000} s before RSS)\n`,
+);
 console.log('| scenario | figure | target | result |');
 console.log('|---|---:|---|---|');
 for (const row of rows) {
-  console.log(`| ${row.scenario} | ${row.figure} | ${row.target} | ${row.pass === null ? '' : row.pass ? 'pass' : '**FAIL**'} |`);
+  console.log(
+    `| ${row.scenario} | ${row.figure} | ${row.target} | ${row.pass === null ? '' : row.pass ? 'pass' : '**FAIL**'} |`,
+  );
 }
 const failed = rows.some((row) => row.pass === false);
 process.exit(failed && !quick ? 1 : 0);

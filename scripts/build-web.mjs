@@ -38,7 +38,9 @@ for (const file of result.outputFiles) {
   await writeFile(file.path, file.contents);
   names[path.extname(file.path)] = path.basename(file.path);
 }
-const html = (await readFile(path.join(root, 'web', 'index.html'), 'utf8')).replace('__JS__', names['.js']).replace('__CSS__', names['.css']);
+const html = (await readFile(path.join(root, 'web', 'index.html'), 'utf8'))
+  .replace('__JS__', names['.js'])
+  .replace('__CSS__', names['.css']);
 await writeFile(path.join(out, 'index.html'), html);
 const size = result.outputFiles.reduce((sum, f) => sum + f.contents.length, 0);
 console.log(`build-web: dist/web (${names['.js']}, ${names['.css']}; ${(size / 1024).toFixed(0)} KB)`);

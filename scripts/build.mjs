@@ -31,7 +31,9 @@ await build({
   chunkNames: 'chunks/[name]-[hash]',
   sourcemap: true,
   // Bundled CommonJS-style code may call require(); ESM has none, so give it one.
-  banner: { js: "import { createRequire as __rollcallCreateRequire } from 'node:module';\nconst require = __rollcallCreateRequire(import.meta.url);" },
+  banner: {
+    js: "import { createRequire as __rollcallCreateRequire } from 'node:module';\nconst require = __rollcallCreateRequire(import.meta.url);",
+  },
   logLevel: 'warning',
 });
 console.log(`built ${path.relative(process.cwd(), outdir) || 'dist'}/ (main.js, migrate.js, post-webhook.js)`);

@@ -53,12 +53,13 @@ async function main(): Promise<number> {
       console.error(`no database in DATA_DIR ${target.dir} yet: npm start or npm run db:migrate creates it`);
       return 1;
     }
-    const adapter = target.kind === 'postgres'
-      ? new PrismaPg({ connectionString: target.url, max: 2 })
-      : await (async () => {
-          const db = await openDatabase(target);
-          return { adapter: new PrismaPGlite(db.pglite!), db };
-        })();
+    const adapter =
+      target.kind === 'postgres'
+        ? new PrismaPg({ connectionString: target.url, max: 2 })
+        : await (async () => {
+            const db = await openDatabase(target);
+            return { adapter: new PrismaPGlite(db.pglite!), db };
+          })();
     const factory = 'db' in adapter ? adapter.adapter : adapter;
     const engine = await openMigrationEngine(factory);
     try {

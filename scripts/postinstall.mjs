@@ -15,7 +15,9 @@ if (!has('node_modules/prisma/build/index.js') || !has('node_modules/esbuild/pac
     console.log('rollcall: build tools not installed (--omit=dev): using the dist/ built before');
     process.exit(0);
   }
-  console.error('rollcall: dist/ is missing and the build tools are not installed: run `npm install` (with dev dependencies) and `npm run build` first');
+  console.error(
+    'rollcall: dist/ is missing and the build tools are not installed: run `npm install` (with dev dependencies) and `npm run build` first',
+  );
   process.exit(1);
 }
 

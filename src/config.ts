@@ -80,7 +80,9 @@ export interface Config {
   nodeEnv: 'development' | 'production' | 'test';
   port: number;
   host: string;
-  database: { kind: 'postgres'; url: string; poolSize: number; preparedStatements: boolean } | { kind: 'embedded'; dir: string };
+  database:
+    | { kind: 'postgres'; url: string; poolSize: number; preparedStatements: boolean }
+    | { kind: 'embedded'; dir: string };
   dataDir: string;
   plugnmeet: { apiKey: string; apiSecret: string; serverUrl?: string; usingDevCredentials: boolean };
   redisUrl?: string;
@@ -129,7 +131,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (!e.PLUGNMEET_API_SECRET) problems.push('missing PLUGNMEET_API_SECRET: required when NODE_ENV=production');
     if (!e.ADMIN_API_TOKEN) problems.push('missing ADMIN_API_TOKEN: required when NODE_ENV=production');
     if (!e.DASHBOARD_JWT_SECRET && !e.DASHBOARD_JWKS_URL) {
-      problems.push('missing DASHBOARD_JWT_SECRET (or DASHBOARD_JWKS_URL): a dashboard token verifier is required when NODE_ENV=production');
+      problems.push(
+        'missing DASHBOARD_JWT_SECRET (or DASHBOARD_JWKS_URL): a dashboard token verifier is required when NODE_ENV=production',
+      );
     }
   }
   if (e.DASHBOARD_JWT_SECRET && e.DASHBOARD_JWKS_URL) {
@@ -194,16 +198,26 @@ export function describeConfig(config: Config) {
   return {
     nodeEnv: config.nodeEnv,
     listen: `${config.host}:${config.port}`,
-    database: config.database.kind === 'postgres' ? redactUrl(config.database.url) : `embedded (${config.database.dir})`,
+    database:
+      config.database.kind === 'postgres' ? redactUrl(config.database.url) : `embedded (${config.database.dir})`,
     bus: config.redisUrl ? `redis (${redactUrl(config.redisUrl)})` : 'in-process',
     plugnmeetServer: config.plugnmeet.serverUrl ?? null,
-    reconcile: config.plugnmeet.serverUrl && config.reconcileIntervalMs > 0 ? `every ${config.reconcileIntervalMs / 1000} s` : 'off',
-    analyticsImport: config.plugnmeet.serverUrl ? `on (files up to ${config.analyticsMaxFileBytes / 1024 / 1024} MB)` : 'off',
+    reconcile:
+      config.plugnmeet.serverUrl && config.reconcileIntervalMs > 0
+        ? `every ${config.reconcileIntervalMs / 1000} s`
+        : 'off',
+    analyticsImport: config.plugnmeet.serverUrl
+      ? `on (files up to ${config.analyticsMaxFileBytes / 1024 / 1024} MB)`
+      : 'off',
     inferredEnd: config.inferredEndAfterMs > 0 ? `after ${config.inferredEndAfterMs / 1000} s quiet` : 'off',
     adminToken: config.adminApiToken ? 'set' : 'unset',
     metrics: config.metricsToken ? 'behind METRICS_TOKEN' : 'open',
     retention: config.retentionDays > 0 ? `${config.retentionDays} days` : 'keep',
-    dashboardTokens: config.dashboard.jwksUrl ? `JWKS (${config.dashboard.jwksUrl})` : config.dashboard.secret ? 'HS256 secret' : 'unset',
+    dashboardTokens: config.dashboard.jwksUrl
+      ? `JWKS (${config.dashboard.jwksUrl})`
+      : config.dashboard.secret
+        ? 'HS256 secret'
+        : 'unset',
   };
 }
 

@@ -16,11 +16,16 @@ export interface LogOutput {
  * transport (a worker thread of its own, ~10 MB).
  */
 function prettyStream({ format, nodeEnv }: LogOutput): DestinationStream | undefined {
-  const wanted = format === 'pretty' || (format === undefined && nodeEnv !== 'production' && process.stdout.isTTY === true);
+  const wanted =
+    format === 'pretty' || (format === undefined && nodeEnv !== 'production' && process.stdout.isTTY === true);
   if (!wanted) return undefined;
   try {
     const pretty = createRequire(import.meta.url)('pino-pretty') as (options: object) => DestinationStream;
-    return pretty({ colorize: process.stdout.isTTY === true, ignore: 'pid,hostname,service', translateTime: 'SYS:HH:MM:ss.l' });
+    return pretty({
+      colorize: process.stdout.isTTY === true,
+      ignore: 'pid,hostname,service',
+      translateTime: 'SYS:HH:MM:ss.l',
+    });
   } catch {
     return undefined;
   }

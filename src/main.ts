@@ -35,30 +35,42 @@ async function main() {
   const logger = createLogger(config.logLevel, { format: config.logFormat, nodeEnv: config.nodeEnv });
   logger.info(describeConfig(config), 'starting Rollcall');
   if (config.plugnmeet.usingDevCredentials) {
-    logger.warn('PLUGNMEET_API_KEY/PLUGNMEET_API_SECRET not set: using the development credentials; set them before real use');
+    logger.warn(
+      'PLUGNMEET_API_KEY/PLUGNMEET_API_SECRET not set: using the development credentials; set them before real use',
+    );
   }
   if (!config.adminApiToken && !config.dashboard.secret && !config.dashboard.jwksUrl) {
-    logger.warn('no credential configured (ADMIN_API_TOKEN, DASHBOARD_JWT_SECRET or DASHBOARD_JWKS_URL): the GraphQL API is open to anyone who can reach it (development mode)');
+    logger.warn(
+      'no credential configured (ADMIN_API_TOKEN, DASHBOARD_JWT_SECRET or DASHBOARD_JWKS_URL): the GraphQL API is open to anyone who can reach it (development mode)',
+    );
   }
 
-  const db = await openDatabase(config.database, { log: (m) => logger.debug({ component: 'schema-engine' }, m) }).catch((error) => {
-    if (error instanceof DataDirLockedError) fail(error.message);
-    const code = (error as NodeJS.ErrnoException).code ?? '';
-    if (config.database.kind === 'embedded' && DATA_DIR_PROBLEMS[code]) {
-      fail(`DATA_DIR ${config.dataDir} cannot hold the database: ${DATA_DIR_PROBLEMS[code]}`);
-    }
-    throw error;
-  });
+  const db = await openDatabase(config.database, { log: (m) => logger.debug({ component: 'schema-engine' }, m) }).catch(
+    (error) => {
+      if (error instanceof DataDirLockedError) fail(error.message);
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (config.database.kind === 'embedded' && DATA_DIR_PROBLEMS[code]) {
+        fail(`DATA_DIR ${config.dataDir} cannot hold the database: ${DATA_DIR_PROBLEMS[code]}`);
+      }
+      throw error;
+    },
+  );
   const applied = await db.migrate(ROUTINES);
   logger.info({ applied }, applied.length ? `applied ${applied.length} migration(s)` : 'database schema is up to date');
 
-  const bus = createBus({ redisUrl: config.redisUrl, channelPrefix: config.redisChannelPrefix, onError: (error) => logger.warn({ err: error }, 'redis error') });
-  const app = await startService({ config, db, bus, logger, listen: { port: config.port, host: config.host } }).catch(async (error) => {
-    if (!(error instanceof ListenError)) throw error;
-    await db.close();
-    fail(error.message);
+  const bus = createBus({
+    redisUrl: config.redisUrl,
+    channelPrefix: config.redisChannelPrefix,
+    onError: (error) => logger.warn({ err: error }, 'redis error'),
   });
-    logger.info({ url: `${app.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${app.url}/graphql`);
+  const app = await startService({ config, db, bus, logger, listen: { port: config.port, host: config.host } }).catch(
+    async (error) => {
+      if (!(error instanceof ListenError)) throw error;
+      await db.close();
+      fail(error.message);
+    },
+  );
+  logger.info({ url: `${app.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${app.url}/graphql`);
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -80,6 +92,8 @@ async function main() {
 }
 
 main().catch((error) => {
-  process.stderr.write(`rollcall: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.stderr.write(
+    `rollcall: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   process.exit(1);
 });

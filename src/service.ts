@@ -19,7 +19,12 @@ import { inferredEnds } from './ingest/inferred-ends.ts';
 import { createIngest } from './ingest/ingest.ts';
 import { periodic, type PeriodicTask } from './jobs/periodic.ts';
 import { ROUTINES_VERSION } from './ingest/routines.ts';
-import { createReconciler, DEFAULT_RECONCILE_GRACE_MS, type Reconciler, type ReconcilerOptions } from './ingest/reconciler.ts';
+import {
+  createReconciler,
+  DEFAULT_RECONCILE_GRACE_MS,
+  type Reconciler,
+  type ReconcilerOptions,
+} from './ingest/reconciler.ts';
 import { createWebhookVerifier } from './plugnmeet/signature.ts';
 import { createUrlSigner } from './lib/signed-urls.ts';
 import { createDownloader, type DownloaderOptions } from './recordings/downloader.ts';
@@ -31,7 +36,18 @@ import { metrics } from './ops/metrics.ts';
 import { applyRetention } from './ops/retention.ts';
 
 export type ServiceConfig = Pick<Config, 'adminApiToken' | 'graphiql' | 'plugnmeet' | 'nodeEnv' | 'dataDir'> &
-  Partial<Pick<Config, 'dashboard' | 'maxSubscriptionsPerConnection' | 'reconcileIntervalMs' | 'inferredEndAfterMs' | 'analyticsMaxFileBytes' | 'metricsToken' | 'retentionDays'>>;
+  Partial<
+    Pick<
+      Config,
+      | 'dashboard'
+      | 'maxSubscriptionsPerConnection'
+      | 'reconcileIntervalMs'
+      | 'inferredEndAfterMs'
+      | 'analyticsMaxFileBytes'
+      | 'metricsToken'
+      | 'retentionDays'
+    >
+  >;
 
 export interface ServiceParts {
   config: ServiceConfig;
@@ -91,7 +107,10 @@ export function createRollcallYoga(
   const { config, db, bus, logger } = parts;
   const { feed, changesCommitted } = wiring;
   const recordings = wiring.recordings ?? { dir: '', kick: () => {} };
-  const authenticator = createAuthenticator({ adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} }, db.prisma);
+  const authenticator = createAuthenticator(
+    { adminApiToken: config.adminApiToken, dashboard: config.dashboard ?? {} },
+    db.prisma,
+  );
   // recording files and CSV exports: the API's rule for a course's data
   const signer = createUrlSigner(config.plugnmeet.apiSecret);
   const authorize = async (request: Request, courseId: string | null) => {
@@ -100,7 +119,12 @@ export function createRollcallYoga(
     if (viewer instanceof CredentialError) return 'unauthenticated' as const;
     return canSeeCourse(viewer, courseId) ? ('ok' as const) : ('forbidden' as const);
   };
-  const ingest = createIngest({ prisma: db.prisma, changesCommitted, onRecordingWork: recordings.kick, onAnalyticsWork: wiring.analytics?.kick });
+  const ingest = createIngest({
+    prisma: db.prisma,
+    changesCommitted,
+    onRecordingWork: recordings.kick,
+    onAnalyticsWork: wiring.analytics?.kick,
+  });
   const routes = useRollcallRoutes({
     prisma: db.prisma,
     ingest,
@@ -119,7 +143,14 @@ export function createRollcallYoga(
     authenticator,
     logger,
     routes,
-    context: { prisma: db.prisma, feed, changesCommitted, ingest, kickRecordings: recordings.kick, signUrl: (path) => signer.sign(path) },
+    context: {
+      prisma: db.prisma,
+      feed,
+      changesCommitted,
+      ingest,
+      kickRecordings: recordings.kick,
+      signUrl: (path) => signer.sign(path),
+    },
   });
 }
 
@@ -129,12 +160,21 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   await feed.start();
   const sequencer = createSequencer({ prisma: db.prisma, bus, logger, routinesVersion: ROUTINES_VERSION });
   /** Delivers changes numbered as they were written; has the others numbered. */
-  const changesCommitted = (numbered?: readonly SequencedChange[]) => (numbered ? bus.announce(stampCommitted(numbered)) : sequencer.kick());
-  const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), { name: 'pruning the change log', intervalMs: 3_600_000, logger });
+  const changesCommitted = (numbered?: readonly SequencedChange[]) =>
+    numbered ? bus.announce(stampCommitted(numbered)) : sequencer.kick();
+  const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), {
+    name: 'pruning the change log',
+    intervalMs: 3_600_000,
+    logger,
+  });
   const dir = recordingsDir(config.dataDir);
   // PlugNMeet's API client (and got, its HTTP client) is loaded only when its address is known.
   const api = config.plugnmeet.serverUrl
-    ? (await import('./plugnmeet/api/client.ts')).createPlugNMeetApi({ serverUrl: config.plugnmeet.serverUrl, apiKey: config.plugnmeet.apiKey, apiSecret: config.plugnmeet.apiSecret })
+    ? (await import('./plugnmeet/api/client.ts')).createPlugNMeetApi({
+        serverUrl: config.plugnmeet.serverUrl,
+        apiKey: config.plugnmeet.apiKey,
+        apiSecret: config.plugnmeet.apiSecret,
+      })
     : null;
   if (!api) {
     logger.warn(
@@ -158,7 +198,10 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
         api,
         changesCommitted,
         logger,
-        options: { ...(config.analyticsMaxFileBytes ? { maxFileBytes: config.analyticsMaxFileBytes } : {}), ...parts.analytics },
+        options: {
+          ...(config.analyticsMaxFileBytes ? { maxFileBytes: config.analyticsMaxFileBytes } : {}),
+          ...parts.analytics,
+        },
         onOutcome,
       })
     : undefined;
@@ -185,7 +228,8 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
       ? periodic(
           async (signal) => {
             const result = await applyRetention(db.prisma, retentionDays, { signal });
-            if (result.sessions + result.webhookEvents + result.analyticsImports) logger.info(result, `retention: deleted what is older than ${retentionDays} days`);
+            if (result.sessions + result.webhookEvents + result.analyticsImports)
+              logger.info(result, `retention: deleted what is older than ${retentionDays} days`);
           },
           { name: 'retention', intervalMs: 3_600_000, logger },
         )
@@ -198,7 +242,10 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
     analytics: { kick: () => analytics?.kick() },
   });
   const listener = await listen(yoga, parts.listen);
-  const ws = attachGraphQLWebSocket(listener.server, yoga, { maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50, feed });
+  const ws = attachGraphQLWebSocket(listener.server, yoga, {
+    maxSubscriptions: config.maxSubscriptionsPerConnection ?? 50,
+    feed,
+  });
   sequencer.start();
   prune.start();
   downloader?.start();

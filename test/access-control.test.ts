@@ -32,7 +32,11 @@ interface Room {
   id: string;
   sid: string;
 }
-const A = { slug: 'chemistry-a', title: 'Chemistry A', room: { id: 'chemistry-a-20261124090000', sid: 'RM_chemA_run1' } };
+const A = {
+  slug: 'chemistry-a',
+  title: 'Chemistry A',
+  room: { id: 'chemistry-a-20261124090000', sid: 'RM_chemA_run1' },
+};
 const B = { slug: 'biology-b', title: 'Biology B', room: { id: 'biology-b-20261124090000', sid: 'RM_bioB_run1' } };
 /** A room of no registered course: admins' only. */
 const LOOSE_ROOM: Room = { id: 'unregistered-20261124090000', sid: 'RM_loose_run1' };
@@ -84,7 +88,12 @@ async function post(server: TestServer, body: string): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // A dashboard's side: raw GraphQL over HTTP and graphql-ws
 
-async function http(query: string, variables?: Vars, token?: string, server: TestServer = app): Promise<{ status: number; body: Result }> {
+async function http(
+  query: string,
+  variables?: Vars,
+  token?: string,
+  server: TestServer = app,
+): Promise<{ status: number; body: Result }> {
   const response = await postGraphQL(server.url, query, variables, token);
   return { status: response.status, body: (await response.json()) as Result };
 }
@@ -162,7 +171,9 @@ function watch(client: Client, query: string, variables?: Vars): Watcher {
   let ended = false;
   let wake = () => {};
   let finish!: (outcome: { errors?: readonly GraphQLFormattedError[]; closed?: { code: number } }) => void;
-  const endedPromise = new Promise<{ errors?: readonly GraphQLFormattedError[]; closed?: { code: number } }>((resolve) => (finish = resolve));
+  const endedPromise = new Promise<{ errors?: readonly GraphQLFormattedError[]; closed?: { code: number } }>(
+    (resolve) => (finish = resolve),
+  );
   const end = (outcome: { errors?: readonly GraphQLFormattedError[]; closed?: { code: number } }) => {
     ended = true;
     finish(outcome);
@@ -176,7 +187,11 @@ function watch(client: Client, query: string, variables?: Vars): Watcher {
         wake();
       },
       error: (error) =>
-        end(Array.isArray(error) ? { errors: error as GraphQLFormattedError[] } : { closed: { code: (error as { code: number }).code } }),
+        end(
+          Array.isArray(error)
+            ? { errors: error as GraphQLFormattedError[] }
+            : { closed: { code: (error as { code: number }).code } },
+        ),
       complete: () => end({}),
     },
   );
@@ -204,7 +219,8 @@ function watch(client: Client, query: string, variables?: Vars): Watcher {
 }
 
 /** The error codes of a result. */
-const codes = (result: { errors?: readonly GraphQLFormattedError[] }) => (result.errors ?? []).map((e) => e.extensions?.code);
+const codes = (result: { errors?: readonly GraphQLFormattedError[] }) =>
+  (result.errors ?? []).map((e) => e.extensions?.code);
 
 /** A subscription refused at subscribe time: it ends, carries FORBIDDEN and never any data. */
 async function expectRefusedSubscription(watcher: Watcher) {
@@ -233,8 +249,15 @@ beforeAll(async () => {
     dashboard: { secret: DASHBOARD_SECRET, issuer: DASHBOARD_ISSUER, audience: DASHBOARD_AUDIENCE },
     maxSubscriptionsPerConnection: 3,
   });
-  for (const [key, course, manager] of [['A', A, 'manager-a'], ['B', B, 'manager-b']] as const) {
-    const result = await app.graphql(UpsertCourseMutation, { slug: course.slug, title: course.title, managerIds: [manager] }, ADMIN_TOKEN);
+  for (const [key, course, manager] of [
+    ['A', A, 'manager-a'],
+    ['B', B, 'manager-b'],
+  ] as const) {
+    const result = await app.graphql(
+      UpsertCourseMutation,
+      { slug: course.slug, title: course.title, managerIds: [manager] },
+      ADMIN_TOKEN,
+    );
     expect(result.errors).toBeUndefined();
     courseIds[key] = result.data!.upsertCourse.id;
   }
@@ -309,7 +332,8 @@ const transports: Array<[string, (role: Role) => Run]> = [
   ],
 ];
 
-const sortedRooms = (result: Result) => (result.data?.liveSessions as Array<{ roomId: string }>).map((s) => s.roomId).sort();
+const sortedRooms = (result: Result) =>
+  (result.data!.liveSessions as Array<{ roomId: string }>).map((s) => s.roomId).sort();
 const attendees = (result: Result) =>
   (result.data!.liveSession.attendances as Array<{ user: { id: string } }>).map((a) => a.user.id).sort();
 
@@ -342,7 +366,9 @@ describe.each(transports)('each role sees exactly its scope over %s', (_transpor
   it("manager of A: A's session, course and attendance only", async () => {
     const run = runAs('managerA');
     const scope = await run(SCOPE_QUERY);
-    expect(scope).toEqual({ data: { liveSessions: [{ roomId: A.room.id, course: { slug: A.slug } }], courses: [{ slug: A.slug }] } });
+    expect(scope).toEqual({
+      data: { liveSessions: [{ roomId: A.room.id, course: { slug: A.slug } }], courses: [{ slug: A.slug }] },
+    });
 
     const mine = await run(ROOM_QUERY, { roomId: A.room.id });
     expect(mine.errors).toBeUndefined();
@@ -361,7 +387,9 @@ describe.each(transports)('each role sees exactly its scope over %s', (_transpor
     expect(codes(otherCourse)).toEqual(['FORBIDDEN']);
     expect(otherCourse.data?.course ?? null).toBeNull();
     // filtering by another course's id gives nothing of it
-    const filtered = await run(/* GraphQL */ `query($c: ID) { liveSessions(courseId: $c) { roomId } }`, { c: courseIds.B });
+    const filtered = await run(/* GraphQL */ `query($c: ID) { liveSessions(courseId: $c) { roomId } }`, {
+      c: courseIds.B,
+    });
     expect(filtered.data?.liveSessions ?? []).toEqual([]);
 
     // a student's attendance elsewhere is not the course's to read
@@ -373,13 +401,19 @@ describe.each(transports)('each role sees exactly its scope over %s', (_transpor
     expect(history.errors!.every((e) => e.path?.at(-1) === 'attendances' && e.path.includes('user'))).toBe(true);
 
     const me = await run(ME_QUERY);
-    expect(me).toEqual({ data: { me: { id: 'manager-a', attendances: [{ role: 'MODERATOR', isOnline: true, session: { roomId: A.room.id } }] } } });
+    expect(me).toEqual({
+      data: {
+        me: { id: 'manager-a', attendances: [{ role: 'MODERATOR', isOnline: true, session: { roomId: A.room.id } }] },
+      },
+    });
   });
 
   it("manager of B: B's session, course and attendance only", async () => {
     const run = runAs('managerB');
     const scope = await run(SCOPE_QUERY);
-    expect(scope).toEqual({ data: { liveSessions: [{ roomId: B.room.id, course: { slug: B.slug } }], courses: [{ slug: B.slug }] } });
+    expect(scope).toEqual({
+      data: { liveSessions: [{ roomId: B.room.id, course: { slug: B.slug } }], courses: [{ slug: B.slug }] },
+    });
     const mine = await run(ROOM_QUERY, { roomId: B.room.id });
     expect(mine.errors).toBeUndefined();
     expect(attendees(mine)).toEqual(['manager-b', 'student-b']);
@@ -390,7 +424,9 @@ describe.each(transports)('each role sees exactly its scope over %s', (_transpor
     const otherCourse = await run(COURSE_QUERY, { slug: A.slug });
     expect(codes(otherCourse)).toEqual(['FORBIDDEN']);
     expect(otherCourse.data?.course ?? null).toBeNull();
-    const filtered = await run(/* GraphQL */ `query($c: ID) { liveSessions(courseId: $c) { roomId } }`, { c: courseIds.A });
+    const filtered = await run(/* GraphQL */ `query($c: ID) { liveSessions(courseId: $c) { roomId } }`, {
+      c: courseIds.A,
+    });
     expect(filtered.data?.liveSessions ?? []).toEqual([]);
   });
 
@@ -400,7 +436,9 @@ describe.each(transports)('each role sees exactly its scope over %s', (_transpor
 
     const me = await run(ME_QUERY);
     expect(me).toEqual({
-      data: { me: { id: 'student-a', attendances: [{ role: 'PARTICIPANT', isOnline: true, session: { roomId: A.room.id } }] } },
+      data: {
+        me: { id: 'student-a', attendances: [{ role: 'PARTICIPANT', isOnline: true, session: { roomId: A.room.id } }] },
+      },
     });
 
     // the session of their attendance, but not the others' attendance in it, nor the course
@@ -423,17 +461,20 @@ describe.each(transports)('each role sees exactly its scope over %s', (_transpor
     expect(course.data?.course ?? null).toBeNull();
   });
 
-  it.each(['managerA', 'managerB', 'studentA'] as const)('%s: mutations are FORBIDDEN and change nothing', async (role) => {
-    const run = runAs(role);
-    const rename = await run(RENAME_MUTATION, { slug: A.slug, title: 'Taken over' });
-    expect(codes(rename)).toEqual(['FORBIDDEN']);
-    expect(rename.data ?? null).toBeNull();
-    const schedule = await run(SCHEDULE_MUTATION, { courseSlug: A.slug, roomId: 'chemistry-a-20261224090000' });
-    expect(codes(schedule)).toEqual(['FORBIDDEN']);
+  it.each(['managerA', 'managerB', 'studentA'] as const)(
+    '%s: mutations are FORBIDDEN and change nothing',
+    async (role) => {
+      const run = runAs(role);
+      const rename = await run(RENAME_MUTATION, { slug: A.slug, title: 'Taken over' });
+      expect(codes(rename)).toEqual(['FORBIDDEN']);
+      expect(rename.data ?? null).toBeNull();
+      const schedule = await run(SCHEDULE_MUTATION, { courseSlug: A.slug, roomId: 'chemistry-a-20261224090000' });
+      expect(codes(schedule)).toEqual(['FORBIDDEN']);
 
-    const check = await http(COURSE_QUERY, { slug: A.slug }, ADMIN_TOKEN);
-    expect(check.body.data!.course).toMatchObject({ title: A.title, liveSessions: [{ roomId: A.room.id }] });
-  });
+      const check = await http(COURSE_QUERY, { slug: A.slug }, ADMIN_TOKEN);
+      expect(check.body.data!.course).toMatchObject({ title: A.title, liveSessions: [{ roomId: A.room.id }] });
+    },
+  );
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -442,7 +483,10 @@ describe.each(transports)('each role sees exactly its scope over %s', (_transpor
 const badCredentials: Array<[string, () => Promise<string | undefined>]> = [
   ['anonymous (no credential)', async () => undefined],
   ['an expired token', () => dashboardToken('manager-a', { expiresAt: nowSeconds() - 120 })],
-  ['a token signed with another key', () => dashboardToken('manager-a', { secret: 'another-lms-secret-0123456789abcdef0123' })],
+  [
+    'a token signed with another key',
+    () => dashboardToken('manager-a', { secret: 'another-lms-secret-0123456789abcdef0123' }),
+  ],
   ['an alg: none token', async () => unsignedToken('manager-a')],
   ['a token for another audience', () => dashboardToken('manager-a', { audience: 'another-app' })],
   ['a token without an audience', () => dashboardToken('manager-a', { audience: null })],
@@ -537,7 +581,16 @@ describe('subscriptions', () => {
     // another tab of the classmate, until both subscribers have seen one (they are then registered)
     for (let tab = 2; ; tab++) {
       await post(app, participantEvent('joined', A.room, { ...CLASSMATE_A, connection: tab }));
-      const seen = await Promise.all([mine, all].map((w) => w.until((r) => r.length > 0, 1_000).then(() => true, () => false)));
+      const seen = await Promise.all(
+        [mine, all].map((w) =>
+          w
+            .until((r) => r.length > 0, 1_000)
+            .then(
+              () => true,
+              () => false,
+            ),
+        ),
+      );
       if (seen.every(Boolean)) break;
       expect(tab, 'subscriptions never received a join').toBeLessThan(10);
     }
@@ -555,9 +608,14 @@ describe('subscriptions', () => {
 
   it("gives a manager subscribed to every course's sessions their own course's events only", async () => {
     const roles = ['admin', 'managerA', 'managerB', 'studentA'] as const;
-    const sockets = Object.fromEntries(roles.map((role) => [role, connect(bearer(tokens[role]))])) as Record<Role, Connection>;
+    const sockets = Object.fromEntries(roles.map((role) => [role, connect(bearer(tokens[role]))])) as Record<
+      Role,
+      Connection
+    >;
     await Promise.all(roles.map((role) => sockets[role].connected));
-    const w = Object.fromEntries(roles.map((role) => [role, watch(sockets[role].client, SESSIONS_SUBSCRIPTION, {})])) as Record<Role, Watcher>;
+    const w = Object.fromEntries(
+      roles.map((role) => [role, watch(sockets[role].client, SESSIONS_SUBSCRIPTION, {})]),
+    ) as Record<Role, Watcher>;
 
     // Probes: a short class in A and one in B until every manager (and the admin) has seen one:
     // from then on every subscription is registered and sees all that follows.
@@ -572,7 +630,14 @@ describe('subscriptions', () => {
         await post(app, roomEvent('room_finished', probe));
         const watchers = [w.admin, key === 'A' ? w.managerA : w.managerB];
         const seen = await Promise.all(
-          watchers.map((x) => x.until((r) => r.some((e) => e.data?.liveSessionChanged.session.roomId === probe.id), 1_000).then(() => true, () => false)),
+          watchers.map((x) =>
+            x
+              .until((r) => r.some((e) => e.data?.liveSessionChanged.session.roomId === probe.id), 1_000)
+              .then(
+                () => true,
+                () => false,
+              ),
+          ),
         );
         ready[key] = seen.every(Boolean);
       }
@@ -586,7 +651,8 @@ describe('subscriptions', () => {
     await post(app, roomEvent('room_finished', runA));
     await post(app, roomEvent('room_finished', runB));
 
-    const ended = (roomId: string) => (r: Result[]) => r.some((e) => e.data?.liveSessionChanged.kind === 'ENDED' && e.data.liveSessionChanged.session.roomId === roomId);
+    const ended = (roomId: string) => (r: Result[]) =>
+      r.some((e) => e.data?.liveSessionChanged.kind === 'ENDED' && e.data.liveSessionChanged.session.roomId === roomId);
     await w.admin.until((r) => ended(runA.id)(r) && ended(runB.id)(r));
     await w.managerA.until(ended(runA.id));
     await w.managerB.until(ended(runB.id));
@@ -644,7 +710,8 @@ describe('subscriptions', () => {
   it('does not count refused subscriptions against the cap', async () => {
     const managerB = connect(bearer(tokens.managerB));
     await managerB.connected;
-    for (let i = 0; i < 4; i++) await expectRefusedSubscription(watch(managerB.client, ATTENDANCE_SUBSCRIPTION, { roomId: A.room.id }));
+    for (let i = 0; i < 4; i++)
+      await expectRefusedSubscription(watch(managerB.client, ATTENDANCE_SUBSCRIPTION, { roomId: A.room.id }));
     const allowed = [1, 2, 3].map(() => watch(managerB.client, ATTENDANCE_SUBSCRIPTION, { roomId: B.room.id }));
     await delay(300);
     expect(allowed.map((w) => w.isEnded())).toEqual([false, false, false]);
@@ -662,7 +729,9 @@ describe('a socket lives no longer than its token', () => {
     await connection.connected;
     const live = watch(connection.client, ATTENDANCE_SUBSCRIPTION, { roomId: A.room.id });
     // usable until then
-    expect(await wsExecute(connection.client, '{ courses { slug } }')).toEqual({ data: { courses: [{ slug: A.slug }] } });
+    expect(await wsExecute(connection.client, '{ courses { slug } }')).toEqual({
+      data: { courses: [{ slug: A.slug }] },
+    });
 
     const closed = await connection.closed;
     expect(closed.code).toBe(4403);
@@ -675,9 +744,14 @@ describe('a socket lives no longer than its token', () => {
   it('keeps the socket of a long-lived token (30 days) open until it expires', async () => {
     const connection = connect(bearer(await dashboardToken('manager-a', { expiresAt: nowSeconds() + 30 * 24 * 3600 })));
     await connection.connected;
-    const state = await Promise.race([connection.closed.then((c) => `closed ${c.code}`), delay(500).then(() => 'open')]);
+    const state = await Promise.race([
+      connection.closed.then((c) => `closed ${c.code}`),
+      delay(500).then(() => 'open'),
+    ]);
     expect(state).toBe('open');
-    expect(await wsExecute(connection.client, '{ courses { slug } }')).toEqual({ data: { courses: [{ slug: A.slug }] } });
+    expect(await wsExecute(connection.client, '{ courses { slug } }')).toEqual({
+      data: { courses: [{ slug: A.slug }] },
+    });
   });
 });
 
@@ -714,12 +788,18 @@ describe('recordings obey the same rules', () => {
   });
 
   const get = (what: 'file' | 'thumbnail', token?: string, method = 'GET') =>
-    fetch(`${app.url}/recordings/${recordingId}/${what}`, { method, headers: token ? { authorization: `Bearer ${token}` } : {} });
+    fetch(`${app.url}/recordings/${recordingId}/${what}`, {
+      method,
+      headers: token ? { authorization: `Bearer ${token}` } : {},
+    });
 
   it("serves a file of course A to A's manager and the admin only", async () => {
     for (const what of ['file', 'thumbnail'] as const) {
       expect((await get(what)).status, `${what} anonymous`).toBe(401);
-      expect((await get(what, await dashboardToken('manager-a', { expiresAt: nowSeconds() - 120 }))).status, `${what} expired`).toBe(401);
+      expect(
+        (await get(what, await dashboardToken('manager-a', { expiresAt: nowSeconds() - 120 }))).status,
+        `${what} expired`,
+      ).toBe(401);
       expect((await get(what, unsignedToken('manager-a'))).status, `${what} alg none`).toBe(401);
       expect((await get(what, tokens.managerB)).status, `${what} manager B`).toBe(403);
       expect((await get(what, tokens.studentA)).status, `${what} student`).toBe(403);
@@ -741,7 +821,9 @@ describe('recordings obey the same rules', () => {
     expect((await http(list, undefined, tokens.studentA)).body).toEqual({ data: { recordings: [] } });
 
     const one = /* GraphQL */ `query($id: ID!) { recording(id: $id) { id } }`;
-    expect((await http(one, { id: recordingId }, tokens.managerA)).body).toEqual({ data: { recording: { id: recordingId } } });
+    expect((await http(one, { id: recordingId }, tokens.managerA)).body).toEqual({
+      data: { recording: { id: recordingId } },
+    });
     const refused = (await http(one, { id: recordingId }, tokens.managerB)).body;
     expect(codes(refused)).toEqual(['FORBIDDEN']);
     expect(refused.data?.recording ?? null).toBeNull();
@@ -750,7 +832,11 @@ describe('recordings obey the same rules', () => {
     const asManager = await http(ofSession, { roomId: A.room.id }, tokens.managerA);
     expect(asManager.body.data!.liveSession).toEqual({ recordings: [{ id: recordingId }] });
     // the student may see their session through their attendance, not its recordings
-    const viaAttendance = await http(`{ me { attendances { session { roomId recordings { id } } } } }`, undefined, tokens.studentA);
+    const viaAttendance = await http(
+      `{ me { attendances { session { roomId recordings { id } } } } }`,
+      undefined,
+      tokens.studentA,
+    );
     expect(codes(viaAttendance.body)).toEqual(['FORBIDDEN']);
     expect(JSON.stringify(viaAttendance.body.data ?? null)).not.toContain(recordingId);
   });
@@ -809,7 +895,8 @@ describe('hostile queries', () => {
   const fanOut = (page: string, header = '') =>
     `query FanOut${header} { courses { liveSessions${page} { course { liveSessions${page} { course { liveSessions${page} { course { liveSessions${page} { id } } } } } } } } }`;
   // armor counts pages written in the query; Pothos' complexity also those from defaults and variables
-  const COST_REFUSAL = /Query Cost limit of 20000 exceeded, found \d+|Query too complex: its complexity is \d+, the limit is 10000/;
+  const COST_REFUSAL =
+    /Query Cost limit of 20000 exceeded, found \d+|Query too complex: its complexity is \d+, the limit is 10000/;
 
   it('refuses a fan-out through pages of 50 by its cost (within the depth, alias and token limits)', async () => {
     const { body } = await http(fanOut('(first: 50)'), undefined, ADMIN_TOKEN);
@@ -828,19 +915,26 @@ describe('hostile queries', () => {
 
   it.each([
     ['20 levels deep', () => deepQuery(20), /depth limit of 12 exceeded, found 20/],
-    ['of 500 aliases', () => `query Many { courses { ${Array.from({ length: 500 }, (_, i) => `a${i}: slug`).join(' ')} } }`, /Aliases limit of 30 exceeded, found 500/],
+    [
+      'of 500 aliases',
+      () => `query Many { courses { ${Array.from({ length: 500 }, (_, i) => `a${i}: slug`).join(' ')} } }`,
+      /Aliases limit of 30 exceeded, found 500/,
+    ],
     ['fanning out over its cost', () => fanOut('(first: 50)'), COST_REFUSAL],
-  ])('refuses a query %s over graphql-ws with an error for that operation, the socket kept', async (_what, query, message) => {
-    const admin = connect(bearer(ADMIN_TOKEN));
-    await admin.connected;
-    const running = watch(admin.client, SESSIONS_SUBSCRIPTION, {});
-    const overWs = await wsExecute(admin.client, query());
-    expect(overWs.errors?.map((e) => e.message)).toEqual([expect.stringMatching(message)]);
-    // one bad operation does not take the connection and its other subscriptions down
-    expect((await wsExecute(admin.client, '{ courses { slug } }')).errors).toBeUndefined();
-    expect(running.isEnded()).toBe(false);
-    running.stop();
-  });
+  ])(
+    'refuses a query %s over graphql-ws with an error for that operation, the socket kept',
+    async (_what, query, message) => {
+      const admin = connect(bearer(ADMIN_TOKEN));
+      await admin.connected;
+      const running = watch(admin.client, SESSIONS_SUBSCRIPTION, {});
+      const overWs = await wsExecute(admin.client, query());
+      expect(overWs.errors?.map((e) => e.message)).toEqual([expect.stringMatching(message)]);
+      // one bad operation does not take the connection and its other subscriptions down
+      expect((await wsExecute(admin.client, '{ courses { slug } }')).errors).toBeUndefined();
+      expect(running.isEnded()).toBe(false);
+      running.stop();
+    },
+  );
 
   it('refuses a 100 KB query with 413, over HTTP and graphql-ws', async () => {
     const huge = `query Huge { courses { slug } } ${'#'.repeat(100 * 1024)}`;
@@ -865,7 +959,11 @@ describe('hostile queries', () => {
     expect(body.data!.liveSessions).toHaveLength(1);
     const session = body.data!.liveSessions[0];
     expect(session).toMatchObject({ roomId: A.room.id, isLive: true, course: { slug: A.slug } });
-    expect(session.onlineParticipants.map((a: { user: { id: string } }) => a.user.id).sort()).toEqual(['manager-a', 'student-a', 'student-a2']);
+    expect(session.onlineParticipants.map((a: { user: { id: string } }) => a.user.id).sort()).toEqual([
+      'manager-a',
+      'student-a',
+      'student-a2',
+    ]);
     expect(session.attendances.every((a: { spans: unknown[] }) => a.spans.length > 0)).toBe(true);
 
     const manager = connect(bearer(tokens.managerA));
@@ -880,21 +978,28 @@ describe('hostile queries', () => {
     const dev = await http(misspelled, undefined, ADMIN_TOKEN);
     expect(dev.body.errors?.[0].message).toMatch(/Did you mean .*"courses"/);
 
-    const production = createRollcallYoga({
-      config: {
-        adminApiToken: ADMIN_TOKEN,
-        dashboard: { secret: DASHBOARD_SECRET },
-        graphiql: false,
-        nodeEnv: 'production',
-        plugnmeet: { apiKey: API_KEY, apiSecret: API_SECRET, usingDevCredentials: false },
+    const production = createRollcallYoga(
+      {
+        config: {
+          adminApiToken: ADMIN_TOKEN,
+          dashboard: { secret: DASHBOARD_SECRET },
+          graphiql: false,
+          nodeEnv: 'production',
+          plugnmeet: { apiKey: API_KEY, apiSecret: API_SECRET, usingDevCredentials: false },
+        },
+        db: app.db,
+        bus: app.bus,
+        logger: pino({ level: 'silent' }),
       },
-      db: app.db,
-      bus: app.bus,
-      logger: pino({ level: 'silent' }),
-    }, { feed: app.server.feed, changesCommitted: () => {} });
+      { feed: app.server.feed, changesCommitted: () => {} },
+    );
     const response = await production.fetch('http://rollcall.test/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: `Bearer ${ADMIN_TOKEN}`,
+      },
       body: JSON.stringify({ query: misspelled }),
     });
     const body = (await response.json()) as Result;
@@ -917,8 +1022,15 @@ describe('dashboard tokens verified with the issuer JWKS', () => {
       adminApiToken: ADMIN_TOKEN,
       dashboard: { jwksUrl: issuer.jwksUrl, issuer: DASHBOARD_ISSUER, audience: DASHBOARD_AUDIENCE },
     });
-    for (const [slug, manager] of [['physics-p', 'physics-manager'], ['history-h', 'history-manager']]) {
-      const result = await jwksApp.graphql(UpsertCourseMutation, { slug, title: slug, managerIds: [manager] }, ADMIN_TOKEN);
+    for (const [slug, manager] of [
+      ['physics-p', 'physics-manager'],
+      ['history-h', 'history-manager'],
+    ]) {
+      const result = await jwksApp.graphql(
+        UpsertCourseMutation,
+        { slug, title: slug, managerIds: [manager] },
+        ADMIN_TOKEN,
+      );
       expect(result.errors).toBeUndefined();
     }
   });
@@ -935,7 +1047,9 @@ describe('dashboard tokens verified with the issuer JWKS', () => {
 
     const connection = connect(bearer(token), jwksApp);
     await connection.connected;
-    expect(await wsExecute(connection.client, '{ courses { slug } }')).toEqual({ data: { courses: [{ slug: 'physics-p' }] } });
+    expect(await wsExecute(connection.client, '{ courses { slug } }')).toEqual({
+      data: { courses: [{ slug: 'physics-p' }] },
+    });
   });
 
   it.each([

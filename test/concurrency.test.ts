@@ -27,8 +27,12 @@ type Run = ReturnType<typeof freshRun>;
 let eventIds = 0;
 const nextEventId = () => `conc-${Date.now().toString(36)}-${++eventIds}`;
 
-const roomBody = (fixture: '01-room_created' | '02-room_started' | '09-room_finished', run: Run, offset: number, id = nextEventId()) =>
-  roomEventBody(fixture, run, T0 + offset, id);
+const roomBody = (
+  fixture: '01-room_created' | '02-room_started' | '09-room_finished',
+  run: Run,
+  offset: number,
+  id = nextEventId(),
+) => roomEventBody(fixture, run, T0 + offset, id);
 
 /** A session_ended of `run` (PlugNMeet's other end event: the room_finished fixture renamed). */
 const sessionEndedBody = (run: Run, offset: number, id = nextEventId()) =>
@@ -50,7 +54,13 @@ interface Who {
 
 /** A participant event of `who` in `run`, happening at `createdAt` (seconds after T0). */
 const participantBody = (fixture: string, run: Run, who: Who, createdAt: number, id: string) =>
-  participantEventBody(fixture, run, { ...who, name: who.name ?? `User ${who.identity}`, joinedAt: T0 + who.joinedAt }, T0 + createdAt, id);
+  participantEventBody(
+    fixture,
+    run,
+    { ...who, name: who.name ?? `User ${who.identity}`, joinedAt: T0 + who.joinedAt },
+    T0 + createdAt,
+    id,
+  );
 
 const joinBody = (run: Run, who: Who, id = nextEventId()) =>
   participantBody('04-participant_joined-student', run, who, who.joinedAt, id);
@@ -81,12 +91,15 @@ describe('concurrent deliveries', () => {
     const first = await app.postWebhook(roomBody('02-room_started', run, 0));
     expect(first.status).toBe(200);
 
-    const people = Array.from({ length: 100 }, (_, i): Who => ({
-      identity: `crowd-${String(i).padStart(3, '0')}`,
-      sid: `PA_crowd_${i}`,
-      name: `Crowd Member ${i}`,
-      joinedAt: 10 + (i % 7),
-    }));
+    const people = Array.from(
+      { length: 100 },
+      (_, i): Who => ({
+        identity: `crowd-${String(i).padStart(3, '0')}`,
+        sid: `PA_crowd_${i}`,
+        name: `Crowd Member ${i}`,
+        joinedAt: 10 + (i % 7),
+      }),
+    );
     const responses = await postAll(people.map((p) => joinBody(run, p)));
     expectAllOk(responses);
     expect(responses.filter((r) => r.body.duplicate === true)).toEqual([]);
@@ -124,15 +137,25 @@ describe('concurrent deliveries', () => {
     const effects = responses.filter((r) => r.body.duplicate !== true);
     const duplicates = responses.filter((r) => r.body.duplicate === true);
     expect(effects).toHaveLength(1);
-    expect(effects[0].body).toMatchObject({ status: 'ok', id, result: 'applied', changes: [{ kind: 'JOINED', userId: 'echo' }] });
+    expect(effects[0].body).toMatchObject({
+      status: 'ok',
+      id,
+      result: 'applied',
+      changes: [{ kind: 'JOINED', userId: 'echo' }],
+    });
     expect(duplicates).toHaveLength(19);
     for (const d of duplicates) expect(d.body).toEqual({ status: 'ok', duplicate: true, id });
 
     const session = await liveSession(run.roomId);
     expect(session.onlineCount).toBe(1);
-    expect(session.attendances).toMatchObject([{ user: { id: 'echo' }, isOnline: true, spans: [{ joinedAt: iso(30), leftAt: null }] }]);
+    expect(session.attendances).toMatchObject([
+      { user: { id: 'echo' }, isOnline: true, spans: [{ joinedAt: iso(30), leftAt: null }] },
+    ]);
     expect(session.attendances[0].spans).toHaveLength(1);
-    expect(await app.db.prisma.webhookEvent.findUnique({ where: { id } })).toMatchObject({ status: 'APPLIED', attempts: 1 });
+    expect(await app.db.prisma.webhookEvent.findUnique({ where: { id } })).toMatchObject({
+      status: 'APPLIED',
+      attempts: 1,
+    });
   });
 
   it('the first events of new room runs posted at once create exactly one session per run', async () => {
@@ -144,7 +167,9 @@ describe('concurrent deliveries', () => {
     const bodies = runsAtOnce.flatMap((run, r) => [
       roomBody('01-room_created', run, 0),
       roomBody('02-room_started', run, 1),
-      ...Array.from({ length: 5 }, (_, i) => joinBody(run, { identity: `opt-${r}-${i}`, sid: `PA_opt_${r}_${i}`, joinedAt: 2 + i })),
+      ...Array.from({ length: 5 }, (_, i) =>
+        joinBody(run, { identity: `opt-${r}-${i}`, sid: `PA_opt_${r}_${i}`, joinedAt: 2 + i }),
+      ),
     ]);
     const responses = await postAll(bodies);
     expectAllOk(responses);
@@ -152,11 +177,23 @@ describe('concurrent deliveries', () => {
     for (const [r, run] of runsAtOnce.entries()) {
       const sessions = await app.db.prisma.liveSession.findMany({ where: { roomId: run.roomId } });
       expect(sessions, run.roomId).toHaveLength(1);
-      expect(sessions[0]).toMatchObject({ roomSid: run.roomSid, courseId: course.data!.upsertCourse.id, endedAt: null });
+      expect(sessions[0]).toMatchObject({
+        roomSid: run.roomSid,
+        courseId: course.data!.upsertCourse.id,
+        endedAt: null,
+      });
 
       const session = await liveSession(run.roomId);
-      expect(session).toMatchObject({ id: sessions[0].id, isLive: true, startedAt: iso(1), onlineCount: 5, course: { slug: 'optics' } });
-      expect(session.attendances.map((a) => a.user.id).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `opt-${r}-${i}`));
+      expect(session).toMatchObject({
+        id: sessions[0].id,
+        isLive: true,
+        startedAt: iso(1),
+        onlineCount: 5,
+        course: { slug: 'optics' },
+      });
+      expect(session.attendances.map((a) => a.user.id).sort()).toEqual(
+        Array.from({ length: 5 }, (_, i) => `opt-${r}-${i}`),
+      );
       // every response of the run points at that one session
       const ids = new Set(responses.slice(r * 7, r * 7 + 7).map((x) => x.body.sessionId));
       expect([...ids]).toEqual([sessions[0].id]);
@@ -195,7 +232,10 @@ describe('concurrent deliveries', () => {
   it('a join and the leave of the same connection posted at once leave the user offline with one closed span', async () => {
     const run = freshRun();
     await app.postWebhook(roomBody('02-room_started', run, 0));
-    const people = Array.from({ length: 10 }, (_, i): Who => ({ identity: `flicker-${i}`, sid: `PA_flicker_${i}`, joinedAt: 10 + i }));
+    const people = Array.from(
+      { length: 10 },
+      (_, i): Who => ({ identity: `flicker-${i}`, sid: `PA_flicker_${i}`, joinedAt: 10 + i }),
+    );
     const bodies = people.flatMap((p) => [joinBody(run, p), leaveBody(run, p, 100 + p.joinedAt)]);
     const responses = await postAll(bodies);
     expectAllOk(responses);
@@ -218,10 +258,15 @@ describe('concurrent deliveries', () => {
   it('events of a run not yet confirmed started, posted at once, each earlier than the last, move its start to the earliest', async () => {
     const run = freshRun();
     // the first event seen is a late join: it starts the session at its time
-    expect((await app.postWebhook(joinBody(run, { identity: 'late', sid: 'PA_late', joinedAt: 300 }))).status).toBe(200);
+    expect((await app.postWebhook(joinBody(run, { identity: 'late', sid: 'PA_late', joinedAt: 300 }))).status).toBe(
+      200,
+    );
 
     // then 30 joins, every one earlier than the session's start, and each earlier than the one before
-    const people = Array.from({ length: 30 }, (_, i): Who => ({ identity: `early-${i}`, sid: `PA_early_${i}`, joinedAt: 200 - i * 5 }));
+    const people = Array.from(
+      { length: 30 },
+      (_, i): Who => ({ identity: `early-${i}`, sid: `PA_early_${i}`, joinedAt: 200 - i * 5 }),
+    );
     const responses = await postAll(people.map((p) => joinBody(run, p)));
     expectAllOk(responses);
 
@@ -233,7 +278,10 @@ describe('concurrent deliveries', () => {
   it('a room_finished and a session_ended of one run posted at once with joins end it once, with every span closed', async () => {
     const run = freshRun();
     await app.postWebhook(roomBody('02-room_started', run, 0));
-    const people = Array.from({ length: 10 }, (_, i): Who => ({ identity: `ender-${i}`, sid: `PA_ender_${i}`, joinedAt: 10 + i }));
+    const people = Array.from(
+      { length: 10 },
+      (_, i): Who => ({ identity: `ender-${i}`, sid: `PA_ender_${i}`, joinedAt: 10 + i }),
+    );
     expectAllOk(await postAll(people.slice(0, 5).map((p) => joinBody(run, p))));
 
     const bodies = [
@@ -244,7 +292,9 @@ describe('concurrent deliveries', () => {
     ];
     const responses = await postAll(bodies);
     expectAllOk(responses);
-    const ends = responses.flatMap((r) => (r.body.changes as { kind: string }[] | undefined) ?? []).filter((c) => c.kind === 'ENDED');
+    const ends = responses
+      .flatMap((r) => (r.body.changes as { kind: string }[] | undefined) ?? [])
+      .filter((c) => c.kind === 'ENDED');
     expect(ends).toHaveLength(1);
 
     const session = await liveSession(run.roomId);

@@ -16,15 +16,25 @@ function problemsOf(env: NodeJS.ProcessEnv): string[] {
 
 describe('database configuration', () => {
   it('is the embedded database in DATA_DIR without DATABASE_URL', () => {
-    expect(loadConfig({ DATA_DIR: '/var/lib/rollcall' }).database).toEqual({ kind: 'embedded', dir: '/var/lib/rollcall' });
+    expect(loadConfig({ DATA_DIR: '/var/lib/rollcall' }).database).toEqual({
+      kind: 'embedded',
+      dir: '/var/lib/rollcall',
+    });
   });
 
   it('is PostgreSQL with a pool of 10 and prepared statements by default', () => {
-    expect(loadConfig(POSTGRES).database).toEqual({ kind: 'postgres', url: POSTGRES.DATABASE_URL, poolSize: 10, preparedStatements: true });
+    expect(loadConfig(POSTGRES).database).toEqual({
+      kind: 'postgres',
+      url: POSTGRES.DATABASE_URL,
+      poolSize: 10,
+      preparedStatements: true,
+    });
   });
 
   it('takes DATABASE_POOL_SIZE and DATABASE_PREPARED_STATEMENTS=false (PgBouncer in transaction mode)', () => {
-    expect(loadConfig({ ...POSTGRES, DATABASE_POOL_SIZE: '25', DATABASE_PREPARED_STATEMENTS: 'false' }).database).toMatchObject({
+    expect(
+      loadConfig({ ...POSTGRES, DATABASE_POOL_SIZE: '25', DATABASE_PREPARED_STATEMENTS: 'false' }).database,
+    ).toMatchObject({
       poolSize: 25,
       preparedStatements: false,
     });
@@ -42,19 +52,28 @@ describe('numbers', () => {
   it('an empty or blank value is the default, not 0 (PORT= would listen on a random port)', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(4000);
     expect(loadConfig({ PORT: '  ' }).port).toBe(4000);
-    expect(loadConfig({ PORT: '8080', RECONCILE_INTERVAL_SECONDS: '0' })).toMatchObject({ port: 8080, reconcileIntervalMs: 0 });
+    expect(loadConfig({ PORT: '8080', RECONCILE_INTERVAL_SECONDS: '0' })).toMatchObject({
+      port: 8080,
+      reconcileIntervalMs: 0,
+    });
   });
 
   it('only whole decimal numbers in range', () => {
     for (const value of ['0x10', '1e3', '4.5', '-1', '70000', 'abc']) {
-      expect(problemsOf({ PORT: value }), value).toEqual([`invalid PORT: must be a whole number from 0 to 65535 (got ${JSON.stringify(value)})`]);
+      expect(problemsOf({ PORT: value }), value).toEqual([
+        `invalid PORT: must be a whole number from 0 to 65535 (got ${JSON.stringify(value)})`,
+      ]);
     }
   });
 });
 
 describe('rejected secrets', () => {
   it('are named but never shown, nor a URL password', () => {
-    const problems = problemsOf({ ADMIN_API_TOKEN: 'short', DASHBOARD_JWT_SECRET: 'mysecretvalue', DATABASE_URL: 'postgres//admin:hunter2@db' });
+    const problems = problemsOf({
+      ADMIN_API_TOKEN: 'short',
+      DASHBOARD_JWT_SECRET: 'mysecretvalue',
+      DATABASE_URL: 'postgres//admin:hunter2@db',
+    });
     expect(problems).toEqual([
       expect.stringMatching(/^invalid DATABASE_URL: .*\(got "postgres\/\/admin:\*\*\*@db"\)$/),
       'invalid ADMIN_API_TOKEN: must be at least 16 characters (got 5 characters, not shown)',

@@ -35,9 +35,22 @@ describe('a class from PlugNMeet, live on a dashboard', () => {
       responses.push(await response.json());
     }
     // tracks delivered after the end, dated within the class, still count; the analytics file is queued
-    expect(responses[10]).toMatchObject({ status: 'ok', result: 'applied', message: expect.stringMatching(/^microphone of participant 1001 published/) });
-    expect(responses[15]).toMatchObject({ status: 'ok', event: 'analytics_proceeded', result: 'applied', message: expect.stringMatching(/queued/) });
-    expect(responses[16]).toMatchObject({ status: 'ok', event: 'artifact_created', message: expect.stringMatching(/already queued/) });
+    expect(responses[10]).toMatchObject({
+      status: 'ok',
+      result: 'applied',
+      message: expect.stringMatching(/^microphone of participant 1001 published/),
+    });
+    expect(responses[15]).toMatchObject({
+      status: 'ok',
+      event: 'analytics_proceeded',
+      result: 'applied',
+      message: expect.stringMatching(/queued/),
+    });
+    expect(responses[16]).toMatchObject({
+      status: 'ok',
+      event: 'artifact_created',
+      message: expect.stringMatching(/already queued/),
+    });
 
     // moderator joins, student joins, student leaves; the room's end takes the moderator offline
     const changes = await attendance.next(4);
@@ -65,7 +78,12 @@ describe('a class from PlugNMeet, live on a dashboard', () => {
     const { data, errors } = await app.graphql(LiveSessionQuery, { roomId: ROOM });
     expect(errors).toBeUndefined();
     const session = data!.liveSession!;
-    expect(session).toMatchObject({ isLive: false, onlineCount: 0, onlineParticipants: [], course: { slug: 'algebra-101' } });
+    expect(session).toMatchObject({
+      isLive: false,
+      onlineCount: 0,
+      onlineParticipants: [],
+      course: { slug: 'algebra-101' },
+    });
     const byUser = Object.fromEntries(session.attendances.map((a) => [a.user.id, a]));
     expect(Object.keys(byUser).sort()).toEqual(['1001', '27']); // the recorder bot is not attendance
     expect(byUser['27']).toMatchObject({ role: 'MODERATOR', isOnline: false, attendedSeconds: 3570 });
@@ -81,7 +99,11 @@ describe('a class from PlugNMeet, live on a dashboard', () => {
 
   it('answers a redelivered event as a duplicate and changes nothing', async () => {
     const response = await app.postWebhook(fixture('04-participant_joined-student'));
-    expect(await response.json()).toEqual({ status: 'ok', duplicate: true, id: '5b0c7b4e-0004-4c1e-9a51-000000000004' });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      duplicate: true,
+      id: '5b0c7b4e-0004-4c1e-9a51-000000000004',
+    });
     const { data } = await app.graphql(LiveSessionQuery, { roomId: ROOM });
     expect(data!.liveSession!.attendances.find((a) => a.user.id === '1001')!.spans).toHaveLength(1);
   });

@@ -42,8 +42,7 @@ describe('a running instance on its own DATA_DIR', () => {
   let service: ServiceProcess | undefined;
   const wsClients: Client[] = [];
 
-  const start = async () =>
-    startService({ env: await serviceEnv(dataDir, { ADMIN_API_TOKEN: ADMIN_TOKEN }) });
+  const start = async () => startService({ env: await serviceEnv(dataDir, { ADMIN_API_TOKEN: ADMIN_TOKEN }) });
 
   /** The current instance, started again if an earlier test left none running. */
   async function running(): Promise<ServiceProcess> {
@@ -88,7 +87,10 @@ describe('a running instance on its own DATA_DIR', () => {
     expect(anonymous.body?.data?.liveSession ?? null).toBeNull();
 
     const wrong = await s.graphql(LIVE_SESSION, { roomId: ROOM_ID }, 'not-the-admin-token-at-all');
-    expect(wrong.status === 401 || wrong.body?.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED', JSON.stringify(wrong)).toBe(true);
+    expect(
+      wrong.status === 401 || wrong.body?.errors?.[0]?.extensions?.code === 'UNAUTHENTICATED',
+      JSON.stringify(wrong),
+    ).toBe(true);
 
     const admin = await s.graphql(LIVE_SESSION, { roomId: ROOM_ID }, ADMIN_TOKEN);
     expect(admin.status, JSON.stringify(admin.body)).toBe(200);
@@ -206,7 +208,9 @@ describe('a running instance on its own DATA_DIR', () => {
       while (received.length === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
       started = received.length > 0;
     }
-    expect(received[0], `subscription failure: ${String(failure)}`).toEqual({ data: { liveSessionChanged: { kind: 'STARTED' } } });
+    expect(received[0], `subscription failure: ${String(failure)}`).toEqual({
+      data: { liveSessionChanged: { kind: 'STARTED' } },
+    });
 
     const exit = await s.stop(SIGTERM_DEADLINE_MS);
     expect(exit, s.describe()).toEqual({ code: 0, signal: null });
@@ -239,7 +243,14 @@ describe('invalid configuration stops start-up with a clear line naming the vari
     // Nothing was served and no database was created.
     expect(s.stdout()).not.toMatch(/serving GraphQL/);
     expect(existsSync(`${dataDir}/pgdata`)).toBe(false);
-    return { exit, stderr, lines: stderr.split('\n').map((l) => l.trim()).filter(Boolean) };
+    return {
+      exit,
+      stderr,
+      lines: stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    };
   }
 
   test('PORT=abc', async () => {
@@ -284,7 +295,13 @@ describe('a start-up that cannot go on says why in one line naming the variable'
     const stderr = s.stderr();
     expect(stderr, 'a message, not a stack trace').not.toMatch(/^\s+at /m);
     expect(stderr).not.toMatch(/failed to start|Internal error/);
-    return { dataDir, lines: stderr.split('\n').map((l) => l.trim()).filter(Boolean) };
+    return {
+      dataDir,
+      lines: stderr
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean),
+    };
   }
 
   test('PORT already in use', async () => {
@@ -293,7 +310,9 @@ describe('a start-up that cannot go on says why in one line naming the variable'
     const port = (taken.address() as AddressInfo).port;
     try {
       const { lines } = await failedStart({ PORT: String(port) });
-      expect(lines).toEqual([`rollcall: cannot listen on 127.0.0.1:${port}: the address is in use (another process on PORT ${port}?)`]);
+      expect(lines).toEqual([
+        `rollcall: cannot listen on 127.0.0.1:${port}: the address is in use (another process on PORT ${port}?)`,
+      ]);
     } finally {
       taken.close();
     }
@@ -304,6 +323,8 @@ describe('a start-up that cannot go on says why in one line naming the variable'
     dirs.push(path.dirname(file));
     writeFileSync(file, 'x');
     const { lines } = await failedStart({ DATA_DIR: file });
-    expect(lines).toEqual([`rollcall: DATA_DIR ${file} cannot hold the database: it (or a folder on its path) is a file`]);
+    expect(lines).toEqual([
+      `rollcall: DATA_DIR ${file} cannot hold the database: it (or a folder on its path) is a file`,
+    ]);
   });
 });

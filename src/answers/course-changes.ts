@@ -17,8 +17,17 @@ export async function courseBySlug(tx: Pick<Tx, 'course'>, slug: string): Promis
  * it. Ended sessions have no subscribers to tell.
  */
 export async function updatedLiveSessions(tx: Tx, courseId: string): Promise<Change[]> {
-  const sessions = await tx.liveSession.findMany({ where: { courseId, endedAt: null }, select: { id: true, roomId: true } });
-  const changes: Change[] = sessions.map((s) => ({ type: 'session', kind: 'UPDATED', sessionId: s.id, roomId: s.roomId, courseId }));
+  const sessions = await tx.liveSession.findMany({
+    where: { courseId, endedAt: null },
+    select: { id: true, roomId: true },
+  });
+  const changes: Change[] = sessions.map((s) => ({
+    type: 'session',
+    kind: 'UPDATED',
+    sessionId: s.id,
+    roomId: s.roomId,
+    courseId,
+  }));
   await appendChanges(tx, changes);
   return changes;
 }

@@ -56,7 +56,14 @@ const ATTENDANCE_ORDER = [{ firstJoinedAt: 'asc' as const }, { id: 'asc' as cons
 export function exportedSession(prisma: PrismaClient, sessionId: string) {
   return prisma.liveSession.findUnique({
     where: { id: sessionId },
-    select: { id: true, roomId: true, courseId: true, startedAt: true, endedAt: true, course: { select: { policy: { select: POLICY_SELECT } } } },
+    select: {
+      id: true,
+      roomId: true,
+      courseId: true,
+      startedAt: true,
+      endedAt: true,
+      course: { select: { policy: { select: POLICY_SELECT } } },
+    },
   });
 }
 
@@ -66,7 +73,11 @@ type ExportedSession = NonNullable<Awaited<ReturnType<typeof exportedSession>>>;
  * One row per attendance (first arrivals first), then one per absentee (roster members with no
  * attendance, by id). Verdicts as the API gives them at `now`.
  */
-export async function* sessionRows(prisma: PrismaClient, session: ExportedSession, now: Date): AsyncGenerator<Row<typeof SESSION_COLUMNS>> {
+export async function* sessionRows(
+  prisma: PrismaClient,
+  session: ExportedSession,
+  now: Date,
+): AsyncGenerator<Row<typeof SESSION_COLUMNS>> {
   const policy = policyOf(session.course?.policy);
   const bounds: SessionBounds = session;
   // keyset pages on values, not a cursor row: a row changing or going away between pages ends nothing
@@ -74,7 +85,14 @@ export async function* sessionRows(prisma: PrismaClient, session: ExportedSessio
     const batch = await prisma.attendance.findMany({
       where: {
         sessionId: session.id,
-        ...(after ? { OR: [{ firstJoinedAt: { gt: after.firstJoinedAt } }, { firstJoinedAt: after.firstJoinedAt, id: { gt: after.id } }] } : {}),
+        ...(after
+          ? {
+              OR: [
+                { firstJoinedAt: { gt: after.firstJoinedAt } },
+                { firstJoinedAt: after.firstJoinedAt, id: { gt: after.id } },
+              ],
+            }
+          : {}),
       },
       orderBy: ATTENDANCE_ORDER,
       take: EXPORT_BATCH,
@@ -84,7 +102,9 @@ export async function* sessionRows(prisma: PrismaClient, session: ExportedSessio
         userId: true,
         role: true,
         user: { select: { name: true } },
-        engagement: { select: { talkSeconds: true, chatMessages: true, raisedHands: true, pollVotes: true, reactions: true } },
+        engagement: {
+          select: { talkSeconds: true, chatMessages: true, raisedHands: true, pollVotes: true, reactions: true },
+        },
       },
     });
     for (const a of batch) {
@@ -157,7 +177,11 @@ export async function* sessionRows(prisma: PrismaClient, session: ExportedSessio
 }
 
 /** One row per student of the course report, a page of students (one statement) at a time. */
-export async function* courseRows(prisma: PrismaClient, courseId: string, range: ReportRange): AsyncGenerator<Row<typeof COURSE_COLUMNS>> {
+export async function* courseRows(
+  prisma: PrismaClient,
+  courseId: string,
+  range: ReportRange,
+): AsyncGenerator<Row<typeof COURSE_COLUMNS>> {
   for (let after: string | null = null; ; ) {
     const page = await courseReport(prisma, courseId, range, { after, limit: EXPORT_BATCH });
     for (const r of page) {

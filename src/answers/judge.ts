@@ -1,9 +1,23 @@
 // One attendance as stored (spans as reported) turned into the facts the verdict looks at: clipped
 // to its session by the same functions every other reader uses.
-import { attendedSeconds, firstJoinedAt, lastLeftAt, sessionEnd, type ReportedSummary, type SessionBounds } from '../attendance/presence.ts';
+import {
+  attendedSeconds,
+  firstJoinedAt,
+  lastLeftAt,
+  sessionEnd,
+  type ReportedSummary,
+  type SessionBounds,
+} from '../attendance/presence.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
 import { mediaTime, type ConnectionRow, type MediaSpanRow } from '../engagement/media.ts';
-import { attendedPercent, durationSeconds, verdict, type AttendancePolicy, type Verdict, type VerdictFacts } from './verdict.ts';
+import {
+  attendedPercent,
+  durationSeconds,
+  verdict,
+  type AttendancePolicy,
+  type Verdict,
+  type VerdictFacts,
+} from './verdict.ts';
 
 export interface StoredAttendance extends ReportedSummary {
   spans: readonly ConnectionRow[];
@@ -16,7 +30,10 @@ export const STORED_ATTENDANCE_SELECT = {
   firstJoinedAt: true,
   lastLeftAt: true,
   connected: true,
-  spans: { select: { participantSid: true, joinedAt: true, leftAt: true }, orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }] },
+  spans: {
+    select: { participantSid: true, joinedAt: true, leftAt: true },
+    orderBy: [{ joinedAt: 'asc' }, { id: 'asc' }],
+  },
   media: { select: { participantSid: true, source: true, publishedAt: true, unpublishedAt: true } },
   engagement: { select: { talkSeconds: true } },
 } satisfies Prisma.AttendanceSelect;
@@ -47,5 +64,9 @@ export function factsOf(a: StoredAttendance, session: SessionBounds, now: Date):
 
 export function judge(a: StoredAttendance, session: SessionBounds, policy: AttendancePolicy, now: Date): Judged {
   const facts = factsOf(a, session, now);
-  return { facts, verdict: verdict(facts, policy), attendedPercent: attendedPercent(facts.attendedSeconds, durationSeconds(facts)) };
+  return {
+    facts,
+    verdict: verdict(facts, policy),
+    attendedPercent: attendedPercent(facts.attendedSeconds, durationSeconds(facts)),
+  };
 }

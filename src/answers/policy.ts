@@ -63,7 +63,9 @@ export async function setAttendancePolicy(
   return withRetry(() =>
     prisma.$transaction(async (tx) => {
       const course = await courseBySlug(tx, input.courseSlug);
-      const before = policyOf(await tx.attendancePolicy.findUnique({ where: { courseId: course.id }, select: POLICY_SELECT }));
+      const before = policyOf(
+        await tx.attendancePolicy.findUnique({ where: { courseId: course.id }, select: POLICY_SELECT }),
+      );
       // only the given fields are written: two managers changing different thresholds at once both win
       const after = policyOf(
         await tx.attendancePolicy.upsert({

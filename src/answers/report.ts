@@ -40,8 +40,12 @@ export interface StudentPage {
 export function checkRange(range: { from?: Date | null; to?: Date | null }): ReportRange {
   const from = range.from ?? null;
   const to = range.to ?? null;
-  for (const [name, value] of [['from', from], ['to', to]] as const) {
-    if (value && Number.isNaN(value.getTime())) throw new DomainError(`${name} is not a valid date-time`, 'BAD_USER_INPUT');
+  for (const [name, value] of [
+    ['from', from],
+    ['to', to],
+  ] as const) {
+    if (value && Number.isNaN(value.getTime()))
+      throw new DomainError(`${name} is not a valid date-time`, 'BAD_USER_INPUT');
   }
   if (from && to && from > to) {
     throw new DomainError(`from (${from.toISOString()}) must not be after to (${to.toISOString()})`, 'BAD_USER_INPUT');
@@ -73,7 +77,9 @@ function judgedAttendances(courseIds: readonly string[], range: ReportRange, pag
   const paged = page?.after == null ? Prisma.empty : Prisma.sql`WHERE x.user_id COLLATE "C" > ${page.after}`;
   const limit = page ? Prisma.sql`LIMIT ${page.limit}` : Prisma.empty;
   // a page judges its own students' attendances only
-  const ofPage = page ? Prisma.sql`JOIN students st ON st.course_id = s.course_id AND st.user_id = a."userId"` : Prisma.empty;
+  const ofPage = page
+    ? Prisma.sql`JOIN students st ON st.course_id = s.course_id AND st.user_id = a."userId"`
+    : Prisma.empty;
   return Prisma.sql`
     WITH policy AS (
       SELECT c.id AS course_id,
@@ -176,12 +182,21 @@ function reportQuery(courseIds: readonly string[], range: ReportRange, page?: St
 }
 
 /** The report of a course: one row per student, by user id (byte order); one SQL statement. */
-export async function courseReport(prisma: PrismaClient, courseId: string, range: ReportRange, page?: StudentPage): Promise<StudentReportRow[]> {
+export async function courseReport(
+  prisma: PrismaClient,
+  courseId: string,
+  range: ReportRange,
+  page?: StudentPage,
+): Promise<StudentReportRow[]> {
   return (await runReports(prisma, [courseId], range, page)).get(courseId) ?? [];
 }
 
 /** The reports of several courses over one range, in one SQL statement (a list of courses costs one). */
-export function courseReports(prisma: PrismaClient, courseIds: readonly string[], range: ReportRange): Promise<Map<string, StudentReportRow[]>> {
+export function courseReports(
+  prisma: PrismaClient,
+  courseIds: readonly string[],
+  range: ReportRange,
+): Promise<Map<string, StudentReportRow[]>> {
   return runReports(prisma, courseIds, range);
 }
 
@@ -189,7 +204,9 @@ export function courseReports(prisma: PrismaClient, courseIds: readonly string[]
 async function runReports(prisma: PrismaClient, courseIds: readonly string[], range: ReportRange, page?: StudentPage) {
   const reports = new Map<string, StudentReportRow[]>(courseIds.map((id) => [id, []]));
   if (courseIds.length === 0) return reports;
-  const rows = await prisma.$queryRaw<Array<StudentReportRow & { courseId: string }>>(reportQuery(courseIds, range, page));
+  const rows = await prisma.$queryRaw<Array<StudentReportRow & { courseId: string }>>(
+    reportQuery(courseIds, range, page),
+  );
   for (const { courseId, ...row } of rows) reports.get(courseId)?.push(row);
   return reports;
 }
@@ -203,7 +220,11 @@ export interface SessionVerdictRow {
 }
 
 /** Each student's verdict in each session of the report (what the report counts): for tests and audits. */
-export function sessionVerdicts(prisma: PrismaClient, courseId: string, range: ReportRange): Promise<SessionVerdictRow[]> {
+export function sessionVerdicts(
+  prisma: PrismaClient,
+  courseId: string,
+  range: ReportRange,
+): Promise<SessionVerdictRow[]> {
   return prisma.$queryRaw<SessionVerdictRow[]>(Prisma.sql`${judgedAttendances([courseId], range)}
     SELECT st.user_id AS "userId", s.id AS "sessionId", s.duration::int AS "durationSeconds",
            COALESCE(j.seconds, 0)::int AS "attendedSeconds", COALESCE(j.verdict, 'ABSENT') AS verdict

@@ -11,7 +11,11 @@ export const MAX_USER_IDS = 5_000;
 
 function checkUserIds(userIds: readonly string[]): string[] {
   if (userIds.length === 0) throw new DomainError('userIds must list at least one user id', 'BAD_USER_INPUT');
-  if (userIds.length > MAX_USER_IDS) throw new DomainError(`userIds may list at most ${MAX_USER_IDS} ids at once (got ${userIds.length})`, 'BAD_USER_INPUT');
+  if (userIds.length > MAX_USER_IDS)
+    throw new DomainError(
+      `userIds may list at most ${MAX_USER_IDS} ids at once (got ${userIds.length})`,
+      'BAD_USER_INPUT',
+    );
   const ids = userIds.map((id) => id.trim());
   if (ids.some((id) => !id)) throw new DomainError('userIds must not contain empty ids', 'BAD_USER_INPUT');
   return [...new Set(ids)];
@@ -24,7 +28,10 @@ export async function enrol(prisma: PrismaClient, input: { courseSlug: string; u
     prisma.$transaction(async (tx) => {
       const course = await courseBySlug(tx, input.courseSlug);
       await tx.user.createMany({ data: ids.map((id) => ({ id })), skipDuplicates: true });
-      const { count } = await tx.enrolment.createMany({ data: ids.map((userId) => ({ courseId: course.id, userId })), skipDuplicates: true });
+      const { count } = await tx.enrolment.createMany({
+        data: ids.map((userId) => ({ courseId: course.id, userId })),
+        skipDuplicates: true,
+      });
       const changes: Change[] = count > 0 ? await updatedLiveSessions(tx, course.id) : [];
       return { courseId: course.id, enrolled: count, changes };
     }),

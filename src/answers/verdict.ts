@@ -82,7 +82,8 @@ export const RULES: readonly Rule[] = [
   },
   {
     verdict: 'LEFT_EARLY',
-    holds: (f, p) => f.ended && f.lastLeftAt !== null && f.until.getTime() - f.lastLeftAt.getTime() > p.leftEarlyMinutes * MINUTE_MS,
+    holds: (f, p) =>
+      f.ended && f.lastLeftAt !== null && f.until.getTime() - f.lastLeftAt.getTime() > p.leftEarlyMinutes * MINUTE_MS,
   },
 ];
 

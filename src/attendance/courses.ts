@@ -26,18 +26,30 @@ export async function upsertCourse(
 ): Promise<{ id: string }> {
   const slug = input.slug.trim();
   const title = input.title.trim();
-  if (!SLUG.test(slug)) throw new DomainError(`slug "${input.slug}" must be lowercase letters, digits and single hyphens`, 'BAD_USER_INPUT');
+  if (!SLUG.test(slug))
+    throw new DomainError(
+      `slug "${input.slug}" must be lowercase letters, digits and single hyphens`,
+      'BAD_USER_INPUT',
+    );
   if (!title) throw new DomainError('title must not be empty', 'BAD_USER_INPUT');
   const managerIds = input.managerIds ? [...new Set(input.managerIds.map((id) => id.trim()))] : undefined;
   if (managerIds?.some((id) => !id)) throw new DomainError('managerIds must not contain empty ids', 'BAD_USER_INPUT');
 
   return withRetry(() =>
     prisma.$transaction(async (tx) => {
-      const course = await tx.course.upsert({ where: { slug }, create: { slug, title }, update: { title }, select: { id: true } });
+      const course = await tx.course.upsert({
+        where: { slug },
+        create: { slug, title },
+        update: { title },
+        select: { id: true },
+      });
       if (managerIds) {
         await tx.user.createMany({ data: managerIds.map((id) => ({ id })), skipDuplicates: true });
         await tx.courseManager.deleteMany({ where: { courseId: course.id, userId: { notIn: managerIds } } });
-        await tx.courseManager.createMany({ data: managerIds.map((userId) => ({ courseId: course.id, userId })), skipDuplicates: true });
+        await tx.courseManager.createMany({
+          data: managerIds.map((userId) => ({ courseId: course.id, userId })),
+          skipDuplicates: true,
+        });
       }
       // Rooms named `<slug>-<14 digits>` that ran before the course was registered.
       const orphans = await tx.liveSession.findMany({
@@ -73,7 +85,11 @@ export async function scheduleLiveSession(
         select: { id: true },
       });
       if (current) {
-        const session = await tx.liveSession.update({ where: { id: current.id }, data: { courseId: course.id, subject }, select: { id: true } });
+        const session = await tx.liveSession.update({
+          where: { id: current.id },
+          data: { courseId: course.id, subject },
+          select: { id: true },
+        });
         await settleRoles(tx, { sessionId: session.id });
         return session;
       }
@@ -99,7 +115,8 @@ export async function courseOfRoom(prisma: Pick<Tx, 'liveSession' | 'course'>, r
  * manages its course now, else PARTICIPANT. Run when managers or a session's course change.
  */
 async function settleRoles(tx: Tx, which: { courseId: string } | { sessionId: string }) {
-  const sessions = 'courseId' in which ? Prisma.sql`s."courseId" = ${which.courseId}` : Prisma.sql`s.id = ${which.sessionId}`;
+  const sessions =
+    'courseId' in which ? Prisma.sql`s."courseId" = ${which.courseId}` : Prisma.sql`s.id = ${which.sessionId}`;
   await tx.$executeRaw`
     UPDATE "Attendance" AS a SET role = settled.role
     FROM (

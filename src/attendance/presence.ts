@@ -66,7 +66,10 @@ export function lastLeftAt(a: ReportedSummary, session: SessionBounds): Date | n
  * that beat the old leave) count once; a span still open counts up to `now`.
  */
 export function attendedSeconds(spans: readonly Span[], session: SessionBounds, now: Date): number {
-  return unionSeconds(spans.map((s) => clipSpan(s, session)), now);
+  return unionSeconds(
+    spans.map((s) => clipSpan(s, session)),
+    now,
+  );
 }
 
 /** Whole seconds covered by the union of the spans, an open one counting up to `now`. */

@@ -26,10 +26,18 @@ export interface HeldRun {
 export type LostEvent =
   /** `emptySince`: nobody was connected; the run ended when the last one left (as an inferred end says). */
   | { name: 'room_finished'; roomId: string; roomSid: string; emptySince: Date | null }
-  | { name: 'participant_left'; roomId: string; roomSid: string; userId: string; participantSid: string; joinedAt: Date };
+  | {
+      name: 'participant_left';
+      roomId: string;
+      roomSid: string;
+      userId: string;
+      participantSid: string;
+      joinedAt: Date;
+    };
 
 /** The connection id to send in the lost participant_left: none for a span keyed by the user. */
-export const connectionSidOf = (participantSid: string) => (participantSid.startsWith(USER_KEYED) ? undefined : participantSid);
+export const connectionSidOf = (participantSid: string) =>
+  participantSid.startsWith(USER_KEYED) ? undefined : participantSid;
 
 /** One key per lost event: the id it is stored under, the same on every instance. */
 export function lostEventId(event: LostEvent): string {
@@ -43,7 +51,12 @@ export function lostEventId(event: LostEvent): string {
  * whose connection PlugNMeet does not list left. Runs and spans younger than `graceMs` are left
  * alone: their webhooks may still be on the way, or PlugNMeet's lists not yet up to date.
  */
-export function findLostEvents(held: readonly HeldRun[], active: readonly ActiveRun[], now: Date, graceMs: number): LostEvent[] {
+export function findLostEvents(
+  held: readonly HeldRun[],
+  active: readonly ActiveRun[],
+  now: Date,
+  graceMs: number,
+): LostEvent[] {
   const bySid = new Map(active.map((run) => [run.roomSid, run]));
   const settled = (at: Date) => now.getTime() - at.getTime() >= graceMs;
   const lost: LostEvent[] = [];
@@ -51,7 +64,11 @@ export function findLostEvents(held: readonly HeldRun[], active: readonly Active
     const going = bySid.get(run.roomSid);
     if (!going) {
       if (settled(run.startedAt)) {
-        const emptySince = run.openSpans.length ? null : run.lastLeftAt && run.lastLeftAt > run.startedAt ? run.lastLeftAt : run.startedAt;
+        const emptySince = run.openSpans.length
+          ? null
+          : run.lastLeftAt && run.lastLeftAt > run.startedAt
+            ? run.lastLeftAt
+            : run.startedAt;
         lost.push({ name: 'room_finished', roomId: run.roomId, roomSid: run.roomSid, emptySince });
       }
       continue;

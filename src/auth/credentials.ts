@@ -10,7 +10,6 @@ export interface AuthConfig {
   dashboard: { secret?: string; jwksUrl?: string; issuer?: string; audience?: string };
 }
 
-
 export class CredentialError extends Error {
   constructor(message: string) {
     super(message);
@@ -38,7 +37,7 @@ export function createAuthenticator(config: AuthConfig, prisma: PrismaClient): A
 
   async function verifyDashboardToken(token: string): Promise<Viewer | CredentialError> {
     if (!key) return new CredentialError('invalid token');
-    let payload;
+    let payload: Awaited<ReturnType<typeof jwtVerify>>['payload'];
     try {
       ({ payload } = await jwtVerify(token, key as Uint8Array, {
         algorithms: dashboard.jwksUrl ? undefined : ['HS256'],

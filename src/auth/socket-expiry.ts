@@ -28,7 +28,13 @@ export function cancelExpiry(expiry: SocketExpiry | undefined) {
 }
 
 function arm(expiry: SocketExpiry, socket: Closable, expiresAt: number) {
-  expiry.timer = setTimeout(due, Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS), expiry, socket, expiresAt);
+  expiry.timer = setTimeout(
+    due,
+    Math.min(Math.max(expiresAt - Date.now(), 0), MAX_TIMER_MS),
+    expiry,
+    socket,
+    expiresAt,
+  );
 }
 
 function due(expiry: SocketExpiry, socket: Closable, expiresAt: number) {

@@ -22,7 +22,10 @@ export function useStreamsEndAtTokenExpiry(): Plugin<{ viewer?: Viewer; socket?:
   };
 }
 
-async function* untilExpiry(source: AsyncIterable<ExecutionResult>, expiresAt: number): AsyncGenerator<ExecutionResult> {
+async function* untilExpiry(
+  source: AsyncIterable<ExecutionResult>,
+  expiresAt: number,
+): AsyncGenerator<ExecutionResult> {
   const results = source[Symbol.asyncIterator]();
   let expire!: () => void;
   const expired = new Promise<'expired'>((resolve) => (expire = () => resolve('expired')));
@@ -31,7 +34,13 @@ async function* untilExpiry(source: AsyncIterable<ExecutionResult>, expiresAt: n
     for (;;) {
       const next = await Promise.race([results.next(), expired]);
       if (next === 'expired') {
-        yield { errors: [new GraphQLError('Token expired: subscribe again with a fresh one', { extensions: { code: 'UNAUTHENTICATED' } })] };
+        yield {
+          errors: [
+            new GraphQLError('Token expired: subscribe again with a fresh one', {
+              extensions: { code: 'UNAUTHENTICATED' },
+            }),
+          ],
+        };
         return;
       }
       if (next.done) return;

@@ -6,7 +6,15 @@ import type { Logger } from 'pino';
 import type { Bus } from '../bus.ts';
 import type { PrismaClient } from '../db/types.ts';
 import { decodeCursor, encodeCursor, streamName } from './cursor.ts';
-import { logHead, oldestSeq, readAllChanges, readChanges, type Announced, type SequencedChange, type Stream } from './log.ts';
+import {
+  logHead,
+  oldestSeq,
+  readAllChanges,
+  readChanges,
+  type Announced,
+  type SequencedChange,
+  type Stream,
+} from './log.ts';
 import { metrics } from '../ops/metrics.ts';
 
 /** A change as a subscriber receives it: with the cursor to resume after it. */
@@ -79,7 +87,9 @@ export class ChangeFeed {
   }
 
   private serially(task: () => Promise<void>) {
-    this.work = this.work.then(task).catch((error) => this.logger.warn({ err: error }, 'reading the change log failed; trying again'));
+    this.work = this.work
+      .then(task)
+      .catch((error) => this.logger.warn({ err: error }, 'reading the change log failed; trying again'));
   }
 
   private async receive(batch: readonly SequencedChange[]) {
@@ -131,16 +141,25 @@ export class ChangeFeed {
     const cursor = decodeCursor(text);
     if (!cursor) throw new CursorError('after is not a cursor Rollcall gave', 'BAD_USER_INPUT');
     if (cursor.stream !== streamName(stream)) {
-      throw new CursorError(`after is a cursor of another stream (${cursor.stream}), not of this subscription's`, 'BAD_USER_INPUT');
+      throw new CursorError(
+        `after is a cursor of another stream (${cursor.stream}), not of this subscription's`,
+        'BAD_USER_INPUT',
+      );
     }
     // another instance may have delivered further than this one has yet (its bus was slower, or down)
     if (cursor.logId === this.logId && cursor.seq > this.head) await this.caughtUp();
     if (cursor.logId !== this.logId || cursor.seq > this.head) {
-      throw new CursorError('after is not a position in this change log: subscribe without it and refetch', 'CURSOR_EXPIRED');
+      throw new CursorError(
+        'after is not a position in this change log: subscribe without it and refetch',
+        'CURSOR_EXPIRED',
+      );
     }
     const oldest = await oldestSeq(this.prisma);
     if (cursor.seq < (oldest ?? this.head + 1) - 1) {
-      throw new CursorError('after is too old: the changes that followed it are no longer kept; refetch', 'CURSOR_EXPIRED');
+      throw new CursorError(
+        'after is too old: the changes that followed it are no longer kept; refetch',
+        'CURSOR_EXPIRED',
+      );
     }
     return cursor.seq;
   }

@@ -5,7 +5,7 @@
 // order, and a subscriber resuming after seq N could then miss a change numbered below N that
 // committed after it.
 import type { Change } from '../attendance/events.ts';
-import { Prisma } from '../db/generated/prisma/client.ts';
+import type { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient, Tx } from '../db/types.ts';
 
 export type Topic = Change['type'];
@@ -77,7 +77,12 @@ END $$`,
 export async function appendChanges(tx: Tx, changes: readonly Change[]): Promise<void> {
   if (changes.length === 0) return;
   await tx.change.createMany({
-    data: changes.map((c) => ({ topic: c.type, roomId: c.roomId, courseId: c.courseId, payload: c as unknown as Prisma.InputJsonObject })),
+    data: changes.map((c) => ({
+      topic: c.type,
+      roomId: c.roomId,
+      courseId: c.courseId,
+      payload: c as unknown as Prisma.InputJsonObject,
+    })),
   });
 }
 
@@ -89,7 +94,11 @@ export async function logHead(prisma: PrismaClient): Promise<{ logId: string; se
 
 /** The oldest number still in the log (after pruning), or null when it is empty. */
 export async function oldestSeq(prisma: PrismaClient): Promise<number | null> {
-  const oldest = await prisma.change.findFirst({ where: { seq: { not: null } }, orderBy: { seq: 'asc' }, select: { seq: true } });
+  const oldest = await prisma.change.findFirst({
+    where: { seq: { not: null } },
+    orderBy: { seq: 'asc' },
+    select: { seq: true },
+  });
   return oldest?.seq === null || oldest === null ? null : Number(oldest.seq);
 }
 
@@ -97,9 +106,19 @@ export async function oldestSeq(prisma: PrismaClient): Promise<number | null> {
 export type Stream = { topic: 'attendance'; roomId: string } | { topic: 'session' } | { topic: 'recording' };
 
 /** Changes of a stream numbered in (after, until], in order, at most `limit`. */
-export async function readChanges(prisma: PrismaClient, stream: Stream, after: number, until: number, limit: number): Promise<SequencedChange[]> {
+export async function readChanges(
+  prisma: PrismaClient,
+  stream: Stream,
+  after: number,
+  until: number,
+  limit: number,
+): Promise<SequencedChange[]> {
   const rows = await prisma.change.findMany({
-    where: { topic: stream.topic, ...(stream.topic === 'attendance' ? { roomId: stream.roomId } : {}), seq: { gt: after, lte: until } },
+    where: {
+      topic: stream.topic,
+      ...(stream.topic === 'attendance' ? { roomId: stream.roomId } : {}),
+      seq: { gt: after, lte: until },
+    },
     orderBy: { seq: 'asc' },
     take: limit,
     select: { seq: true, payload: true },

@@ -21,7 +21,12 @@ export interface Sequencer {
   stop(): Promise<void>;
 }
 
-export function createSequencer(deps: { prisma: PrismaClient; bus: Bus; logger: Logger; routinesVersion: string }): Sequencer {
+export function createSequencer(deps: {
+  prisma: PrismaClient;
+  bus: Bus;
+  logger: Logger;
+  routinesVersion: string;
+}): Sequencer {
   const call = Prisma.raw(`SELECT rollcall_sequence_changes_${deps.routinesVersion}($1::int) AS batch`).sql;
   let running: Promise<void> | undefined;
   let again = false;
@@ -31,7 +36,9 @@ export function createSequencer(deps: { prisma: PrismaClient; bus: Bus; logger: 
   async function run() {
     do {
       again = false;
-      const [{ batch }] = await withRetry(() => deps.prisma.$queryRawUnsafe<[{ batch: SequencedChange[] }]>(call, BATCH));
+      const [{ batch }] = await withRetry(() =>
+        deps.prisma.$queryRawUnsafe<[{ batch: SequencedChange[] }]>(call, BATCH),
+      );
       if (batch.length) deps.bus.announce(stampCommitted(batch));
       if (batch.length === BATCH) again = true;
     } while (again && !stopped);

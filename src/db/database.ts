@@ -98,7 +98,11 @@ async function openPostgres(
 ): Promise<Database> {
   // Loaded here, not at the top: the embedded database (the default) never needs them (~200 ms, ~10 MB).
   const [{ default: pg }, { PrismaPg }] = await Promise.all([import('pg'), import('@prisma/adapter-pg')]);
-  const pool: Pool = new pg.Pool({ connectionString: target.url, max: target.poolSize, connectionTimeoutMillis: 5_000 });
+  const pool: Pool = new pg.Pool({
+    connectionString: target.url,
+    max: target.poolSize,
+    connectionTimeoutMillis: 5_000,
+  });
   pool.on('error', (error) => options.log?.(`postgres pool error: ${error.message}`));
   // A connection killed between the pool handing it out and Prisma's adapter listening on it
   // (a restart, a failover, pg_terminate_backend) would emit 'error' with no listener and end the
@@ -107,7 +111,10 @@ async function openPostgres(
     client.on('error', (error) => options.log?.(`postgres connection error: ${error.message}`));
   });
   const unwatch = metrics.watchPool(pool);
-  const adapter = new PrismaPg(pool, target.preparedStatements === false ? {} : { statementNameGenerator: preparedStatementNames() });
+  const adapter = new PrismaPg(
+    pool,
+    target.preparedStatements === false ? {} : { statementNameGenerator: preparedStatementNames() },
+  );
   const prisma = createClient(adapter, options);
   return {
     kind: 'postgres',
@@ -122,7 +129,9 @@ async function openPostgres(
       try {
         await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
         const query: Query = async (sql, params) => (await client.query(sql, params)).rows;
-        const applied = (await migrationsPending(query)) ? await runMigrations(new PrismaPg(migrationPool), options.log) : [];
+        const applied = (await migrationsPending(query))
+          ? await runMigrations(new PrismaPg(migrationPool), options.log)
+          : [];
         for (const sql of await missingRoutines(query, routines)) await client.query(sql);
         return applied;
       } finally {
@@ -151,7 +160,8 @@ function preparedStatementNames(): (query: { sql: string }) => string {
   const names = new Map<string, string>();
   return ({ sql }) => {
     let name = names.get(sql);
-    if (name === undefined && names.size < MAX_PREPARED) names.set(sql, (name = `rc_${createHash('sha1').update(sql).digest('hex')}`));
+    if (name === undefined && names.size < MAX_PREPARED)
+      names.set(sql, (name = `rc_${createHash('sha1').update(sql).digest('hex')}`));
     return name ?? ''; // '' is pg's unnamed statement
   };
 }

@@ -8,10 +8,7 @@ import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import type {
-  MigrationList,
-  SchemaEngine as WasmSchemaEngine,
-} from '@prisma/schema-engine-wasm';
+import type { MigrationList, SchemaEngine as WasmSchemaEngine } from '@prisma/schema-engine-wasm';
 import { projectRoot } from '../lib/project-root.ts';
 
 export const prismaSchemaPath = path.join(projectRoot, 'prisma', 'schema.prisma');
@@ -27,7 +24,8 @@ function loadEngineModule(): Promise<EngineModule> {
     const bg = (await import('@prisma/schema-engine-wasm/schema_engine_bg')) as unknown as EngineModule & {
       __wbg_set_wasm(exports: WebAssembly.Exports): void;
     };
-    const wasmPath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg')
+    const wasmPath = createRequire(import.meta.url)
+      .resolve('@prisma/schema-engine-wasm/schema_engine_bg')
       .replace(/schema_engine_bg\.js$/, 'schema_engine_bg.wasm');
     const globals = globalThis as { PRISMA_WASM_PANIC_REGISTRY?: { set_message(message: string): void } };
     globals.PRISMA_WASM_PANIC_REGISTRY ??= {
@@ -48,7 +46,10 @@ function loadEngineModule(): Promise<EngineModule> {
 /** The migration history as the engine wants it (what `prisma migrate` reads from disk). */
 export async function readMigrations(dir = migrationsDir): Promise<MigrationList> {
   const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(dir, 'migration_lock.toml');
   return {
     baseDir: dir,
@@ -101,8 +102,10 @@ export async function openMigrationEngine(
       const out = await engine.diagnoseMigrationHistory({ migrationsList, optInToShadowDatabase: false, filters });
       const problems: string[] = [];
       if (out.failedMigrationNames.length) problems.push(`failed: ${out.failedMigrationNames.join(', ')}`);
-      if (out.editedMigrationNames.length) problems.push(`edited after being applied: ${out.editedMigrationNames.join(', ')}`);
-      if (out.history && out.history.diagnostic !== 'databaseIsBehind') problems.push(`history: ${out.history.diagnostic}`);
+      if (out.editedMigrationNames.length)
+        problems.push(`edited after being applied: ${out.editedMigrationNames.join(', ')}`);
+      if (out.history && out.history.diagnostic !== 'databaseIsBehind')
+        problems.push(`history: ${out.history.diagnostic}`);
       const pending = out.history?.diagnostic === 'databaseIsBehind' ? out.history.unappliedMigrationNames : [];
       return { pending, problems };
     },

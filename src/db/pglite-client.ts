@@ -17,7 +17,10 @@ export function withParsersInstalledOnce(pglite: PGlite): PGlite {
     }
     return rest;
   };
-  const query = (run: Query): Query => (sql, params, options) => run(sql, params, strip(options));
+  const query =
+    (run: Query): Query =>
+    (sql, params, options) =>
+      run(sql, params, strip(options));
 
   const transaction: PGlite['transaction'] = (callback) =>
     pglite.transaction((tx) => callback(override(tx, { query: query(tx.query.bind(tx)) })));

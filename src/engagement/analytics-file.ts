@@ -24,11 +24,21 @@ export interface UserEngagement {
   media: AnalyticsMediaSpan[];
 }
 
-export type ParsedAnalyticsFile = { ok: true; roomId: string | null; users: UserEngagement[] } | { ok: false; error: string };
+export type ParsedAnalyticsFile =
+  | { ok: true; roomId: string | null; users: UserEngagement[] }
+  | { ok: false; error: string };
 
-const msTime = z.union([z.string().regex(/^\d{1,16}$/, 'a time in unix milliseconds'), z.number().int().nonnegative()]).transform(Number);
+const msTime = z
+  .union([z.string().regex(/^\d{1,16}$/, 'a time in unix milliseconds'), z.number().int().nonnegative()])
+  .transform(Number);
 // uint32 in protojson is a number; accept a numeric string too (a server writing int64 there)
-const count = z.union([z.number().int().nonnegative(), z.string().regex(/^\d{1,10}$/).transform(Number)]);
+const count = z.union([
+  z.number().int().nonnegative(),
+  z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .transform(Number),
+]);
 const event = z.object({
   name: z.string(),
   total: count.optional().default(0),
@@ -56,7 +66,10 @@ export function parseAnalyticsFile(json: unknown): ParsedAnalyticsFile {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? issue.path.join('.') : 'the file';
-    return { ok: false, error: `malformed analytics file: ${where}: ${issue.message}${parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : ''}` };
+    return {
+      ok: false,
+      error: `malformed analytics file: ${where}: ${issue.message}${parsed.error.issues.length > 1 ? ` (and ${parsed.error.issues.length - 1} more problems)` : ''}`,
+    };
   }
   const seen = new Set<string>();
   const users: UserEngagement[] = [];
@@ -65,7 +78,8 @@ export function parseAnalyticsFile(json: unknown): ParsedAnalyticsFile {
     seen.add(u.user_id);
     const events = new Map<string, z.infer<typeof event>>();
     for (const e of u.events ?? []) {
-      if (events.has(e.name)) return { ok: false, error: `malformed analytics file: event ${e.name} of user ${u.user_id} appears twice` };
+      if (events.has(e.name))
+        return { ok: false, error: `malformed analytics file: event ${e.name} of user ${u.user_id} appears twice` };
       events.set(e.name, e);
     }
     const total = (name: string) => events.get(name)?.total ?? 0;
@@ -77,14 +91,20 @@ export function parseAnalyticsFile(json: unknown): ParsedAnalyticsFile {
       raisedHands: total('raise_hand'),
       pollVotes: total('voted_poll'),
       reactions: total('reaction'),
-      media: Object.entries(MEDIA_EVENTS).flatMap(([name, rule]) => spansOf(events.get(name)?.values ?? [], rule, lastLeft)),
+      media: Object.entries(MEDIA_EVENTS).flatMap(([name, rule]) =>
+        spansOf(events.get(name)?.values ?? [], rule, lastLeft),
+      ),
     });
   }
   return { ok: true, roomId: parsed.data.room?.room_id ?? null, users };
 }
 
 /** On/off changes sorted by time into spans; one still on is closed by the user's last leave after it, else left open. */
-function spansOf(values: readonly { time: number; value: string }[], rule: (typeof MEDIA_EVENTS)[string], lastLeft: number): AnalyticsMediaSpan[] {
+function spansOf(
+  values: readonly { time: number; value: string }[],
+  rule: (typeof MEDIA_EVENTS)[string],
+  lastLeft: number,
+): AnalyticsMediaSpan[] {
   const spans: AnalyticsMediaSpan[] = [];
   let openedAt: number | null = null;
   for (const v of [...values].sort((a, b) => a.time - b.time)) {
@@ -94,6 +114,7 @@ function spansOf(values: readonly { time: number; value: string }[], rule: (type
       openedAt = null;
     }
   }
-  if (openedAt !== null) spans.push({ source: rule.source, from: new Date(openedAt), to: lastLeft > openedAt ? new Date(lastLeft) : null });
+  if (openedAt !== null)
+    spans.push({ source: rule.source, from: new Date(openedAt), to: lastLeft > openedAt ? new Date(lastLeft) : null });
   return spans;
 }

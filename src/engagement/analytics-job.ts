@@ -11,7 +11,14 @@ import type { Change } from '../attendance/events.ts';
 import { appendChanges } from '../changes/log.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/types.ts';
-import { createJobRunner, type DurableJob, type JobOutcome, type JobRunner, type JobRunnerOptions, type LeasedTable } from '../jobs/durable.ts';
+import {
+  createJobRunner,
+  type DurableJob,
+  type JobOutcome,
+  type JobRunner,
+  type JobRunnerOptions,
+  type LeasedTable,
+} from '../jobs/durable.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { parseAnalyticsFile, type UserEngagement } from './analytics-file.ts';
 
@@ -86,7 +93,12 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
   const { prisma, api } = deps;
 
   /** Updates the import while this runner holds its lease (the lease is then released). */
-  const finish = async (owner: string, id: string, data: Prisma.AnalyticsImportUpdateManyMutationInput, sessionIdIsNull = false) => {
+  const finish = async (
+    owner: string,
+    id: string,
+    data: Prisma.AnalyticsImportUpdateManyMutationInput,
+    sessionIdIsNull = false,
+  ) => {
     const { count } = await prisma.analyticsImport.updateMany({
       where: { id, leaseOwner: owner, ...(sessionIdIsNull ? { sessionId: null } : {}) },
       data: { ...data, leaseOwner: null, leaseExpiresAt: null },
@@ -134,10 +146,18 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
   }
 
   const tooLarge = (fileId: string, bytes: number, over = '') =>
-    new UnusableFileError(`analytics file ${fileId} is ${over ? 'over ' : ''}${bytes} bytes, more than the ${o.maxFileBytes} allowed (ANALYTICS_MAX_FILE_MB): not imported`);
+    new UnusableFileError(
+      `analytics file ${fileId} is ${over ? 'over ' : ''}${bytes} bytes, more than the ${o.maxFileBytes} allowed (ANALYTICS_MAX_FILE_MB): not imported`,
+    );
 
   /** Writes the file's numbers in one transaction; false when the lease was lost meanwhile. */
-  async function importInto(job: Claimed, sessionId: string, users: UserEngagement[], file: Prisma.InputJsonValue, owner: string) {
+  async function importInto(
+    job: Claimed,
+    sessionId: string,
+    users: UserEngagement[],
+    file: Prisma.InputJsonValue,
+    owner: string,
+  ) {
     const changes: Change[] = [];
     const report = await prisma.$transaction(async (tx) => {
       const session = await tx.liveSession.findUniqueOrThrow({
@@ -149,7 +169,12 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
       const unknownUsers = users.filter((u) => !byUser.has(u.userId)).map((u) => u.userId);
       const inFile = new Set(users.map((u) => u.userId));
       const missingUsers = session.attendances.filter((a) => !inFile.has(a.userId)).map((a) => a.userId);
-      const report = { users: known.length, unknownUsers, missingUsers, mediaSpans: known.reduce((n, u) => n + u.media.length, 0) };
+      const report = {
+        users: known.length,
+        unknownUsers,
+        missingUsers,
+        mediaSpans: known.reduce((n, u) => n + u.media.length, 0),
+      };
       // first, so that the row lock orders imports and a lost lease writes nothing
       const { count } = await tx.analyticsImport.updateMany({
         where: { id: job.id, leaseOwner: owner },
@@ -187,7 +212,15 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
         ),
       });
       for (const u of known) {
-        changes.push({ type: 'attendance', kind: 'UPDATED', attendanceId: byUser.get(u.userId)!, userId: u.userId, sessionId, roomId: session.roomId, courseId: session.courseId });
+        changes.push({
+          type: 'attendance',
+          kind: 'UPDATED',
+          attendanceId: byUser.get(u.userId)!,
+          userId: u.userId,
+          sessionId,
+          roomId: session.roomId,
+          courseId: session.courseId,
+        });
       }
       await appendChanges(tx, changes);
       return report;
@@ -213,20 +246,37 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
         throw new UnusableFileError(parsed.error);
       }
       const file = raw as Prisma.InputJsonValue;
-      const sessionId = job.sessionId ?? (await prisma.liveSession.findUnique({ where: { roomSid: job.roomSid }, select: { id: true } }))?.id;
+      const sessionId =
+        job.sessionId ??
+        (await prisma.liveSession.findUnique({ where: { roomSid: job.roomSid }, select: { id: true } }))?.id;
       if (!sessionId) {
         // kept: the run's first event (sessions.sql) links it and sets it PENDING again
-        const kept = await finish(owner, job.id, { status: 'NO_SESSION', file, error: `Rollcall has no session of run ${job.roomSid}: the file is kept and imported when one appears` }, true);
+        const kept = await finish(
+          owner,
+          job.id,
+          {
+            status: 'NO_SESSION',
+            file,
+            error: `Rollcall has no session of run ${job.roomSid}: the file is kept and imported when one appears`,
+          },
+          true,
+        );
         if (kept) {
           log.warn({ roomSid: job.roomSid }, 'analytics file of a run Rollcall never saw: kept');
           return 'deferred';
         }
         // the session appeared meanwhile
-        const linked = await prisma.analyticsImport.findUniqueOrThrow({ where: { id: job.id }, select: { sessionId: true, leaseOwner: true } });
+        const linked = await prisma.analyticsImport.findUniqueOrThrow({
+          where: { id: job.id },
+          select: { sessionId: true, leaseOwner: true },
+        });
         if (!linked.sessionId || linked.leaseOwner !== owner) return 'deferred';
         job.sessionId = linked.sessionId;
       }
-      const session = await prisma.liveSession.findUniqueOrThrow({ where: { id: job.sessionId ?? sessionId! }, select: { endedAt: true } });
+      const session = await prisma.liveSession.findUniqueOrThrow({
+        where: { id: job.sessionId ?? sessionId! },
+        select: { endedAt: true },
+      });
       if (!session.endedAt && Date.now() - new Date(job.createdAt).getTime() < o.waitForEndMs) {
         // not an attempt spent: tried again shortly, until the session ends or the wait is over
         await finish(owner, job.id, {
@@ -240,7 +290,11 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
       }
       try {
         const report = await importInto(job, job.sessionId ?? sessionId!, parsed.users, file, owner);
-        if (report.unknownUsers.length) log.warn({ unknownUsers: report.unknownUsers, roomSid: job.roomSid }, 'analytics file lists users unknown to the session: left out');
+        if (report.unknownUsers.length)
+          log.warn(
+            { unknownUsers: report.unknownUsers, roomSid: job.roomSid },
+            'analytics file lists users unknown to the session: left out',
+          );
         log.info({ ...report, roomSid: job.roomSid }, 'analytics file imported');
       } catch (error) {
         if (error instanceof LostLeaseError) return 'deferred';
@@ -249,9 +303,21 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
     },
     async failed(job, { message, final, nextAttemptAt }, { owner }) {
       const keep = job.file === undefined || job.file === null ? {} : { file: job.file as Prisma.InputJsonValue };
-      await finish(owner, job.id, final ? { status: 'FAILED', error: message, nextAttemptAt: null, ...keep } : { status: 'PENDING', error: message, nextAttemptAt });
+      await finish(
+        owner,
+        job.id,
+        final
+          ? { status: 'FAILED', error: message, nextAttemptAt: null, ...keep }
+          : { status: 'PENDING', error: message, nextAttemptAt },
+      );
     },
   };
 
-  return createJobRunner({ prisma, logger: deps.logger.child({ component: 'analytics' }), job, options: o, onOutcome: deps.onOutcome });
+  return createJobRunner({
+    prisma,
+    logger: deps.logger.child({ component: 'analytics' }),
+    job,
+    options: o,
+    onOutcome: deps.onOutcome,
+  });
 }

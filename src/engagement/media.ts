@@ -35,7 +35,12 @@ export function clipMediaSpan(media: MediaSpanRow, connection: Span | undefined,
   return { joinedAt, leftAt: leftAt && later(leftAt, joinedAt) };
 }
 
-export function mediaTime(media: readonly MediaSpanRow[], connections: readonly ConnectionRow[], session: SessionBounds, now: Date): MediaTime {
+export function mediaTime(
+  media: readonly MediaSpanRow[],
+  connections: readonly ConnectionRow[],
+  session: SessionBounds,
+  now: Date,
+): MediaTime {
   const bySid = new Map(connections.map((c) => [c.participantSid, c]));
   const spans = (sources: readonly MediaSource[]) =>
     media.filter((m) => sources.includes(m.source)).map((m) => clipMediaSpan(m, bySid.get(m.participantSid), session));

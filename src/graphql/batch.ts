@@ -12,7 +12,12 @@ interface Batch<K, V> {
  * Resolves `key` with the value `load` gives it, `load` being called once with every key asked for
  * under the same `ctx` and `batchKey` (say, a field and its arguments) in this tick.
  */
-export function loadBatched<K, V>(ctx: object, batchKey: string, key: K, load: (keys: K[]) => Promise<Map<K, V>>): Promise<V> {
+export function loadBatched<K, V>(
+  ctx: object,
+  batchKey: string,
+  key: K,
+  load: (keys: K[]) => Promise<Map<K, V>>,
+): Promise<V> {
   let perRequest = batches.get(ctx);
   if (!perRequest) batches.set(ctx, (perRequest = new Map()));
   let batch = perRequest.get(batchKey) as Batch<K, V> | undefined;

@@ -1,6 +1,15 @@
 // Which subscribers may share one execution (a cohort, see cohorts.ts): the same operation, the same
 // variables, and a viewer who may read the same things.
-import { getOperationAST, Kind, TypeInfo, visit, visitWithTypeInfo, type DocumentNode, type FieldNode, type GraphQLSchema } from 'graphql';
+import {
+  getOperationAST,
+  Kind,
+  TypeInfo,
+  visit,
+  visitWithTypeInfo,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Viewer } from '../auth/viewer.ts';
 
 /**
@@ -32,7 +41,11 @@ export function selectsOwnData(schema: GraphQLSchema, document: DocumentNode): b
     visitWithTypeInfo(typeInfo, {
       Field(node) {
         const parent = typeInfo.getParentType()?.name;
-        if ((parent === 'User' && node.name.value === 'attendances') || (parent === 'Query' && node.name.value === 'me')) found = true;
+        if (
+          (parent === 'User' && node.name.value === 'attendances') ||
+          (parent === 'Query' && node.name.value === 'me')
+        )
+          found = true;
       },
     }),
   );
@@ -53,7 +66,11 @@ export interface ResumableOperation {
  * Separates the `after` cursor from a subscription, so that subscribers resuming from different
  * places still share one live execution.
  */
-export function splitResumeCursor(document: DocumentNode, operationName: string | null | undefined, variables: Record<string, unknown> | undefined): ResumableOperation {
+export function splitResumeCursor(
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | undefined,
+): ResumableOperation {
   const operation = getOperationAST(document, operationName);
   const field = operation?.selectionSet.selections.find((s): s is FieldNode => s.kind === Kind.FIELD);
   const after = field?.arguments?.find((a) => a.name.value === 'after');

@@ -86,7 +86,8 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
   }
 
   send(payload: string) {
-    if (this.socket.readyState === OPEN) this.socket.send(`{"id":${JSON.stringify(this.id)},"type":"next","payload":${payload}}`);
+    if (this.socket.readyState === OPEN)
+      this.socket.send(`{"id":${JSON.stringify(this.id)},"type":"next","payload":${payload}}`);
   }
 
   [Symbol.asyncIterator]() {
@@ -122,7 +123,12 @@ export class CohortHub {
       if (cohort) {
         void (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator]().return?.();
       } else {
-        cohort = { key, members: new Set(), source: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](), delivered };
+        cohort = {
+          key,
+          members: new Set(),
+          source: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](),
+          delivered,
+        };
         this.cohorts.set(key, cohort);
         void this.pump(cohort);
       }

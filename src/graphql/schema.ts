@@ -17,11 +17,14 @@ import { webhookEventsWhere } from './types/operations.ts';
 import { recordingsWhere } from './types/recording.ts';
 
 export const schema = withCursorChecks(builder.toSchema(), {
-  'Course.liveSessions': (ctx, course, after) => ctx.prisma.liveSession.count({ where: { id: after, courseId: course.id } }),
+  'Course.liveSessions': (ctx, course, after) =>
+    ctx.prisma.liveSession.count({ where: { id: after, courseId: course.id } }),
   'User.attendances': (ctx, user, after) => ctx.prisma.attendance.count({ where: { id: after, userId: user.id } }),
-  'Query.webhookEvents': (ctx, _root, after, args) => ctx.prisma.webhookEvent.count({ where: { AND: [webhookEventsWhere(args), { id: after }] } }),
+  'Query.webhookEvents': (ctx, _root, after, args) =>
+    ctx.prisma.webhookEvent.count({ where: { AND: [webhookEventsWhere(args), { id: after }] } }),
   'Query.userErasures': (ctx, _root, after) => ctx.prisma.userErasure.count({ where: { id: after } }),
-  'Query.recordings': (ctx, _root, after, args) => ctx.prisma.recording.count({ where: { AND: [recordingsWhere(args, ctx), { id: after }] } }),
+  'Query.recordings': (ctx, _root, after, args) =>
+    ctx.prisma.recording.count({ where: { AND: [recordingsWhere(args, ctx), { id: after }] } }),
 });
 /** What schema.graphql holds. */
 export const printableSchema = () => lexicographicSortSchema(schema);

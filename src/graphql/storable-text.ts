@@ -4,7 +4,6 @@ import { GraphQLError, visit, type DocumentNode, type ExecutionArgs } from 'grap
 import type { Plugin } from 'graphql-yoga';
 import { isStorableText, UNSTORABLE_TEXT } from '../lib/storable-text.ts';
 
-
 const hasUnstorableText = (value: unknown): boolean =>
   typeof value === 'string'
     ? !isStorableText(value)

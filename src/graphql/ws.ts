@@ -59,7 +59,11 @@ function ended(s: ConnectionState, id: string) {
   if (s.subscriptions?.delete(id)) metrics.subscriptions.dec();
 }
 
-export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, options: { maxSubscriptions: number; feed: ChangeFeed }): GraphQLWebSocket {
+export function attachGraphQLWebSocket(
+  server: Server,
+  yoga: RollcallYoga,
+  options: { maxSubscriptions: number; feed: ChangeFeed },
+): GraphQLWebSocket {
   const { maxSubscriptions, feed } = options;
   const wss = new WebSocketServer({ server, path: yoga.graphqlEndpoint });
   const state = (ctx: WsContext<Record<string, unknown>, Extra>) => (ctx.extra.rollcall ??= { active: new Set() });
@@ -114,7 +118,8 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
         (ctx.extra as { request?: unknown }).request = undefined;
         (ctx as { connectionParams?: unknown }).connectionParams = undefined;
         // the socket lives no longer than its token
-        if (viewer.kind === 'user' && viewer.expiresAt) s.expiry = closeAtExpiry(ctx.extra.socket, viewer.expiresAt.getTime());
+        if (viewer.kind === 'user' && viewer.expiresAt)
+          s.expiry = closeAtExpiry(ctx.extra.socket, viewer.expiresAt.getTime());
         return true;
       },
       onClose: (ctx) => {
@@ -131,15 +136,26 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
         const s = state(ctx);
         if (Buffer.byteLength(params.query) > MAX_QUERY_BYTES) return [tooLarge()];
         if (s.active.size >= maxSubscriptions) {
-          return [new GraphQLError(`Too many subscriptions on this connection: at most ${maxSubscriptions}`, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } })];
+          return [
+            new GraphQLError(`Too many subscriptions on this connection: at most ${maxSubscriptions}`, {
+              extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' },
+            }),
+          ];
         }
-        const { schema: s2, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+        const {
+          schema: s2,
+          execute,
+          subscribe,
+          contextFactory,
+          parse,
+          validate,
+        } = yoga.getEnveloped({
           ...ctx,
           socket: ctx.extra.socket,
           params,
           viewer: s.viewer,
         });
-        let document;
+        let document: ReturnType<typeof parse>;
         try {
           document = parse(params.query);
         } catch (error) {
@@ -164,7 +180,11 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
           const live = splitResumeCursor(document, params.operationName, params.variables ?? undefined);
           const query = live.document === document ? params.query : print(live.document);
           cohort = {
-            key: cohortKey(s.viewer, { query, operationName: params.operationName, variables: live.variables }, selectsOwnData(s2, document)),
+            key: cohortKey(
+              s.viewer,
+              { query, operationName: params.operationName, variables: live.variables },
+              selectsOwnData(s2, document),
+            ),
             id,
             socket: ctx.extra.socket,
             resume: live.cursor !== null,
@@ -173,7 +193,13 @@ export function attachGraphQLWebSocket(server: Server, yoga: RollcallYoga, optio
           };
         }
         // Yoga's context factory resolves to the GraphQLContext its `context` option builds
-        const root: OperationRoot = { execute, subscribe, contextFactory: contextFactory as unknown as () => Promise<GraphQLContext>, cohort, payload: params };
+        const root: OperationRoot = {
+          execute,
+          subscribe,
+          contextFactory: contextFactory as unknown as () => Promise<GraphQLContext>,
+          cohort,
+          payload: params,
+        };
         return {
           schema: s2,
           operationName: params.operationName,

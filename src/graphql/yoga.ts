@@ -36,7 +36,9 @@ const unauthenticated = (reason: string) =>
   });
 
 export const tooLarge = () =>
-  new GraphQLError(`Query too large: at most ${MAX_QUERY_BYTES} bytes`, { extensions: { code: 'QUERY_TOO_LARGE', http: { status: 413 } } });
+  new GraphQLError(`Query too large: at most ${MAX_QUERY_BYTES} bytes`, {
+    extensions: { code: 'QUERY_TOO_LARGE', http: { status: 413 } },
+  });
 
 /** Refuses oversized documents before they are parsed. */
 const useMaxQuerySize = (): Plugin => ({
@@ -65,7 +67,9 @@ export function createYogaApp({ config, authenticator, logger, context, routes }
     healthCheckEndpoint: '/.well-known/yoga-health-check-unused',
     // Subscriptions over SSE: GraphiQL sends its Headers tab (the credential) with each request, but
     // never in a WebSocket's connection_init. Dashboards use graphql-ws on the same path.
-    graphiql: config.graphiql ? { title: 'Rollcall', subscriptionsProtocol: 'SSE', defaultQuery: DEFAULT_QUERY } : false,
+    graphiql: config.graphiql
+      ? { title: 'Rollcall', subscriptionsProtocol: 'SSE', defaultQuery: DEFAULT_QUERY }
+      : false,
     // Inlined assets: the stock page loads from a CDN, blank behind a school firewall. The module
     // holds the whole 9 MB page: loaded on the first visit, not at start-up (~0.7 s, ~35 MB).
     renderGraphiQL: async (options) => (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),

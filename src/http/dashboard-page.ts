@@ -50,7 +50,10 @@ export function createDashboardPage(webDir = findWebDir()) {
     const body = type ? await load(name) : undefined;
     if (!body) {
       if (asset) return jsonResponse(404, { status: 'error', message: `No asset ${name}` });
-      return jsonResponse(503, { status: 'error', message: 'The dashboard page is not built: run `npm run build:web`' });
+      return jsonResponse(503, {
+        status: 'error',
+        message: 'The dashboard page is not built: run `npm run build:web`',
+      });
     }
     return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), {
       headers: {

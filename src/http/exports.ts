@@ -50,7 +50,11 @@ export function parseRangeParams(params: URLSearchParams): ReportRange | string 
   for (const name of ['from', 'to'] as const) {
     const value = params.get(name)?.trim();
     if (!value) continue;
-    const date = DATE_ONLY.test(value) ? new Date(`${value}T00:00:00Z`) : DATE_TIME.test(value) ? new Date(value) : null;
+    const date = DATE_ONLY.test(value)
+      ? new Date(`${value}T00:00:00Z`)
+      : DATE_TIME.test(value)
+        ? new Date(value)
+        : null;
     if (!date || Number.isNaN(date.getTime()) || (DATE_ONLY.test(value) && day(date) !== value)) {
       return `${name} must be an RFC 3339 date-time (2026-09-01T00:00:00Z) or a date (2026-09-01), not "${value}"`;
     }
@@ -64,7 +68,12 @@ export function parseRangeParams(params: URLSearchParams): ReportRange | string 
   }
 }
 
-export async function serveExport(request: Request, url: URL, match: RegExpExecArray, deps: ExportDeps): Promise<Response> {
+export async function serveExport(
+  request: Request,
+  url: URL,
+  match: RegExpExecArray,
+  deps: ExportDeps,
+): Promise<Response> {
   if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, 'Use GET', { allow: 'GET, HEAD' });
   const [, kind, rawKey] = match;
   let key: string;
@@ -73,7 +82,8 @@ export async function serveExport(request: Request, url: URL, match: RegExpExecA
   } catch {
     return problem(400, `Malformed ${kind === 'sessions' ? 'session id' : 'course slug'} in the path`);
   }
-  const logFailure = (error: Error) => deps.logger.error({ err: error, path: url.pathname }, 'export failed while streaming');
+  const logFailure = (error: Error) =>
+    deps.logger.error({ err: error, path: url.pathname }, 'export failed while streaming');
 
   if (kind === 'sessions') {
     const session = await exportedSession(deps.prisma, key);
@@ -81,17 +91,30 @@ export async function serveExport(request: Request, url: URL, match: RegExpExecA
     if (refused) return refused;
     const fileName = `attendance-${session!.roomId}${session!.startedAt ? `-${day(session!.startedAt)}` : ''}.csv`;
     if (request.method === 'HEAD') return csvResponse(emptyBody(), fileName);
-    return csvResponse(csvStream(SESSION_COLUMNS, sessionRows(deps.prisma, session!, new Date()), logFailure), fileName);
+    return csvResponse(
+      csvStream(SESSION_COLUMNS, sessionRows(deps.prisma, session!, new Date()), logFailure),
+      fileName,
+    );
   }
 
   const course = await deps.prisma.course.findUnique({ where: { slug: key }, select: { id: true, slug: true } });
   const range = parseRangeParams(url.searchParams);
-  const refused = await refusal(request, deps, course?.id ?? null, !!course, `course ${key}`, typeof range === 'string' ? range : undefined);
+  const refused = await refusal(
+    request,
+    deps,
+    course?.id ?? null,
+    !!course,
+    `course ${key}`,
+    typeof range === 'string' ? range : undefined,
+  );
   if (refused) return refused;
   const { from, to } = range as ReportRange;
   const fileName = `report-${course!.slug}${from ? `-from-${day(from)}` : ''}${to ? `-to-${day(to)}` : ''}.csv`;
   if (request.method === 'HEAD') return csvResponse(emptyBody(), fileName);
-  return csvResponse(csvStream(COURSE_COLUMNS, courseRows(deps.prisma, course!.id, { from, to }), logFailure), fileName);
+  return csvResponse(
+    csvStream(COURSE_COLUMNS, courseRows(deps.prisma, course!.id, { from, to }), logFailure),
+    fileName,
+  );
 }
 
 /**
@@ -107,10 +130,12 @@ async function refusal(
   badInput?: string,
 ): Promise<Response | null> {
   const access = await deps.authorize(request, courseId);
-  if (access === 'unauthenticated') return problem(401, 'Missing or invalid credentials: send Authorization: Bearer <token>');
+  if (access === 'unauthenticated')
+    return problem(401, 'Missing or invalid credentials: send Authorization: Bearer <token>');
   if (badInput) return problem(400, badInput);
   if (!exists) return problem(404, `No ${what}`);
-  if (access === 'forbidden') return problem(403, `Not allowed to export ${what}: only an admin or one of its course's managers may`);
+  if (access === 'forbidden')
+    return problem(403, `Not allowed to export ${what}: only an admin or one of its course's managers may`);
   return null;
 }
 

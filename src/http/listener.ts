@@ -25,7 +25,10 @@ export interface Listener {
 }
 
 /** Listens where PORT and HOST say; a failure is a ListenError that names them. */
-export async function listen(handler: Parameters<typeof createServer>[1], where: { port: number; host: string }): Promise<Listener> {
+export async function listen(
+  handler: Parameters<typeof createServer>[1],
+  where: { port: number; host: string },
+): Promise<Listener> {
   const server: Server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new ListenError(error as NodeJS.ErrnoException, where)));

@@ -30,7 +30,9 @@ const json = (status: number, body: unknown) => jsonResponse(status, body, { 'ca
 function withTimeout(check: () => Promise<void>, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    check().then(resolve, reject).finally(() => clearTimeout(timer));
+    check()
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
   });
 }
 
@@ -71,7 +73,8 @@ function badGetParameters(request: Request, url: URL, graphqlPath: string): Resp
   return null;
 }
 
-const graphqlError = (status: number, message: string) => json(status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
+const graphqlError = (status: number, message: string) =>
+  json(status, { errors: [{ message, extensions: { code: 'BAD_REQUEST' } }] });
 
 export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Plugin {
   const serveDashboard = createDashboardPage();
@@ -85,11 +88,15 @@ export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Pl
       const recording = RECORDING_ROUTE.exec(url.pathname);
       if (recording) {
         endResponse(
-          await serveRecording(request, { id: decodeURIComponent(recording[1]), what: recording[2] as 'file' | 'thumbnail' }, {
-            prisma: deps.prisma,
-            dir: deps.recordings.dir,
-            authorize: deps.recordings.authorize,
-          }),
+          await serveRecording(
+            request,
+            { id: decodeURIComponent(recording[1]), what: recording[2] as 'file' | 'thumbnail' },
+            {
+              prisma: deps.prisma,
+              dir: deps.recordings.dir,
+              authorize: deps.recordings.authorize,
+            },
+          ),
         );
         return;
       }
@@ -100,7 +107,13 @@ export function useRollcallRoutes(deps: RouteDeps, graphqlPath = '/graphql'): Pl
       }
       const exported = EXPORT_ROUTE.exec(url.pathname);
       if (exported) {
-        endResponse(await serveExport(request, url, exported, { prisma: deps.prisma, logger: deps.logger, authorize: deps.exports.authorize }));
+        endResponse(
+          await serveExport(request, url, exported, {
+            prisma: deps.prisma,
+            logger: deps.logger,
+            authorize: deps.exports.authorize,
+          }),
+        );
         return;
       }
       switch (url.pathname) {

@@ -116,7 +116,7 @@ export async function handleWebhook(request: Request, deps: WebhookDeps): Promis
     return error(400, interpreted.message);
   }
 
-  let outcome;
+  let outcome: Awaited<ReturnType<typeof deps.ingest>>;
   try {
     outcome = await deps.ingest(inbound, interpreted.event);
   } catch (e) {

@@ -58,7 +58,12 @@ export async function markFailed(prisma: PrismaClient, event: InboundEvent, erro
 }
 
 /** Stores an event that needs no processing (ignored, or unusable), once; false if it was stored before. */
-export async function storeOnly(prisma: PrismaClient, event: InboundEvent, status: 'IGNORED' | 'REJECTED', error?: string): Promise<boolean> {
+export async function storeOnly(
+  prisma: PrismaClient,
+  event: InboundEvent,
+  status: 'IGNORED' | 'REJECTED',
+  error?: string,
+): Promise<boolean> {
   const { count } = await prisma.webhookEvent.createMany({ data: [row(event, status, error)], skipDuplicates: true });
   return count === 1;
 }

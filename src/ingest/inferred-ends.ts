@@ -13,7 +13,9 @@ const INFER = Prisma.raw(`SELECT rollcall_infer_ends_${ROUTINES_VERSION}($1::int
 
 /** Ends the quiet runs now (their changes go to the change log with them); returns the changes. */
 export async function inferEnds(prisma: PrismaClient, quietMs: number): Promise<Change[]> {
-  const [{ changes }] = await withRetry(() => prisma.$queryRawUnsafe<[{ changes: Change[] }]>(INFER.sql, `${quietMs} milliseconds`));
+  const [{ changes }] = await withRetry(() =>
+    prisma.$queryRawUnsafe<[{ changes: Change[] }]>(INFER.sql, `${quietMs} milliseconds`),
+  );
   return changes;
 }
 
@@ -21,13 +23,22 @@ export async function inferEnds(prisma: PrismaClient, quietMs: number): Promise<
  * Looks every quarter of `quietMs` (at most every minute), so an end is inferred at most a little
  * after the run has been quiet that long.
  */
-export function inferredEnds(deps: { prisma: PrismaClient; changesCommitted: () => void; logger: Logger; quietMs: number }): PeriodicTask {
+export function inferredEnds(deps: {
+  prisma: PrismaClient;
+  changesCommitted: () => void;
+  logger: Logger;
+  quietMs: number;
+}): PeriodicTask {
   const intervalMs = Math.max(250, Math.min(60_000, deps.quietMs / 4));
   return periodic(
     async () => {
       const changes = await inferEnds(deps.prisma, deps.quietMs);
       if (changes.length) deps.changesCommitted();
-      for (const c of changes) deps.logger.info({ sessionId: 'sessionId' in c ? c.sessionId : undefined }, 'ended a quiet run whose room_finished never came (inferred end)');
+      for (const c of changes)
+        deps.logger.info(
+          { sessionId: 'sessionId' in c ? c.sessionId : undefined },
+          'ended a quiet run whose room_finished never came (inferred end)',
+        );
     },
     { name: 'inferring the end of quiet runs', intervalMs, logger: deps.logger },
   );

@@ -43,7 +43,11 @@ export function routineEvent(inbound: InboundEvent, event: PlugNMeetEvent): stri
     courseSlug: courseSlugFromRoomId(roomId) ?? null,
     participant:
       'participant' in event
-        ? { ...event.participant, joinedAt: event.participant.joinedAt?.toISOString() ?? null, isBot: isBot(event.participant.identity) }
+        ? {
+            ...event.participant,
+            joinedAt: event.participant.joinedAt?.toISOString() ?? null,
+            isBot: isBot(event.participant.identity),
+          }
         : undefined,
     recording: 'recording' in event ? event.recording : undefined,
     track: 'track' in event ? event.track : undefined,
@@ -69,8 +73,10 @@ export function createIngest({ prisma, changesCommitted, onRecordingWork, onAnal
     }
     if (!outcome.duplicate) {
       const { changes } = outcome.effect;
-      if (changes.length) changesCommitted(changes.every((c) => 'seq' in c) ? (changes as SequencedChange[]) : undefined);
-      if (event.name === 'recording_proceeded' || outcome.effect.changes.some((c) => c.type === 'recording')) onRecordingWork?.();
+      if (changes.length)
+        changesCommitted(changes.every((c) => 'seq' in c) ? (changes as SequencedChange[]) : undefined);
+      if (event.name === 'recording_proceeded' || outcome.effect.changes.some((c) => c.type === 'recording'))
+        onRecordingWork?.();
       if (event.name === 'analytics_proceeded' || event.name === 'artifact_created') onAnalyticsWork?.();
     }
     return outcome;

@@ -4,7 +4,15 @@
 // instance (so instances and repeated looks do it once), applied in one transaction, published
 // after commit.
 import type { Logger } from 'pino';
-import { confirmLostEvents, connectionSidOf, findLostEvents, lostEventId, type ActiveRun, type HeldRun, type LostEvent } from '../attendance/reconcile.ts';
+import {
+  confirmLostEvents,
+  connectionSidOf,
+  findLostEvents,
+  lostEventId,
+  type ActiveRun,
+  type HeldRun,
+  type LostEvent,
+} from '../attendance/reconcile.ts';
 import type { PrismaClient } from '../db/types.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { periodic } from '../jobs/periodic.ts';
@@ -56,7 +64,11 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
         identities: new Set(room.participants.flatMap((p) => (typeof p.identity === 'string' ? [p.identity] : []))),
       },
     }));
-    const { confirmed, next } = confirmLostEvents(suspects, findLostEvents(await heldRuns(prisma), active, now, options.graceMs), now);
+    const { confirmed, next } = confirmLostEvents(
+      suspects,
+      findLostEvents(await heldRuns(prisma), active, now, options.graceMs),
+      now,
+    );
     suspects = next;
     const applied: string[] = [];
     for (const { event, at } of confirmed) {
@@ -65,7 +77,8 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
       // next look tries it again, still at the time it was first found missing.
       try {
         // The list leaves out a room PlugNMeet fails to describe: ask about this one before ending it.
-        if (event.name === 'room_finished' && (await api.activeRoom(event.roomId, call))?.roomSid === event.roomSid) continue;
+        if (event.name === 'room_finished' && (await api.activeRoom(event.roomId, call))?.roomSid === event.roomSid)
+          continue;
         // A run nobody was in ended when its last one left, as an inferred end says: the two agree.
         const when = event.name === 'room_finished' && event.emptySince ? event.emptySince : at;
         if (await applyLostEvent(event, when)) applied.push(lostEventId(event));
@@ -85,9 +98,15 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
     const body = wireBody(event, id, at);
     const interpreted = interpret(event.name, body, at);
     if (!interpreted.ok) throw new Error(`reconciliation built an unusable ${event.name}: ${interpreted.message}`);
-    const outcome = await ingest({ id, name: event.name, body: JSON.stringify(body), ...storedFields(body) }, interpreted.event);
+    const outcome = await ingest(
+      { id, name: event.name, body: JSON.stringify(body), ...storedFields(body) },
+      interpreted.event,
+    );
     if (outcome.duplicate) return false;
-    logger.info({ eventId: id, room: event.roomId, roomSid: event.roomSid, at }, `reconciliation: ${outcome.effect.message} (its webhook was lost)`);
+    logger.info(
+      { eventId: id, room: event.roomId, roomSid: event.roomSid, at },
+      `reconciliation: ${outcome.effect.message} (its webhook was lost)`,
+    );
     return true;
   }
 
@@ -103,7 +122,11 @@ export function createReconciler({ prisma, ingest, api, logger, options }: Recon
     }
   }
 
-  const task = periodic(() => countedSweep(), { name: 'reconciliation with PlugNMeet', intervalMs: options.intervalMs, logger });
+  const task = periodic(() => countedSweep(), {
+    name: 'reconciliation with PlugNMeet',
+    intervalMs: options.intervalMs,
+    logger,
+  });
   return {
     sweep: countedSweep,
     start: task.start,
@@ -123,7 +146,11 @@ async function heldRuns(prisma: PrismaClient): Promise<HeldRun[]> {
       roomSid: true,
       startedAt: true,
       attendances: {
-        select: { userId: true, lastLeftAt: true, spans: { where: { leftAt: null }, select: { participantSid: true, joinedAt: true } } },
+        select: {
+          userId: true,
+          lastLeftAt: true,
+          spans: { where: { leftAt: null }, select: { participantSid: true, joinedAt: true } },
+        },
       },
     },
   });
@@ -132,7 +159,10 @@ async function heldRuns(prisma: PrismaClient): Promise<HeldRun[]> {
     roomSid: s.roomSid!,
     startedAt: s.startedAt!,
     openSpans: s.attendances.flatMap((a) => a.spans.map((span) => ({ userId: a.userId, ...span }))),
-    lastLeftAt: s.attendances.reduce<Date | null>((last, a) => (a.lastLeftAt && (!last || a.lastLeftAt > last) ? a.lastLeftAt : last), null),
+    lastLeftAt: s.attendances.reduce<Date | null>(
+      (last, a) => (a.lastLeftAt && (!last || a.lastLeftAt > last) ? a.lastLeftAt : last),
+      null,
+    ),
   }));
 }
 

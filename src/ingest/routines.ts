@@ -58,7 +58,15 @@ BEGIN
 END $$`,
 ];
 
-const SOURCES = [...CHANGE_LOG_SQL, ...SESSIONS_SQL, ...PRESENCE_SQL, ...RECORDING_EVENTS_SQL, ...ENGAGEMENT_EVENTS_SQL, ...INBOX_SQL, ...VERDICT_SQL];
+const SOURCES = [
+  ...CHANGE_LOG_SQL,
+  ...SESSIONS_SQL,
+  ...PRESENCE_SQL,
+  ...RECORDING_EVENTS_SQL,
+  ...ENGAGEMENT_EVENTS_SQL,
+  ...INBOX_SQL,
+  ...VERDICT_SQL,
+];
 
 /** Changes whenever any routine's source does. */
 export const ROUTINES_VERSION = createHash('sha256').update(SOURCES.join('\n')).digest('hex').slice(0, 10);

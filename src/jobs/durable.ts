@@ -88,7 +88,11 @@ export interface JobRunnerDeps<J extends ClaimedJob> {
   onOutcome?: (kind: string, outcome: JobOutcome) => void;
 }
 
-export function backoffDelay(attempt: number, o: Pick<JobRunnerOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  o: Pick<JobRunnerOptions, 'baseDelayMs' | 'maxDelayMs'>,
+  random = Math.random,
+): number {
   const exponential = Math.min(o.baseDelayMs * 2 ** (attempt - 1), o.maxDelayMs);
   return Math.round(exponential * (0.5 + random()));
 }
@@ -147,10 +151,17 @@ export function createJobRunner<J extends ClaimedJob>(deps: JobRunnerDeps<J>): J
       WHERE "leaseOwner" = ${owner} ${id === undefined ? Prisma.empty : Prisma.sql`AND id = ${id}`}`);
 
   async function run(job: J, controller: AbortController) {
-    const ctx: AttemptContext = { signal: controller.signal, owner, log: log.child({ jobId: job.id, attempt: job.attempts }) };
-    const heartbeat = setInterval(() => {
-      renew(job.id).catch((error) => ctx.log.warn({ err: error }, 'lease heartbeat failed'));
-    }, Math.max(1_000, o.leaseMs / 3));
+    const ctx: AttemptContext = {
+      signal: controller.signal,
+      owner,
+      log: log.child({ jobId: job.id, attempt: job.attempts }),
+    };
+    const heartbeat = setInterval(
+      () => {
+        renew(job.id).catch((error) => ctx.log.warn({ err: error }, 'lease heartbeat failed'));
+      },
+      Math.max(1_000, o.leaseMs / 3),
+    );
     try {
       outcome((await spec.attempt(job, ctx)) ?? 'succeeded');
     } catch (error) {
@@ -159,9 +170,16 @@ export function createJobRunner<J extends ClaimedJob>(deps: JobRunnerDeps<J>): J
       const final = !isRetryable(error) || job.attempts >= o.maxAttempts;
       const delay = backoffDelay(job.attempts, o);
       const message = error instanceof Error ? error.message : String(error);
-      ctx.log.warn({ err: error, final, retryInMs: final ? undefined : delay }, final ? `${spec.name} failed` : `${spec.name} failed; will retry`);
+      ctx.log.warn(
+        { err: error, final, retryInMs: final ? undefined : delay },
+        final ? `${spec.name} failed` : `${spec.name} failed; will retry`,
+      );
       try {
-        await spec.failed(job, { message, final, nextAttemptAt: final ? null : new Date(Date.now() + delay), error }, ctx);
+        await spec.failed(
+          job,
+          { message, final, nextAttemptAt: final ? null : new Date(Date.now() + delay), error },
+          ctx,
+        );
       } catch (writeError) {
         // the lease lapses and the attempt is made again: nothing is lost
         ctx.log.error({ err: writeError }, `could not record the failed ${spec.name}`);
@@ -231,6 +249,8 @@ export function createJobRunner<J extends ClaimedJob>(deps: JobRunnerDeps<J>): J
 /** On the embedded database only this process can hold leases: any lease there is a previous run's. */
 export async function releaseStaleLeases(prisma: PrismaClient, tables: readonly string[]): Promise<void> {
   for (const table of tables) {
-    await prisma.$executeRaw(Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL WHERE "leaseOwner" IS NOT NULL`);
+    await prisma.$executeRaw(
+      Prisma.sql`UPDATE ${Prisma.raw(`"${table}"`)} SET "leaseOwner" = NULL, "leaseExpiresAt" = NULL WHERE "leaseOwner" IS NOT NULL`,
+    );
   }
 }

@@ -29,7 +29,8 @@ export function periodic(task: (signal: AbortSignal) => Promise<unknown>, option
     (running ??= task(abort.signal)
       .then(() => undefined)
       .catch((error) => {
-        if (!abort.signal.aborted) logger.warn({ err: error, task: name }, `${name} failed; trying again at the next interval`);
+        if (!abort.signal.aborted)
+          logger.warn({ err: error, task: name }, `${name} failed; trying again at the next interval`);
       })
       .finally(() => {
         running = undefined;

@@ -16,7 +16,8 @@ const DEFAULT_TTL_SECONDS = 6 * 3600;
 /** Signs with a key derived from `secret` (every instance sharing the secret accepts the links). */
 export function createUrlSigner(secret: string, now: () => number = Date.now): UrlSigner {
   const key = createHmac('sha256', secret).update('rollcall signed urls').digest();
-  const mac = (path: string, expires: number) => createHmac('sha256', key).update(`${path}\n${expires}`).digest('base64url');
+  const mac = (path: string, expires: number) =>
+    createHmac('sha256', key).update(`${path}\n${expires}`).digest('base64url');
   return {
     sign(path, ttlSeconds = DEFAULT_TTL_SECONDS) {
       const expires = Math.floor(now() / 1000) + ttlSeconds;

@@ -12,12 +12,23 @@ const BATCH = 100;
 
 /** Where personal data can sit in free-form text: table, key column, and its text or JSON columns. */
 const TEXT_COLUMNS: readonly { table: string; key: string; columns: readonly { name: string; json: boolean }[] }[] = [
-  { table: 'WebhookEvent', key: 'id', columns: [{ name: 'body', json: false }, { name: 'error', json: false }] },
+  {
+    table: 'WebhookEvent',
+    key: 'id',
+    columns: [
+      { name: 'body', json: false },
+      { name: 'error', json: false },
+    ],
+  },
   { table: 'Change', key: 'id', columns: [{ name: 'payload', json: true }] },
   {
     table: 'AnalyticsImport',
     key: 'id',
-    columns: [{ name: 'file', json: true }, { name: 'report', json: true }, { name: 'error', json: false }],
+    columns: [
+      { name: 'file', json: true },
+      { name: 'report', json: true },
+      { name: 'error', json: false },
+    ],
   },
 ];
 
@@ -45,7 +56,9 @@ export function redactValue(value: unknown, terms: readonly string[]): unknown {
   if (typeof value === 'string') return redactString(value, terms);
   if (Array.isArray(value)) return value.map((v) => redactValue(v, terms));
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [terms.includes(k) ? ERASED : k, redactValue(v, terms)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [terms.includes(k) ? ERASED : k, redactValue(v, terms)]),
+    );
   }
   return value;
 }
@@ -70,9 +83,15 @@ function namesIn(value: unknown, userId: string, found: Set<string>) {
 }
 
 /** Rows of `table` whose columns mention any term, a batch at a time by key, each rewritten by its own statement. */
-async function redactTable(prisma: PrismaClient, spec: (typeof TEXT_COLUMNS)[number], terms: readonly string[]): Promise<number> {
+async function redactTable(
+  prisma: PrismaClient,
+  spec: (typeof TEXT_COLUMNS)[number],
+  terms: readonly string[],
+): Promise<number> {
   const cols = spec.columns.map((c) => `"${c.name}"::text AS "${c.name}"`).join(', ');
-  const mentions = spec.columns.flatMap((c) => terms.map((_, i) => `strpos(coalesce("${c.name}"::text, ''), $${i + 2}) > 0`)).join(' OR ');
+  const mentions = spec.columns
+    .flatMap((c) => terms.map((_, i) => `strpos(coalesce("${c.name}"::text, ''), $${i + 2}) > 0`))
+    .join(' OR ');
   const select = `SELECT "${spec.key}"::text AS key, ${cols} FROM "${spec.table}" WHERE "${spec.key}"::text > $1 AND (${mentions}) ORDER BY "${spec.key}"::text LIMIT ${BATCH}`;
   let after = '';
   let redacted = 0;
@@ -83,8 +102,15 @@ async function redactTable(prisma: PrismaClient, spec: (typeof TEXT_COLUMNS)[num
       const values = spec.columns.map((c) => (row[c.name] === null ? null : redactText(row[c.name]!, terms)));
       // a stored webhook about the erased user is not to be applied any more: replaying it would
       // bring back an attendance of "[erased]"
-      const settle = spec.table === 'WebhookEvent' ? `, status = CASE WHEN status IN ('FAILED', 'REJECTED', 'RECEIVED') THEN 'IGNORED'::"WebhookEventStatus" ELSE status END` : '';
-      await prisma.$executeRawUnsafe(`UPDATE "${spec.table}" SET ${sets.join(', ')}${settle} WHERE "${spec.key}"::text = $1`, row.key, ...values);
+      const settle =
+        spec.table === 'WebhookEvent'
+          ? `, status = CASE WHEN status IN ('FAILED', 'REJECTED', 'RECEIVED') THEN 'IGNORED'::"WebhookEventStatus" ELSE status END`
+          : '';
+      await prisma.$executeRawUnsafe(
+        `UPDATE "${spec.table}" SET ${sets.join(', ')}${settle} WHERE "${spec.key}"::text = $1`,
+        row.key,
+        ...values,
+      );
       redacted++;
     }
     if (rows.length < BATCH) return redacted;
@@ -133,7 +159,10 @@ export async function eraseUser(prisma: PrismaClient, userId: string, requestedB
   let rowsRedacted = 0;
   for (const spec of TEXT_COLUMNS) rowsRedacted += await redactTable(prisma, spec, terms);
 
-  await prisma.userErasure.update({ where: { id: record.id }, data: { completedAt: new Date(), attendancesDeleted, rowsRedacted } });
+  await prisma.userErasure.update({
+    where: { id: record.id },
+    data: { completedAt: new Date(), attendancesDeleted, rowsRedacted },
+  });
   metrics.userErased();
   return { id: record.id, attendancesDeleted, rowsRedacted };
 }

@@ -30,7 +30,8 @@ const KNOWN_EVENTS = new Set([
 ]);
 
 /** The event label: a known event name, `other`, or `unknown` when the body was not read. */
-export const eventLabel = (name: string | undefined) => (name === undefined ? 'unknown' : KNOWN_EVENTS.has(name) ? name : 'other');
+export const eventLabel = (name: string | undefined) =>
+  name === undefined ? 'unknown' : KNOWN_EVENTS.has(name) ? name : 'other';
 
 const webhookEvents = new Counter({
   name: 'rollcall_webhook_events_total',
@@ -62,7 +63,7 @@ const sockets = new Gauge({
 });
 const publishDelay = new Histogram({
   name: 'rollcall_publish_delay_seconds',
-  help: 'Time from a change being known committed to its delivery to this instance\'s subscribers.',
+  help: "Time from a change being known committed to its delivery to this instance's subscribers.",
   buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
@@ -115,7 +116,9 @@ new Gauge({
   registers: [registry],
   collect() {
     if (!pools.size) return;
-    let total = 0, idle = 0, waiting = 0;
+    let total = 0,
+      idle = 0,
+      waiting = 0;
     for (const p of pools) {
       total += p.totalCount;
       idle += p.idleCount;
@@ -179,5 +182,7 @@ export async function serveMetrics(request: Request, token: string | undefined):
       });
     }
   }
-  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
+  return new Response(await registry.metrics(), {
+    headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' },
+  });
 }

@@ -14,9 +14,13 @@ const REPLAYABLE = new Set(['FAILED', 'REJECTED', 'RECEIVED']);
 export type ReplayResult = { replayed: boolean; message: string };
 
 export async function replayWebhookEvent(prisma: PrismaClient, ingest: Ingest, id: string): Promise<ReplayResult> {
-  const stored = await prisma.webhookEvent.findUnique({ where: { id }, select: { id: true, name: true, body: true, status: true } });
+  const stored = await prisma.webhookEvent.findUnique({
+    where: { id },
+    select: { id: true, name: true, body: true, status: true },
+  });
   if (!stored) throw new DomainError(`No stored webhook event ${id}`, 'NOT_FOUND');
-  if (!REPLAYABLE.has(stored.status)) return { replayed: false, message: `Already ${stored.status.toLowerCase()}: nothing to replay` };
+  if (!REPLAYABLE.has(stored.status))
+    return { replayed: false, message: `Already ${stored.status.toLowerCase()}: nothing to replay` };
 
   const parsed = parseBody(Buffer.from(stored.body));
   if (!parsed.ok) throw new DomainError(`The stored body cannot be read: ${parsed.message}`, 'BAD_USER_INPUT');
@@ -26,11 +30,16 @@ export async function replayWebhookEvent(prisma: PrismaClient, ingest: Ingest, i
     throw new DomainError(`Still not applicable: ${interpreted.message}`, 'BAD_USER_INPUT');
   }
   try {
-    const outcome = await ingest({ id: stored.id, name: parsed.name, body: parsed.text, ...storedFields(parsed.json) }, interpreted.event);
-    if (outcome.duplicate) return { replayed: false, message: 'Applied meanwhile (a retry or another replay): nothing to replay' };
+    const outcome = await ingest(
+      { id: stored.id, name: parsed.name, body: parsed.text, ...storedFields(parsed.json) },
+      interpreted.event,
+    );
+    if (outcome.duplicate)
+      return { replayed: false, message: 'Applied meanwhile (a retry or another replay): nothing to replay' };
     return { replayed: true, message: outcome.effect.message };
   } catch (error) {
-    if (error instanceof EventNotApplied) throw new DomainError(`Applying it failed again: ${error.message}`, 'REPLAY_FAILED');
+    if (error instanceof EventNotApplied)
+      throw new DomainError(`Applying it failed again: ${error.message}`, 'REPLAY_FAILED');
     throw error;
   }
 }

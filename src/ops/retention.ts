@@ -29,7 +29,11 @@ export async function applyRetention(
   const batch = options.batch ?? 200;
 
   /** Deletes `find`'s rows a batch at a time; the count deleted. */
-  async function inBatches(size: number, find: () => Promise<string[]>, remove: (ids: string[]) => Promise<{ count: number }>): Promise<number> {
+  async function inBatches(
+    size: number,
+    find: () => Promise<string[]>,
+    remove: (ids: string[]) => Promise<{ count: number }>,
+  ): Promise<number> {
     let deleted = 0;
     for (;;) {
       options.signal?.throwIfAborted();
@@ -40,26 +44,50 @@ export async function applyRetention(
     }
   }
 
-  const sessionsOlder = { OR: [{ endedAt: { lt: cutoff } }, { startedAt: null, endedAt: null, createdAt: { lt: cutoff } }] };
+  const sessionsOlder = {
+    OR: [{ endedAt: { lt: cutoff } }, { startedAt: null, endedAt: null, createdAt: { lt: cutoff } }],
+  };
   // a session's attendances, spans, media spans and engagement go with it (cascade): fewer at a time
   const sessionBatch = Math.max(1, Math.floor(batch / 10));
   const sessions = await inBatches(
     sessionBatch,
-    async () => (await prisma.liveSession.findMany({ where: sessionsOlder, select: { id: true }, take: sessionBatch })).map((r) => r.id),
+    async () =>
+      (await prisma.liveSession.findMany({ where: sessionsOlder, select: { id: true }, take: sessionBatch })).map(
+        (r) => r.id,
+      ),
     (ids) => prisma.liveSession.deleteMany({ where: { id: { in: ids } } }),
-  ).then((n) => (metrics.retentionDeleted('sessions', n), n));
+  ).then((n) => {
+    metrics.retentionDeleted('sessions', n);
+    return n;
+  });
 
   const webhookEvents = await inBatches(
     batch,
-    async () => (await prisma.webhookEvent.findMany({ where: { receivedAt: { lt: cutoff } }, select: { id: true }, take: batch })).map((r) => r.id),
+    async () =>
+      (
+        await prisma.webhookEvent.findMany({ where: { receivedAt: { lt: cutoff } }, select: { id: true }, take: batch })
+      ).map((r) => r.id),
     (ids) => prisma.webhookEvent.deleteMany({ where: { id: { in: ids } } }),
-  ).then((n) => (metrics.retentionDeleted('webhook_events', n), n));
+  ).then((n) => {
+    metrics.retentionDeleted('webhook_events', n);
+    return n;
+  });
 
   const analyticsImports = await inBatches(
     batch,
-    async () => (await prisma.analyticsImport.findMany({ where: { updatedAt: { lt: cutoff } }, select: { id: true }, take: batch })).map((r) => r.id),
+    async () =>
+      (
+        await prisma.analyticsImport.findMany({
+          where: { updatedAt: { lt: cutoff } },
+          select: { id: true },
+          take: batch,
+        })
+      ).map((r) => r.id),
     (ids) => prisma.analyticsImport.deleteMany({ where: { id: { in: ids } } }),
-  ).then((n) => (metrics.retentionDeleted('analytics_imports', n), n));
+  ).then((n) => {
+    metrics.retentionDeleted('analytics_imports', n);
+    return n;
+  });
 
   return { cutoff, sessions, webhookEvents, analyticsImports };
 }

@@ -14,7 +14,6 @@ export type Verification = { ok: true; scheme: 'jwt' | 'hmac' } | { ok: false; r
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const CLOCK_TOLERANCE_SECONDS = 10;
 
-
 export function createWebhookVerifier(credentials: { apiKey: string; apiSecret: string }) {
   const key = new TextEncoder().encode(credentials.apiSecret);
 

@@ -30,9 +30,11 @@ export function parseBody(raw: Uint8Array): ParsedBody {
   } catch {
     return { ok: false, message: 'Invalid JSON payload' };
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) return { ok: false, message: 'Invalid JSON payload' };
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    return { ok: false, message: 'Invalid JSON payload' };
   const record = json as Record<string, unknown>;
-  if (typeof record.event !== 'string' || record.event.trim() === '') return { ok: false, message: 'Missing event field' };
+  if (typeof record.event !== 'string' || record.event.trim() === '')
+    return { ok: false, message: 'Missing event field' };
   if (!isStorableText(record.event)) return { ok: false, message: UNSTORABLE_EVENT };
   const id =
     typeof record.id === 'string' && record.id.trim() !== '' && isStorableId(record.id)
@@ -63,10 +65,18 @@ export function storedFields(json: Record<string, unknown>): { roomId?: string; 
 /** int64 as a decimal string (protojson) or a number (older payloads). */
 const int64 = z.union([z.string().regex(/^-?\d+$/), z.number().int()]).transform(Number);
 const unixSeconds = int64.refine(inRange, 'must be a Unix time in seconds, from 1970 to 9999');
-const unixMillis = int64.refine((ms) => inRange(Math.floor(ms / 1000)), 'must be a Unix time in milliseconds, from 1970 to 9999');
+const unixMillis = int64.refine(
+  (ms) => inRange(Math.floor(ms / 1000)),
+  'must be a Unix time in milliseconds, from 1970 to 9999',
+);
 const text = z.string().refine(isStorableText, UNSTORABLE_TEXT);
 /** An id: kept as sent, and short enough for a unique index. */
-const nonEmpty = z.string().trim().min(1).max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`).refine(isStorableText, UNSTORABLE_TEXT);
+const nonEmpty = z
+  .string()
+  .trim()
+  .min(1)
+  .max(MAX_ID_LENGTH, `must be at most ${MAX_ID_LENGTH} characters`)
+  .refine(isStorableText, UNSTORABLE_TEXT);
 
 const room = z.object({ sid: nonEmpty.optional(), room_id: nonEmpty.optional(), identity: nonEmpty.optional() });
 const participant = z.object({
@@ -107,8 +117,14 @@ export type Interpreted = { ok: true; event: PlugNMeetEvent } | { ok: false; mes
 
 // LiveKit's TrackSource, by name (protojson) or number; UNKNOWN (0, omitted) and others are not measured
 const MEDIA_SOURCES: Record<string, MediaSource> = {
-  CAMERA: 'CAMERA', MICROPHONE: 'MICROPHONE', SCREEN_SHARE: 'SCREEN_SHARE', SCREEN_SHARE_AUDIO: 'SCREEN_SHARE_AUDIO',
-  1: 'CAMERA', 2: 'MICROPHONE', 3: 'SCREEN_SHARE', 4: 'SCREEN_SHARE_AUDIO',
+  CAMERA: 'CAMERA',
+  MICROPHONE: 'MICROPHONE',
+  SCREEN_SHARE: 'SCREEN_SHARE',
+  SCREEN_SHARE_AUDIO: 'SCREEN_SHARE_AUDIO',
+  1: 'CAMERA',
+  2: 'MICROPHONE',
+  3: 'SCREEN_SHARE',
+  4: 'SCREEN_SHARE_AUDIO',
 };
 const track = z.object({ sid: nonEmpty, source: z.union([z.string(), z.number()]).optional() });
 const trackParticipant = z.object({ identity: nonEmpty, sid: nonEmpty.optional() });
@@ -136,15 +152,25 @@ export function interpret(name: string, json: Record<string, unknown>, receivedA
       if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ ...i, path: ['participant', ...i.path] })));
       const p = parsed.data;
       const joinedAtSeconds = p.joined_at ?? p.joinedAt;
-      const joinedAt = p.joined_at_ms !== undefined && p.joined_at_ms > 0 ? new Date(p.joined_at_ms)
-        : joinedAtSeconds !== undefined && joinedAtSeconds > 0 ? seconds(joinedAtSeconds) : undefined;
+      const joinedAt =
+        p.joined_at_ms !== undefined && p.joined_at_ms > 0
+          ? new Date(p.joined_at_ms)
+          : joinedAtSeconds !== undefined && joinedAtSeconds > 0
+            ? seconds(joinedAtSeconds)
+            : undefined;
       return {
         ok: true,
         event: {
           name,
           room: roomRef,
           at,
-          participant: { identity: p.identity, name: p.name || undefined, sid: p.sid, joinedAt, isAdmin: isAdminFromMetadata(p.metadata) },
+          participant: {
+            identity: p.identity,
+            name: p.name || undefined,
+            sid: p.sid,
+            joinedAt,
+            isAdmin: isAdminFromMetadata(p.metadata),
+          },
         },
       };
     }
@@ -153,7 +179,15 @@ export function interpret(name: string, json: Record<string, unknown>, receivedA
       const parsed = recordingInfo.safeParse(json.recording_info);
       if (!parsed.success) return fail(parsed.error.issues.map((i) => ({ ...i, path: ['recording_info', ...i.path] })));
       const r = parsed.data;
-      return { ok: true, event: { name, room: roomRef, at, recording: { recordId: r.record_id, filePath: r.file_path, fileSizeMb: r.file_size } } };
+      return {
+        ok: true,
+        event: {
+          name,
+          room: roomRef,
+          at,
+          recording: { recordId: r.record_id, filePath: r.file_path, fileSizeMb: r.file_size },
+        },
+      };
     }
     case 'track_published':
     case 'track_unpublished': {
@@ -164,20 +198,34 @@ export function interpret(name: string, json: Record<string, unknown>, receivedA
       const source = t.data.source === undefined ? null : (MEDIA_SOURCES[String(t.data.source)] ?? null);
       return {
         ok: true,
-        event: { name, room: roomRef, at, participant: { identity: who.data.identity, sid: who.data.sid, isAdmin: false }, track: { sid: t.data.sid, source } },
+        event: {
+          name,
+          room: roomRef,
+          at,
+          participant: { identity: who.data.identity, sid: who.data.sid, isAdmin: false },
+          track: { sid: t.data.sid, source },
+        },
       };
     }
     case 'analytics_proceeded':
     case 'artifact_created': {
       const roomSid = roomRef.roomSid;
-      if (!roomSid) return { ok: false, message: `Invalid ${name} event: room.sid is required (the run whose analytics these are)` };
+      if (!roomSid)
+        return {
+          ok: false,
+          message: `Invalid ${name} event: room.sid is required (the run whose analytics these are)`,
+        };
       let fileId: string | null;
       if (name === 'artifact_created') {
         const a = artifact.safeParse(json.room_artifact);
         if (!a.success) return fail(a.error.issues.map((i) => ({ ...i, path: ['room_artifact', ...i.path] })));
         // protojson sends enums by name; the number of MEETING_ANALYTICS differs between versions
         if (a.data.type !== 'MEETING_ANALYTICS') {
-          return { ok: false, ignored: true, message: `Event artifact_created ignored: an artifact of type ${a.data.type ?? 'none'}, not meeting analytics` };
+          return {
+            ok: false,
+            ignored: true,
+            message: `Event artifact_created ignored: an artifact of type ${a.data.type ?? 'none'}, not meeting analytics`,
+          };
         }
         fileId = a.data.artifact_id ?? null;
       } else {

@@ -13,7 +13,15 @@ import type { Change, RecordingStatus } from '../attendance/events.ts';
 import { appendChanges } from '../changes/log.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/types.ts';
-import { backoffDelay, createJobRunner, type DurableJob, type JobOutcome, type JobRunner, type JobRunnerOptions, type LeasedTable } from '../jobs/durable.ts';
+import {
+  backoffDelay,
+  createJobRunner,
+  type DurableJob,
+  type JobOutcome,
+  type JobRunner,
+  type JobRunnerOptions,
+  type LeasedTable,
+} from '../jobs/durable.ts';
 import { makeThumbnail, mediaToolsAvailable, probeMedia, type MediaToolPaths } from './media.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { extensionFor, mimeTypeFor } from './storage.ts';
@@ -72,12 +80,27 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
   let mediaWarned = false;
 
   /** Updates the recording, if this run still holds its lease, and logs the status change with it. */
-  const update = async (owner: string, id: string, data: Prisma.RecordingUpdateManyMutationInput, status?: RecordingStatus): Promise<boolean> => {
+  const update = async (
+    owner: string,
+    id: string,
+    data: Prisma.RecordingUpdateManyMutationInput,
+    status?: RecordingStatus,
+  ): Promise<boolean> => {
     const done = await deps.prisma.$transaction(async (tx) => {
       const { count } = await tx.recording.updateMany({ where: { id, leaseOwner: owner }, data });
       if (count === 0 || !status) return count === 1;
-      const r = await tx.recording.findUniqueOrThrow({ where: { id }, select: { roomId: true, sessionId: true, session: { select: { courseId: true } } } });
-      const change: Change = { type: 'recording', status, recordingId: id, roomId: r.roomId, sessionId: r.sessionId, courseId: r.session?.courseId ?? null };
+      const r = await tx.recording.findUniqueOrThrow({
+        where: { id },
+        select: { roomId: true, sessionId: true, session: { select: { courseId: true } } },
+      });
+      const change: Change = {
+        type: 'recording',
+        status,
+        recordingId: id,
+        roomId: r.roomId,
+        sessionId: r.sessionId,
+        courseId: r.session?.courseId ?? null,
+      };
       await appendChanges(tx, [change]);
       return true;
     });
@@ -105,29 +128,45 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
     try {
       await pipeline(file.stream, meter, createWriteStream(partPath, { flags: 'w' }), { signal });
       if (file.contentLength !== null && size !== file.contentLength) {
-        throw Object.assign(new Error(`download cut short: ${size} of ${file.contentLength} bytes`), { retryable: true });
+        throw Object.assign(new Error(`download cut short: ${size} of ${file.contentLength} bytes`), {
+          retryable: true,
+        });
       }
       await rename(partPath, finalPath);
     } catch (error) {
       await rm(partPath, { force: true });
       throw error;
     }
-    return { fileName, finalPath, size, sha256: hash.digest('hex'), title: info?.recording?.metadata?.title || info?.roomInfo?.room_title || null };
+    return {
+      fileName,
+      finalPath,
+      size,
+      sha256: hash.digest('hex'),
+      title: info?.recording?.metadata?.title || info?.roomInfo?.room_title || null,
+    };
   }
 
   async function describeMedia(finalPath: string, fileName: string, id: string) {
     const tools = await mediaToolsAvailable(o.media);
     if (!tools.available) {
-      if (!mediaWarned) log.warn({ reason: tools.reason }, 'ffprobe/ffmpeg unavailable: recordings are stored without duration, type or thumbnail');
+      if (!mediaWarned)
+        log.warn(
+          { reason: tools.reason },
+          'ffprobe/ffmpeg unavailable: recordings are stored without duration, type or thumbnail',
+        );
       mediaWarned = true;
       return { type: null, durationSeconds: null, hasThumbnail: false, mimeType: mimeTypeFor(fileName, null) };
     }
     const probe = await probeMedia(finalPath, o.media).catch((error) => {
       // the bytes are PlugNMeet's, verified by length: keep them, without what ffprobe could not tell
-      log.warn({ err: error, recordingId: id }, 'ffprobe could not read the recording; stored without duration or type');
+      log.warn(
+        { err: error, recordingId: id },
+        'ffprobe could not read the recording; stored without duration or type',
+      );
       return null;
     });
-    if (!probe) return { type: null, durationSeconds: null, hasThumbnail: false, mimeType: mimeTypeFor(fileName, null) };
+    if (!probe)
+      return { type: null, durationSeconds: null, hasThumbnail: false, mimeType: mimeTypeFor(fileName, null) };
     let hasThumbnail = false;
     if (probe.hasVideo) {
       try {
@@ -137,7 +176,12 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
         log.warn({ err: error, recordingId: id }, 'thumbnail failed; the recording is still ready');
       }
     }
-    return { type: probe.type, durationSeconds: probe.durationSeconds, hasThumbnail, mimeType: mimeTypeFor(fileName, probe.hasVideo) };
+    return {
+      type: probe.type,
+      durationSeconds: probe.durationSeconds,
+      hasThumbnail,
+      mimeType: mimeTypeFor(fileName, probe.hasVideo),
+    };
   }
 
   const job: DurableJob<Claimed> = {
@@ -180,4 +224,3 @@ export function createDownloader(deps: DownloaderDeps): Downloader {
 
   return createJobRunner({ prisma: deps.prisma, logger: log, job, options: o, onOutcome: deps.onOutcome });
 }
-

@@ -29,7 +29,13 @@ export class MediaToolError extends Error {
 
   constructor(
     message: string,
-    details: { tool: 'ffprobe' | 'ffmpeg'; missing?: boolean; timedOut?: boolean; exitCode?: number | null; stderr?: string },
+    details: {
+      tool: 'ffprobe' | 'ffmpeg';
+      missing?: boolean;
+      timedOut?: boolean;
+      exitCode?: number | null;
+      stderr?: string;
+    },
   ) {
     super(message);
     this.name = 'MediaToolError';
@@ -79,7 +85,11 @@ export interface MediaProbe {
 
 /** A stream that shows moving pictures: video, and not an attached picture (cover art) or thumbnail track. */
 export function isRealVideoStream(stream: FfprobeStream): boolean {
-  return stream.codec_type === 'video' && stream.disposition?.attached_pic !== 1 && stream.disposition?.timed_thumbnails !== 1;
+  return (
+    stream.codec_type === 'video' &&
+    stream.disposition?.attached_pic !== 1 &&
+    stream.disposition?.timed_thumbnails !== 1
+  );
 }
 
 /** VIDEO when a real video stream is present, else VOICE. Never looks at a file name. */
@@ -96,21 +106,30 @@ export interface ProbeOptions extends MediaToolPaths {
 export async function probeMedia(file: string, options: ProbeOptions = {}): Promise<MediaProbe> {
   const ffprobe = options.ffprobePath ?? 'ffprobe';
   const input = path.resolve(file);
-  const { stdout } = await run('ffprobe', ffprobe, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', `file:${input}`], {
-    timeoutMs: options.timeoutMs ?? 30_000,
-    what: `probing ${input}`,
-  });
+  const { stdout } = await run(
+    'ffprobe',
+    ffprobe,
+    ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', `file:${input}`],
+    {
+      timeoutMs: options.timeoutMs ?? 30_000,
+      what: `probing ${input}`,
+    },
+  );
 
   let parsed: { streams?: unknown; format?: unknown };
   try {
     parsed = JSON.parse(stdout) as typeof parsed;
   } catch {
-    throw new MediaToolError(`ffprobe printed no JSON probing ${input}`, { tool: 'ffprobe', stderr: stdout.slice(0, 500) });
+    throw new MediaToolError(`ffprobe printed no JSON probing ${input}`, {
+      tool: 'ffprobe',
+      stderr: stdout.slice(0, 500),
+    });
   }
   const streams = (Array.isArray(parsed.streams) ? parsed.streams : []).filter(
     (s): s is FfprobeStream => typeof s === 'object' && s !== null && typeof (s as FfprobeStream).index === 'number',
   );
-  const format: FfprobeFormat = typeof parsed.format === 'object' && parsed.format !== null ? (parsed.format as FfprobeFormat) : {};
+  const format: FfprobeFormat =
+    typeof parsed.format === 'object' && parsed.format !== null ? (parsed.format as FfprobeFormat) : {};
 
   const video = streams.find(isRealVideoStream);
   const longestStream = Math.max(-1, ...streams.map((s) => seconds(s.duration) ?? -1));
@@ -145,7 +164,11 @@ export interface ThumbnailOptions extends MediaToolPaths {
  * the same directory, then renamed, so `output` is either absent or whole. Throws MediaToolError,
  * also for a file without a real video stream.
  */
-export async function makeThumbnail(input: string, output: string, options: ThumbnailOptions = {}): Promise<{ atSeconds: number }> {
+export async function makeThumbnail(
+  input: string,
+  output: string,
+  options: ThumbnailOptions = {},
+): Promise<{ atSeconds: number }> {
   const source = path.resolve(input);
   const target = path.resolve(output);
   const probe = options.probe ?? (await probeMedia(source, options));
@@ -160,16 +183,33 @@ export async function makeThumbnail(input: string, output: string, options: Thum
       'ffmpeg',
       ffmpeg,
       [
-        '-nostdin', '-hide_banner', '-v', 'error', '-y',
+        '-nostdin',
+        '-hide_banner',
+        '-v',
+        'error',
+        '-y',
         // Before -i: a fast keyframe seek, then decoded up to the exact time.
-        '-ss', String(atSeconds),
-        '-i', `file:${source}`,
-        '-map', `0:${probe.videoStreamIndex}`,
-        '-frames:v', '1',
-        '-vf', `scale=${THUMBNAIL_WIDTH}:-2`,
-        '-an', '-sn', '-dn',
-        '-c:v', 'mjpeg', '-q:v', '3',
-        '-f', 'image2', '-update', '1',
+        '-ss',
+        String(atSeconds),
+        '-i',
+        `file:${source}`,
+        '-map',
+        `0:${probe.videoStreamIndex}`,
+        '-frames:v',
+        '1',
+        '-vf',
+        `scale=${THUMBNAIL_WIDTH}:-2`,
+        '-an',
+        '-sn',
+        '-dn',
+        '-c:v',
+        'mjpeg',
+        '-q:v',
+        '3',
+        '-f',
+        'image2',
+        '-update',
+        '1',
         `file:${temp}`,
       ],
       { timeoutMs: options.timeoutMs ?? 60_000, what: `making a thumbnail of ${source}` },
@@ -186,7 +226,8 @@ export async function makeThumbnail(input: string, output: string, options: Thum
       atSeconds = 0;
       size = await attempt(atSeconds);
     }
-    if (size === 0) throw new MediaToolError(`ffmpeg wrote no frame making a thumbnail of ${source}`, { tool: 'ffmpeg' });
+    if (size === 0)
+      throw new MediaToolError(`ffmpeg wrote no frame making a thumbnail of ${source}`, { tool: 'ffmpeg' });
     await rename(temp, target);
     return { atSeconds };
   } catch (error) {
@@ -232,7 +273,10 @@ export function resetMediaToolsCache(): void {
 }
 
 async function detect(ffprobe: string, ffmpeg: string): Promise<MediaToolsStatus> {
-  const version = async (tool: 'ffprobe' | 'ffmpeg', bin: string): Promise<{ line: string | null; problem: string | null }> => {
+  const version = async (
+    tool: 'ffprobe' | 'ffmpeg',
+    bin: string,
+  ): Promise<{ line: string | null; problem: string | null }> => {
     try {
       const { stdout } = await run(tool, bin, ['-version'], { timeoutMs: 10_000, what: 'checking its version' });
       return { line: stdout.split('\n')[0]?.trim() || tool, problem: null };
@@ -276,7 +320,11 @@ function run(
           resolve({ stdout, stderr });
           return;
         }
-        const e = error as NodeJS.ErrnoException & { killed?: boolean; signal?: string | null; code?: string | number | null };
+        const e = error as NodeJS.ErrnoException & {
+          killed?: boolean;
+          signal?: string | null;
+          code?: string | number | null;
+        };
         const tail = lastLines(stderr);
         if (e.code === 'ENOENT' || e.code === 'EACCES') {
           reject(
@@ -286,15 +334,24 @@ function run(
             }),
           );
         } else if (e.killed && e.signal === 'SIGKILL') {
-          reject(new MediaToolError(`${tool} timed out after ${o.timeoutMs} ms ${o.what}`, { tool, timedOut: true, stderr: tail }));
+          reject(
+            new MediaToolError(`${tool} timed out after ${o.timeoutMs} ms ${o.what}`, {
+              tool,
+              timedOut: true,
+              stderr: tail,
+            }),
+          );
         } else {
           const exitCode = typeof e.code === 'number' ? e.code : null;
           reject(
-            new MediaToolError(`${tool} failed ${o.what} (exit ${exitCode ?? e.signal ?? e.code ?? '?'})${tail ? `: ${tail}` : ''}`, {
-              tool,
-              exitCode,
-              stderr: tail,
-            }),
+            new MediaToolError(
+              `${tool} failed ${o.what} (exit ${exitCode ?? e.signal ?? e.code ?? '?'})${tail ? `: ${tail}` : ''}`,
+              {
+                tool,
+                exitCode,
+                stderr: tail,
+              },
+            ),
           );
         }
       },

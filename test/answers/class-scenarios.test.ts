@@ -50,42 +50,155 @@ interface Case {
   relaxed: Verdict;
 }
 
-const stays = (from: number): Play => (room, who) => room.join(who, from);
-const span = (from: number, to: number): Play => async (room, who) => {
-  await room.join(who, from);
-  await room.leave(who, to);
-};
-const spans = (...pieces: Array<[number, number | null]>): Play => async (room, who) => {
-  for (const [from, to] of pieces) {
+const stays =
+  (from: number): Play =>
+  (room, who) =>
+    room.join(who, from);
+const span =
+  (from: number, to: number): Play =>
+  async (room, who) => {
     await room.join(who, from);
-    if (to !== null) await room.leave(who, to);
-  }
-};
+    await room.leave(who, to);
+  };
+const spans =
+  (...pieces: Array<[number, number | null]>): Play =>
+  async (room, who) => {
+    for (const [from, to] of pieces) {
+      await room.join(who, from);
+      if (to !== null) await room.leave(who, to);
+    }
+  };
 
 // a 60-minute class, from 09:00 to 10:00
 const CASES: Case[] = [
   { who: 'ada', reason: 'there from start to end', play: stays(0), verdict: 'PRESENT', relaxed: 'PRESENT' },
-  { who: 'ben', reason: 'joined 12 minutes in: more than 10 minutes late, but within 15', play: stays(12), verdict: 'LATE', relaxed: 'PRESENT' },
-  { who: 'cai', reason: 'joined 9 minutes in: within the grace period', play: stays(9), verdict: 'PRESENT', relaxed: 'PRESENT' },
-  { who: 'dan', reason: 'left 15 minutes before the end: early, but within 20', play: span(0, 45), verdict: 'LEFT_EARLY', relaxed: 'PRESENT' },
-  { who: 'eve', reason: 'left 8 minutes before the end: within the grace period', play: span(0, 52), verdict: 'PRESENT', relaxed: 'PRESENT' },
-  { who: 'fay', reason: 'dropped out from minute 10 to 20, rejoined on a new connection: 50 of 60 minutes', play: spans([0, 10], [20, null]), verdict: 'PRESENT', relaxed: 'PRESENT' },
-  { who: 'gus', reason: 'dropped out from minute 10 to 35: 35 of 60 minutes is under 75 % (but over 50 %)', play: spans([0, 10], [35, null]), verdict: 'ABSENT', relaxed: 'PRESENT' },
-  { who: 'hal', reason: 'two tabs overlapping from minute 30 to 40: the time counts once, the whole class', play: async (room, who) => {
+  {
+    who: 'ben',
+    reason: 'joined 12 minutes in: more than 10 minutes late, but within 15',
+    play: stays(12),
+    verdict: 'LATE',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'cai',
+    reason: 'joined 9 minutes in: within the grace period',
+    play: stays(9),
+    verdict: 'PRESENT',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'dan',
+    reason: 'left 15 minutes before the end: early, but within 20',
+    play: span(0, 45),
+    verdict: 'LEFT_EARLY',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'eve',
+    reason: 'left 8 minutes before the end: within the grace period',
+    play: span(0, 52),
+    verdict: 'PRESENT',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'fay',
+    reason: 'dropped out from minute 10 to 20, rejoined on a new connection: 50 of 60 minutes',
+    play: spans([0, 10], [20, null]),
+    verdict: 'PRESENT',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'gus',
+    reason: 'dropped out from minute 10 to 35: 35 of 60 minutes is under 75 % (but over 50 %)',
+    play: spans([0, 10], [35, null]),
+    verdict: 'ABSENT',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'hal',
+    reason: 'two tabs overlapping from minute 30 to 40: the time counts once, the whole class',
+    play: async (room, who) => {
       const first = await room.join(who, 0);
       await room.join(who, 30);
       await room.leave(who, 40, first);
-    }, verdict: 'PRESENT', relaxed: 'PRESENT' },
-  { who: 'jon', reason: 'joined 3 minutes before room_started: counted from the start, on time', play: stays(-3), verdict: 'PRESENT', relaxed: 'PRESENT' },
-  { who: 'kim', reason: 'her leave arrived before her join (2 to 30): 28 minutes, under both minimums', play: (room, who) => room.leaveBeforeJoin(who, 2, 30), verdict: 'ABSENT', relaxed: 'ABSENT' },
-  { who: 'lee', reason: 'joined 14 minutes in and was still connected when the room ended', play: stays(14), verdict: 'LATE', relaxed: 'PRESENT' },
-  { who: 'ned', reason: 'left at minute 35: 58 % is absent by default; relaxed, 25 minutes early', play: span(0, 35), verdict: 'ABSENT', relaxed: 'LEFT_EARLY' },
-  { who: 'oli', reason: 'joined 16 minutes in: 73 % is absent before late; relaxed, late by more than 15', play: stays(16), verdict: 'ABSENT', relaxed: 'LATE' },
-  { who: 'pat', reason: 'joined 2 minutes in, left 11 minutes early: 78 %, on time, early', play: span(2, 49), verdict: 'LEFT_EARLY', relaxed: 'PRESENT' },
-  { who: 'zed', reason: 'not on the roster, came anyway: judged like anyone', play: stays(1), verdict: 'PRESENT', relaxed: 'PRESENT' },
-  { who: 'history-teacher', reason: 'the teacher (a moderator) is judged too', play: stays(0), verdict: 'PRESENT', relaxed: 'PRESENT' },
+    },
+    verdict: 'PRESENT',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'jon',
+    reason: 'joined 3 minutes before room_started: counted from the start, on time',
+    play: stays(-3),
+    verdict: 'PRESENT',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'kim',
+    reason: 'her leave arrived before her join (2 to 30): 28 minutes, under both minimums',
+    play: (room, who) => room.leaveBeforeJoin(who, 2, 30),
+    verdict: 'ABSENT',
+    relaxed: 'ABSENT',
+  },
+  {
+    who: 'lee',
+    reason: 'joined 14 minutes in and was still connected when the room ended',
+    play: stays(14),
+    verdict: 'LATE',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'ned',
+    reason: 'left at minute 35: 58 % is absent by default; relaxed, 25 minutes early',
+    play: span(0, 35),
+    verdict: 'ABSENT',
+    relaxed: 'LEFT_EARLY',
+  },
+  {
+    who: 'oli',
+    reason: 'joined 16 minutes in: 73 % is absent before late; relaxed, late by more than 15',
+    play: stays(16),
+    verdict: 'ABSENT',
+    relaxed: 'LATE',
+  },
+  {
+    who: 'pat',
+    reason: 'joined 2 minutes in, left 11 minutes early: 78 %, on time, early',
+    play: span(2, 49),
+    verdict: 'LEFT_EARLY',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'zed',
+    reason: 'not on the roster, came anyway: judged like anyone',
+    play: stays(1),
+    verdict: 'PRESENT',
+    relaxed: 'PRESENT',
+  },
+  {
+    who: 'history-teacher',
+    reason: 'the teacher (a moderator) is judged too',
+    play: stays(0),
+    verdict: 'PRESENT',
+    relaxed: 'PRESENT',
+  },
 ];
-const ROSTER = ['ada', 'ben', 'cai', 'dan', 'eve', 'fay', 'gus', 'hal', 'jon', 'kim', 'lee', 'ned', 'oli', 'pat', 'ivy'];
+const ROSTER = [
+  'ada',
+  'ben',
+  'cai',
+  'dan',
+  'eve',
+  'fay',
+  'gus',
+  'hal',
+  'jon',
+  'kim',
+  'lee',
+  'ned',
+  'oli',
+  'pat',
+  'ivy',
+];
 
 describe('an ended class, judged as a teacher would', () => {
   let room: Classroom;
@@ -94,7 +207,8 @@ describe('an ended class, judged as a teacher would', () => {
     room = new Classroom(app, 'history', 1_795_510_800); // 2026-11-24T09:00:00Z
     for (const c of CASES.filter((c) => c.who === 'jon')) await c.play(room, { id: c.who });
     await room.start(0);
-    for (const c of CASES.filter((c) => c.who !== 'jon')) await c.play(room, { id: c.who, admin: c.who.endsWith('teacher') });
+    for (const c of CASES.filter((c) => c.who !== 'jon'))
+      await c.play(room, { id: c.who, admin: c.who.endsWith('teacher') });
     await room.end(60);
   });
 
@@ -108,11 +222,22 @@ describe('an ended class, judged as a teacher would', () => {
 
   it('follows a change of policy: every verdict is judged again, nothing else changes', async () => {
     const before = await answers(room.roomId);
-    const changed = await app.graphql(SetAttendancePolicyMutation, { courseSlug: 'history', minAttendedPercent: 50, lateAfterMinutes: 15, leftEarlyMinutes: 20 });
-    expect(changed.data?.setAttendancePolicy.policy).toEqual({ minAttendedPercent: 50, lateAfterMinutes: 15, leftEarlyMinutes: 20 });
+    const changed = await app.graphql(SetAttendancePolicyMutation, {
+      courseSlug: 'history',
+      minAttendedPercent: 50,
+      lateAfterMinutes: 15,
+      leftEarlyMinutes: 20,
+    });
+    expect(changed.data?.setAttendancePolicy.policy).toEqual({
+      minAttendedPercent: 50,
+      lateAfterMinutes: 15,
+      leftEarlyMinutes: 20,
+    });
     const after = await answers(room.roomId);
     for (const c of CASES) expect([c.who, after.verdicts[c.who]]).toEqual([c.who, c.relaxed]);
-    expect(after.session.attendances.map((a) => a.attendedSeconds)).toEqual(before.session.attendances.map((a) => a.attendedSeconds));
+    expect(after.session.attendances.map((a) => a.attendedSeconds)).toEqual(
+      before.session.attendances.map((a) => a.attendedSeconds),
+    );
   });
 
   it('follows the roster: enrolling adds an absentee, unenrolling removes one', async () => {
@@ -157,12 +282,20 @@ describe('a live class, judged as if it ended now', () => {
     await app.graphql(SetAttendancePolicyMutation, { courseSlug: 'biology', lateAfterMinutes: 30 });
     await app.graphql(EnrolMutation, { courseSlug: 'biology', userIds: ['eli'] });
     const [, enrolled] = await dashboard.next(2);
-    expect(enrolled.data!.liveSessionChanged).toMatchObject({ kind: 'UPDATED', session: { absentees: [{ id: 'eli' }, { id: 'ivy' }] } });
+    expect(enrolled.data!.liveSessionChanged).toMatchObject({
+      kind: 'UPDATED',
+      session: { absentees: [{ id: 'eli' }, { id: 'ivy' }] },
+    });
 
     await room.end(60);
     const [, , ended] = await dashboard.next(3);
     expect(ended.data!.liveSessionChanged.kind).toBe('ENDED');
-    expect(verdictsOf(ended.data!.liveSessionChanged.session)).toEqual({ ada: 'PRESENT', ben: 'PRESENT', cai: 'ABSENT', dan: 'LEFT_EARLY' });
+    expect(verdictsOf(ended.data!.liveSessionChanged.session)).toEqual({
+      ada: 'PRESENT',
+      ben: 'PRESENT',
+      cai: 'ABSENT',
+      dan: 'LEFT_EARLY',
+    });
     dashboard.unsubscribe();
   });
 });

@@ -30,11 +30,18 @@ beforeAll(async () => {
     dashboard: { secret: DASHBOARD_SECRET, issuer: DASHBOARD_ISSUER, audience: DASHBOARD_AUDIENCE },
     onQuery: (sql) => statements.push(sql),
   });
-  for (const [slug, manager] of [['history-7', 'teach-1'], ['art-9', 'teach-2']]) {
-    expect((await app.graphql(UpsertCourseMutation, { slug, title: slug, managerIds: [manager] }, ADMIN)).errors).toBeUndefined();
+  for (const [slug, manager] of [
+    ['history-7', 'teach-1'],
+    ['art-9', 'teach-2'],
+  ]) {
+    expect(
+      (await app.graphql(UpsertCourseMutation, { slug, title: slug, managerIds: [manager] }, ADMIN)).errors,
+    ).toBeUndefined();
   }
   const roster = [ZH, AR, COMMA, QUOTE, NEWLINE, FORMULA].map((s) => s.id).concat(['-sneaky', 'u-absent']);
-  expect((await app.graphql(EnrolMutation, { courseSlug: 'history-7', userIds: roster }, ADMIN)).errors).toBeUndefined();
+  expect(
+    (await app.graphql(EnrolMutation, { courseSlug: 'history-7', userIds: roster }, ADMIN)).errors,
+  ).toBeUndefined();
 
   const room = new Classroom(app, 'history-7', T0);
   await room.start(0);
@@ -73,15 +80,19 @@ interface Got {
  */
 function get(path: string, token?: string, method = 'GET'): Promise<Got> {
   return new Promise((resolve, reject) => {
-    const req = request(`${app.url}${path}`, { method, agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('error', reject);
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, chunks, text, json: () => JSON.parse(text) });
-      });
-    });
+    const req = request(
+      `${app.url}${path}`,
+      { method, agent: false, headers: token ? { authorization: `Bearer ${token}` } : {} },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, chunks, text, json: () => JSON.parse(text) });
+        });
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -119,7 +130,9 @@ describe('the session export', () => {
     const response = await get(`/exports/sessions/${sessionId}.csv`, tokens.teacher);
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8; header=present');
-    expect(response.headers['content-disposition']).toBe('attachment; filename="attendance-history-7-20261124090000-2026-11-24.csv"');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="attendance-history-7-20261124090000-2026-11-24.csv"',
+    );
     expect(response.headers['cache-control']).toBe('private, no-store');
     expect([...response.chunks[0].subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(response.text).toBe(SESSION_CSV);
@@ -130,7 +143,9 @@ describe('the course export', () => {
   it('is exactly this file: one row per student of the report, by id', async () => {
     const response = await get('/exports/courses/history-7.csv?from=2026-11-01&to=2026-12-01T00:00:00Z', ADMIN);
     expect(response.status).toBe(200);
-    expect(response.headers['content-disposition']).toBe('attachment; filename="report-history-7-from-2026-11-01-to-2026-12-01.csv"');
+    expect(response.headers['content-disposition']).toBe(
+      'attachment; filename="report-history-7-from-2026-11-01-to-2026-12-01.csv"',
+    );
     expect(response.text).toBe(COURSE_CSV);
   });
 
@@ -165,7 +180,13 @@ describe('who may export', () => {
     }
   });
   it('answers 400 for malformed dates, or from after to', async () => {
-    for (const query of ['from=yesterday', 'to=2026-13-01', 'from=2026-02-30', 'from=2026-11-24T09:00:00', 'from=2026-12-01&to=2026-11-01']) {
+    for (const query of [
+      'from=yesterday',
+      'to=2026-13-01',
+      'from=2026-02-30',
+      'from=2026-11-24T09:00:00',
+      'from=2026-12-01&to=2026-11-01',
+    ]) {
       const response = await get(`/exports/courses/history-7.csv?${query}`, ADMIN);
       expect(response.status, query).toBe(400);
       expect(response.json().message).toMatch(/^(from|to) /);
@@ -196,7 +217,13 @@ describe('a large export', () => {
               userId,
               firstJoinedAt: new Date((T0 + day * 86_400) * 1000),
               lastLeftAt: new Date((T0 + day * 86_400 + 3600) * 1000),
-              spans: { create: { participantSid: `PA_${userId}`, joinedAt: new Date((T0 + day * 86_400) * 1000), leftAt: new Date((T0 + day * 86_400 + 3600) * 1000) } },
+              spans: {
+                create: {
+                  participantSid: `PA_${userId}`,
+                  joinedAt: new Date((T0 + day * 86_400) * 1000),
+                  leftAt: new Date((T0 + day * 86_400 + 3600) * 1000),
+                },
+              },
             })),
           },
         },
@@ -219,20 +246,29 @@ describe('a large export', () => {
     const came = Array.from({ length: EXPORT_BATCH * 2 + 50 }, (_, i) => `c${String(i).padStart(5, '0')}`);
     const absent = Array.from({ length: EXPORT_BATCH + 100 }, (_, i) => `a${String(i).padStart(5, '0')}`);
     await app.db.prisma.user.createMany({ data: [...came, ...absent].map((id) => ({ id })) });
-    await app.db.prisma.enrolment.createMany({ data: [...came, ...absent].map((userId) => ({ courseId: course.id, userId })) });
+    await app.db.prisma.enrolment.createMany({
+      data: [...came, ...absent].map((userId) => ({ courseId: course.id, userId })),
+    });
     const start = new Date(T0 * 1000);
     const session = await app.db.prisma.liveSession.create({
       data: { roomId: 'big-session-1', courseId: course.id, startedAt: start, endedAt: new Date((T0 + 3600) * 1000) },
     });
     // three arrival times only: most rows tie on firstJoinedAt
     await app.db.prisma.attendance.createMany({
-      data: came.map((userId, i) => ({ sessionId: session.id, userId, firstJoinedAt: new Date((T0 + (i % 3) * 60) * 1000), connected: true })),
+      data: came.map((userId, i) => ({
+        sessionId: session.id,
+        userId,
+        firstJoinedAt: new Date((T0 + (i % 3) * 60) * 1000),
+        connected: true,
+      })),
     });
     const lines = (await get(`/exports/sessions/${session.id}.csv`, ADMIN)).text.split('\r\n').slice(1, -1);
     const users = lines.map((line) => line.split(',')[0]);
     expect(users).toHaveLength(came.length + absent.length);
     expect(new Set(users).size).toBe(users.length);
     expect(users.slice(came.length)).toEqual(absent);
-    expect(lines.slice(0, came.length).every((line) => line.split(',')[3] === 'PRESENT' || line.split(',')[3] === 'ABSENT')).toBe(true);
+    expect(
+      lines.slice(0, came.length).every((line) => line.split(',')[3] === 'PRESENT' || line.split(',')[3] === 'ABSENT'),
+    ).toBe(true);
   });
 });

@@ -13,14 +13,27 @@ const ADMIN = 'test-admin-token-report-0123';
 let app: TestServer;
 const day = (date: string) => Date.parse(`${date}T09:00:00Z`) / 1000;
 
-const [ana, bo, cy, dee, teacher]: Student[] = [{ id: 'ana', name: 'Ana' }, { id: 'bo', name: 'Bo' }, { id: 'cy', name: 'Cy' }, { id: 'dee', name: 'Dee' }, { id: 'maths-teacher', name: 'Teacher' }];
+const [ana, bo, cy, dee, teacher]: Student[] = [
+  { id: 'ana', name: 'Ana' },
+  { id: 'bo', name: 'Bo' },
+  { id: 'cy', name: 'Cy' },
+  { id: 'dee', name: 'Dee' },
+  { id: 'maths-teacher', name: 'Teacher' },
+];
 
 beforeAll(async () => {
-  app = await startTestServer({ adminApiToken: ADMIN, dashboard: { secret: DASHBOARD_SECRET, issuer: DASHBOARD_ISSUER, audience: DASHBOARD_AUDIENCE } });
+  app = await startTestServer({
+    adminApiToken: ADMIN,
+    dashboard: { secret: DASHBOARD_SECRET, issuer: DASHBOARD_ISSUER, audience: DASHBOARD_AUDIENCE },
+  });
   for (const slug of ['maths', 'music']) {
-    expect((await app.graphql(UpsertCourseMutation, { slug, title: slug, managerIds: [`${slug}-teacher`] }, ADMIN)).errors).toBeUndefined();
+    expect(
+      (await app.graphql(UpsertCourseMutation, { slug, title: slug, managerIds: [`${slug}-teacher`] }, ADMIN)).errors,
+    ).toBeUndefined();
   }
-  expect((await app.graphql(EnrolMutation, { courseSlug: 'maths', userIds: ['ana', 'bo', 'cy'] }, ADMIN)).errors).toBeUndefined();
+  expect(
+    (await app.graphql(EnrolMutation, { courseSlug: 'maths', userIds: ['ana', 'bo', 'cy'] }, ADMIN)).errors,
+  ).toBeUndefined();
 
   // three ended classes of an hour, a week apart
   const sep1 = new Classroom(app, 'maths', day('2026-09-01'));
@@ -61,7 +74,15 @@ async function report(from?: string, to?: string, token = ADMIN) {
   return Object.fromEntries(result.data!.course!.report.map(({ user, ...counts }) => [user.id, counts]));
 }
 
-const row = (sessions: number, present: number, late: number, leftEarly: number, absent: number, attendedSeconds: number, attendedPercent: number) => ({
+const row = (
+  sessions: number,
+  present: number,
+  late: number,
+  leftEarly: number,
+  absent: number,
+  attendedSeconds: number,
+  attendedPercent: number,
+) => ({
   sessions,
   present,
   late,
@@ -114,7 +135,11 @@ describe('the course report', () => {
 
 describe('bad input', () => {
   it('refuses from after to with BAD_USER_INPUT', async () => {
-    const result = await app.graphql(CourseAnswersQuery, { slug: 'maths', from: '2026-09-10T00:00:00Z', to: '2026-09-01T00:00:00Z' }, ADMIN);
+    const result = await app.graphql(
+      CourseAnswersQuery,
+      { slug: 'maths', from: '2026-09-10T00:00:00Z', to: '2026-09-01T00:00:00Z' },
+      ADMIN,
+    );
     expect(result.errors).toEqual([
       expect.objectContaining({
         message: 'from (2026-09-10T00:00:00.000Z) must not be after to (2026-09-01T00:00:00.000Z)',
@@ -127,10 +152,18 @@ describe('bad input', () => {
     for (const from of ['yesterday', '2026-13-01T00:00:00Z', '2026-09-01']) {
       const result = await app.graphql(CourseAnswersQuery, { slug: 'maths', from }, ADMIN);
       expect(result.data ?? null, from).toBeNull();
-      expect(result.errors?.map((e) => e.extensions?.code), from).toEqual(['BAD_USER_INPUT']);
+      expect(
+        result.errors?.map((e) => e.extensions?.code),
+        from,
+      ).toEqual(['BAD_USER_INPUT']);
       expect(result.errors?.[0].message, from).toMatch(/\$from/);
     }
-    const literal = await postGraphQL(app.url, '{ course(slug: "maths") { report(from: "not a date") { sessions } } }', undefined, ADMIN);
+    const literal = await postGraphQL(
+      app.url,
+      '{ course(slug: "maths") { report(from: "not a date") { sessions } } }',
+      undefined,
+      ADMIN,
+    );
     const [error] = (await literal.json()).errors;
     expect(error.message).toMatch(/DateTime/);
     expect(error.extensions.code).toBe('BAD_USER_INPUT');
@@ -139,7 +172,12 @@ describe('bad input', () => {
 
 describe('who may read it', () => {
   it("is the admin and the course's managers; another course's manager and students are refused", async () => {
-    expect(Object.keys(await report(undefined, undefined, await dashboardToken('maths-teacher')))).toEqual(['ana', 'bo', 'cy', 'dee']);
+    expect(Object.keys(await report(undefined, undefined, await dashboardToken('maths-teacher')))).toEqual([
+      'ana',
+      'bo',
+      'cy',
+      'dee',
+    ]);
     for (const who of ['music-teacher', 'ana']) {
       const result = await app.graphql(CourseAnswersQuery, { slug: 'maths' }, await dashboardToken(who));
       expect(result.errors?.map((e) => e.extensions?.code)).toContain('FORBIDDEN');

@@ -22,7 +22,10 @@ const BASE = Date.UTC(2026, 8, 1, 8, 0, 0);
 const MINUTE = 60_000;
 /** Offsets in ms: often whole minutes (thresholds fall on them), sometimes any millisecond. */
 const offset = (maxMinutes: number) =>
-  fc.oneof(fc.integer({ min: 0, max: maxMinutes }).map((x) => x * MINUTE), fc.integer({ min: 0, max: maxMinutes * MINUTE }));
+  fc.oneof(
+    fc.integer({ min: 0, max: maxMinutes }).map((x) => x * MINUTE),
+    fc.integer({ min: 0, max: maxMinutes * MINUTE }),
+  );
 const policyArb: fc.Arbitrary<AttendancePolicy> = fc.record({
   minAttendedPercent: fc.integer({ min: 0, max: 100 }),
   lateAfterMinutes: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 2 ** 31 - 1 })),
@@ -33,8 +36,14 @@ const policyArb: fc.Arbitrary<AttendancePolicy> = fc.record({
 
 const factsArb: fc.Arbitrary<VerdictFacts> = fc
   .record({
-    start: offset(600), length: offset(240), ended: fc.boolean(), first: offset(240), last: fc.option(offset(240)),
-    share: fc.double({ min: 0, max: 1, noNaN: true }), cameraShare: fc.double({ min: 0, max: 1, noNaN: true }), talk: fc.option(fc.integer({ min: 0, max: 900 })),
+    start: offset(600),
+    length: offset(240),
+    ended: fc.boolean(),
+    first: offset(240),
+    last: fc.option(offset(240)),
+    share: fc.double({ min: 0, max: 1, noNaN: true }),
+    cameraShare: fc.double({ min: 0, max: 1, noNaN: true }),
+    talk: fc.option(fc.integer({ min: 0, max: 900 })),
   })
   .map(({ start, length, ended, first, last, share, cameraShare, talk }) => {
     const startedAt = new Date(BASE + start);
@@ -53,7 +62,8 @@ const factsArb: fc.Arbitrary<VerdictFacts> = fc
     };
   });
 
-const ts = (date: Date | null) => (date ? Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`NULL::timestamp(3)`);
+const ts = (date: Date | null) =>
+  date ? Prisma.sql`(${date.toISOString()}::timestamptz AT TIME ZONE 'UTC')` : Prisma.sql`NULL::timestamp(3)`;
 
 /** The SQL rule called as the report calls it: the duration by its SQL function, lateness and earliness as intervals. */
 async function sqlVerdict(f: VerdictFacts, p: AttendancePolicy): Promise<string> {
@@ -81,33 +91,54 @@ describe('the SQL verdict rule and the TypeScript one', () => {
       length: fc.option(fc.integer({ min: 0, max: 90 }), { freq: 4 }),
       ms: fc.integer({ min: 0, max: 999 }),
       // a camera on this connection: from minutes after its join, for minutes (or left open)
-      camera: fc.option(fc.record({ from: fc.integer({ min: -10, max: 60 }), length: fc.option(fc.integer({ min: 0, max: 90 })) }), { freq: 2 }),
+      camera: fc.option(
+        fc.record({ from: fc.integer({ min: -10, max: 60 }), length: fc.option(fc.integer({ min: 0, max: 90 })) }),
+        { freq: 2 },
+      ),
       talk: fc.option(fc.integer({ min: 0, max: 600 }), { freq: 2 }),
     });
     const sessionArb = fc.record({
       start: offset(60),
       // minutes; a negative length is an end reported before the start
       length: fc.integer({ min: -5, max: 90 }),
-      attendances: fc.array(fc.option(fc.array(spanArb, { minLength: 1, maxLength: 4 }), { freq: 3 }), { minLength: 3, maxLength: 3 }),
+      attendances: fc.array(fc.option(fc.array(spanArb, { minLength: 1, maxLength: 4 }), { freq: 3 }), {
+        minLength: 3,
+        maxLength: 3,
+      }),
     });
     await fc.assert(
       fc.asyncProperty(fc.array(sessionArb, { minLength: 1, maxLength: 3 }), policyArb, async (sessions, policy) => {
         const { courseId, expected } = await store(sessions, policy);
         const rows = await sessionVerdicts(db.prisma, courseId, { from: null, to: null });
-        expect(rows.map(({ userId, sessionId, attendedSeconds, verdict }) => ({ userId, sessionId, attendedSeconds, verdict }))).toEqual(expected);
+        expect(
+          rows.map(({ userId, sessionId, attendedSeconds, verdict }) => ({
+            userId,
+            sessionId,
+            attendedSeconds,
+            verdict,
+          })),
+        ).toEqual(expected);
       }),
       { numRuns: 50 },
     );
   }, 120_000);
 });
 
-type SpanSpec = { join: number; length: number | null; ms: number; camera: { from: number; length: number | null } | null; talk: number | null };
+type SpanSpec = {
+  join: number;
+  length: number | null;
+  ms: number;
+  camera: { from: number; length: number | null } | null;
+  talk: number | null;
+};
 type SessionSpec = { start: number; length: number; attendances: Array<Array<SpanSpec> | null> };
 
 /** Stores a course of these sessions (three students, each with these spans or none) and judges them in TypeScript. */
 async function store(sessions: SessionSpec[], policy: AttendancePolicy) {
   const tag = randomUUID().slice(0, 8);
-  const course = await db.prisma.course.create({ data: { slug: `prop-${tag}`, title: 'Property', policy: { create: policy } } });
+  const course = await db.prisma.course.create({
+    data: { slug: `prop-${tag}`, title: 'Property', policy: { create: policy } },
+  });
   const users = [0, 1, 2].map((i) => `u${i}-${tag}`);
   await db.prisma.user.createMany({ data: users.map((id) => ({ id })) });
   // the third is on the roster only: they count even where they never came
@@ -129,7 +160,11 @@ async function store(sessions: SessionSpec[], policy: AttendancePolicy) {
       }
       const stored = spans.map((s, i) => {
         const joinedAt = new Date(startedAt.getTime() + s.join * MINUTE + s.ms);
-        return { participantSid: `PA_${i}`, joinedAt, leftAt: s.length === null ? null : new Date(joinedAt.getTime() + s.length * MINUTE) };
+        return {
+          participantSid: `PA_${i}`,
+          joinedAt,
+          leftAt: s.length === null ? null : new Date(joinedAt.getTime() + s.length * MINUTE),
+        };
       });
       const closed = stored.filter((s) => s.leftAt).map((s) => s.leftAt!.getTime());
       const summary = {
@@ -140,19 +175,34 @@ async function store(sessions: SessionSpec[], policy: AttendancePolicy) {
       const media = spans.flatMap((s, i) => {
         if (!s.camera) return [];
         const publishedAt = new Date(stored[i].joinedAt.getTime() + s.camera.from * MINUTE);
-        const unpublishedAt = s.camera.length === null ? null : new Date(publishedAt.getTime() + s.camera.length * MINUTE);
-        return [{ participantSid: `PA_${i}`, trackSid: `TR_${i}`, source: 'CAMERA' as const, publishedAt, unpublishedAt }];
+        const unpublishedAt =
+          s.camera.length === null ? null : new Date(publishedAt.getTime() + s.camera.length * MINUTE);
+        return [
+          { participantSid: `PA_${i}`, trackSid: `TR_${i}`, source: 'CAMERA' as const, publishedAt, unpublishedAt },
+        ];
       });
       // the analytics file's talk time, for some attendances: the first span's draw
-      const engagement = spans[0].talk === null ? null : { talkSeconds: spans[0].talk, chatMessages: 0, raisedHands: 0, pollVotes: 0, reactions: 0 };
+      const engagement =
+        spans[0].talk === null
+          ? null
+          : { talkSeconds: spans[0].talk, chatMessages: 0, raisedHands: 0, pollVotes: 0, reactions: 0 };
       await db.prisma.attendance.create({
         data: {
-          sessionId: session.id, userId, ...summary, spans: { create: stored }, media: { create: media },
+          sessionId: session.id,
+          userId,
+          ...summary,
+          spans: { create: stored },
+          media: { create: media },
           ...(engagement ? { engagement: { create: engagement } } : {}),
         },
       });
       const judged = judge({ ...summary, spans: stored, media, engagement }, { startedAt, endedAt }, policy, now);
-      expected.push({ userId, sessionId: session.id, attendedSeconds: judged.facts.attendedSeconds, verdict: judged.verdict });
+      expected.push({
+        userId,
+        sessionId: session.id,
+        attendedSeconds: judged.facts.attendedSeconds,
+        verdict: judged.verdict,
+      });
     }
   }
   // the report's students: the roster (the third) and whoever attended (all as participants here)

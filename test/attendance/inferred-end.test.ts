@@ -20,9 +20,25 @@ const post = async (body: string) => {
   return response.json();
 };
 const join = (run: ReturnType<typeof newRun>, who: string, at: number) =>
-  post(participantEventBody('04-participant_joined-student', run, { identity: who, sid: `PA_${who}`, joinedAt: T0 + at }, T0 + at, `q-${++ids}`));
+  post(
+    participantEventBody(
+      '04-participant_joined-student',
+      run,
+      { identity: who, sid: `PA_${who}`, joinedAt: T0 + at },
+      T0 + at,
+      `q-${++ids}`,
+    ),
+  );
 const leave = (run: ReturnType<typeof newRun>, who: string, joinedAt: number, at: number) =>
-  post(participantEventBody('07-participant_left-student', run, { identity: who, sid: `PA_${who}`, joinedAt: T0 + joinedAt }, T0 + at, `q-${++ids}`));
+  post(
+    participantEventBody(
+      '07-participant_left-student',
+      run,
+      { identity: who, sid: `PA_${who}`, joinedAt: T0 + joinedAt },
+      T0 + at,
+      `q-${++ids}`,
+    ),
+  );
 /** Ends now the runs quiet for at least `quietMs` (what the periodic job does). */
 const infer = async (quietMs = 0) => {
   const changes = await inferEnds(app.db.prisma, quietMs);
@@ -53,10 +69,17 @@ describe('the inferred end of a run whose room_finished is lost', () => {
     // quiet, but not for long enough yet
     expect(await infer(60_000)).toEqual([]);
     expect(await infer()).toMatchObject([{ type: 'session', kind: 'ENDED', roomId: run.roomId }]);
-    expect(await app.liveSession(run.roomId)).toMatchObject({ isLive: false, endInferred: true, endedAt: iso(2400), onlineCount: 0 });
+    expect(await app.liveSession(run.roomId)).toMatchObject({
+      isLive: false,
+      endInferred: true,
+      endedAt: iso(2400),
+      onlineCount: 0,
+    });
 
     const messages = await ended.next(2);
-    expect(messages.map((m) => [m.data!.liveSessionChanged.kind, m.data!.liveSessionChanged.session.endInferred])).toEqual([
+    expect(
+      messages.map((m) => [m.data!.liveSessionChanged.kind, m.data!.liveSessionChanged.session.endInferred]),
+    ).toEqual([
       ['STARTED', false],
       ['ENDED', true],
     ]);
@@ -75,12 +98,20 @@ describe('the inferred end of a run whose room_finished is lost', () => {
 
     // a leave delivered late, dated later, moves the end to it
     await join(run, 'eve', 20);
-    expect(await app.liveSession(run.roomId)).toMatchObject({ isLive: true, endInferred: false, endedAt: null, onlineCount: 1 });
+    expect(await app.liveSession(run.roomId)).toMatchObject({
+      isLive: true,
+      endInferred: false,
+      endedAt: null,
+      onlineCount: 1,
+    });
     await leave(run, 'eve', 20, 1200);
     await infer();
     const reEnded = await app.liveSession(run.roomId);
     expect(reEnded).toMatchObject({ isLive: false, endInferred: true, endedAt: iso(1200) });
-    expect(reEnded!.attendances.find((a) => a.user.id === 'eve')).toMatchObject({ attendedSeconds: 1180, isOnline: false });
+    expect(reEnded!.attendances.find((a) => a.user.id === 'eve')).toMatchObject({
+      attendedSeconds: 1180,
+      isOnline: false,
+    });
 
     // the run's real room_finished, arriving at last, sets the true end
     const real = await post(roomEventBody('09-room_finished', run, T0 + 1500, `q-${++ids}`));
@@ -93,12 +124,37 @@ describe('the inferred end of a run whose room_finished is lost', () => {
     try {
       const run = newRun();
       const ok = (r: Response) => expect(r.status).toBe(200);
-      ok(await quick.postWebhook(participantEventBody('04-participant_joined-student', run, { identity: 'fin', sid: 'PA_fin', joinedAt: T0 }, T0, `q-${++ids}`)));
-      ok(await quick.postWebhook(participantEventBody('07-participant_left-student', run, { identity: 'fin', sid: 'PA_fin', joinedAt: T0 }, T0 + 300, `q-${++ids}`)));
+      ok(
+        await quick.postWebhook(
+          participantEventBody(
+            '04-participant_joined-student',
+            run,
+            { identity: 'fin', sid: 'PA_fin', joinedAt: T0 },
+            T0,
+            `q-${++ids}`,
+          ),
+        ),
+      );
+      ok(
+        await quick.postWebhook(
+          participantEventBody(
+            '07-participant_left-student',
+            run,
+            { identity: 'fin', sid: 'PA_fin', joinedAt: T0 },
+            T0 + 300,
+            `q-${++ids}`,
+          ),
+        ),
+      );
       expect(await quick.liveSession(run.roomId)).toMatchObject({ isLive: true });
       const deadline = Date.now() + 5_000;
-      while ((await quick.liveSession(run.roomId))!.isLive && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(await quick.liveSession(run.roomId)).toMatchObject({ isLive: false, endInferred: true, endedAt: iso(300) });
+      while ((await quick.liveSession(run.roomId))!.isLive && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await quick.liveSession(run.roomId)).toMatchObject({
+        isLive: false,
+        endInferred: true,
+        endedAt: iso(300),
+      });
     } finally {
       await quick.close();
     }

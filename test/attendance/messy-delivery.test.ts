@@ -183,7 +183,10 @@ describe('a leave with no matching span', () => {
     const effect = applied(await deliver(db.prisma, { id, event }));
     expect(effect?.status).toBe('APPLIED');
 
-    expect(await db.prisma.webhookEvent.findUnique({ where: { id } })).toMatchObject({ status: 'APPLIED', error: null });
+    expect(await db.prisma.webhookEvent.findUnique({ where: { id } })).toMatchObject({
+      status: 'APPLIED',
+      error: null,
+    });
     expect(await db.prisma.user.findUnique({ where: { id: 'ghost' } })).toMatchObject({ name: 'Ghost' });
     expect(await attendanceOf(db.prisma, room, 'ghost')).toMatchObject({
       isOnline: false,
@@ -242,7 +245,12 @@ describe('after the session ends', () => {
           { sid: 'PA_s2', joinedAt: iso(500), leftAt: iso(1000) },
         ],
       },
-      goer: { isOnline: false, lastLeftAt: iso(30), attendedSeconds: 10, spans: [{ sid: 'PA_g', joinedAt: iso(20), leftAt: iso(30) }] },
+      goer: {
+        isOnline: false,
+        lastLeftAt: iso(30),
+        attendedSeconds: 10,
+        spans: [{ sid: 'PA_g', joinedAt: iso(20), leftAt: iso(30) }],
+      },
     };
     expect(await sessionOf(db.prisma, room)).toMatchObject({ endedAt: at(1000) });
     expect(await attendanceOf(db.prisma, room, 'stayer')).toMatchObject(ended.stayer);
@@ -272,10 +280,18 @@ describe('after the session ends', () => {
       roomEvent('room_finished', room, 1000),
     ];
     // in order; the leave retried after the end; the join and the leave both after the end
-    for (const order of [[0, 1, 2, 3], [0, 1, 3, 2], [0, 3, 1, 2], [3, 2, 1, 0]]) {
+    for (const order of [
+      [0, 1, 2, 3],
+      [0, 1, 3, 2],
+      [0, 3, 1, 2],
+      [3, 2, 1, 0],
+    ]) {
       const room = freshRoom();
       const all = events(room);
-      await deliverAll(db.prisma, order.map((i) => all[i]));
+      await deliverAll(
+        db.prisma,
+        order.map((i) => all[i]),
+      );
       expect(await attendanceOf(db.prisma, room, 'retried'), order.join(',')).toMatchObject({
         isOnline: false,
         lastLeftAt: iso(300),
@@ -303,7 +319,9 @@ describe('after the session ends', () => {
   it('records a join delivered after the end as a span closed at the end', async () => {
     const room = freshRoom();
     await deliverAll(db.prisma, [roomEvent('room_started', room, 0), roomEvent('room_finished', room, 1000)]);
-    const lateJoin = applied(await deliver(db.prisma, join(room, { identity: 'late-join', name: 'Late', sid: 'PA_l' }, 900)));
+    const lateJoin = applied(
+      await deliver(db.prisma, join(room, { identity: 'late-join', name: 'Late', sid: 'PA_l' }, 900)),
+    );
     expect(lateJoin?.status).toBe('APPLIED');
 
     expect(await sessionOf(db.prisma, room)).toMatchObject({ endedAt: at(1000) });
@@ -327,12 +345,17 @@ describe('a lost or late room_started', () => {
     expect(await attendanceOf(db.prisma, room, 'first-in')).toMatchObject({ isOnline: true });
 
     await deliver(db.prisma, roomEvent('room_started', room, 1));
-    expect(await sessionsOf(db.prisma, room.roomId)).toMatchObject([{ id: session.id, startedAt: at(1), endedAt: null }]);
+    expect(await sessionsOf(db.prisma, room.roomId)).toMatchObject([
+      { id: session.id, startedAt: at(1), endedAt: null },
+    ]);
   });
 
   it('room_started sets startedAt to its own time even when later than the first event seen', async () => {
     const room = freshRoom();
-    await deliverAll(db.prisma, [join(room, { identity: 'first-in-2', sid: 'PA_f2' }, 30), roomEvent('room_started', room, 45)]);
+    await deliverAll(db.prisma, [
+      join(room, { identity: 'first-in-2', sid: 'PA_f2' }, 30),
+      roomEvent('room_started', room, 45),
+    ]);
     expect(await sessionsOf(db.prisma, room.roomId)).toMatchObject([{ startedAt: at(45), endedAt: null }]);
   });
 
@@ -350,7 +373,9 @@ describe('a lost or late room_started', () => {
     const room = freshRoom();
     await deliver(db.prisma, leave(room, { identity: 'early-1', sid: 'PA_e1', joinedAt: 10 }, 100));
     expect(await sessionOf(db.prisma, room)).toMatchObject({ startedAt: at(10), endedAt: null });
-    expect(await attendanceOf(db.prisma, room, 'early-1')).toMatchObject({ spans: [{ joinedAt: iso(10), leftAt: iso(100) }] });
+    expect(await attendanceOf(db.prisma, room, 'early-1')).toMatchObject({
+      spans: [{ joinedAt: iso(10), leftAt: iso(100) }],
+    });
   });
 
   it('room_started arriving after later events keeps their attendance and sets the start; earlier events after it do not move it', async () => {
@@ -381,7 +406,10 @@ describe('a lost or late room_started', () => {
       roomEvent('room_started', room, 1),
     ]);
     expect(await sessionsOf(db.prisma, room.roomId)).toMatchObject([{ startedAt: at(1), endedAt: at(900) }]);
-    expect(await attendanceOf(db.prisma, room, 'z-1')).toMatchObject({ isOnline: false, spans: [{ joinedAt: iso(30), leftAt: iso(900) }] });
+    expect(await attendanceOf(db.prisma, room, 'z-1')).toMatchObject({
+      isOnline: false,
+      spans: [{ joinedAt: iso(30), leftAt: iso(900) }],
+    });
   });
 });
 
@@ -426,7 +454,10 @@ describe('room runs', () => {
   it('a run of a room delivered late, older than the live one, changes nothing of the live one', async () => {
     const newer = freshRoom();
     const older = { roomId: newer.roomId, roomSid: `${newer.roomSid}-older` };
-    await deliverAll(db.prisma, [roomEvent('room_started', newer, 1_000), join(newer, { identity: 'now', sid: 'PA_n' }, 1_010)]);
+    await deliverAll(db.prisma, [
+      roomEvent('room_started', newer, 1_000),
+      join(newer, { identity: 'now', sid: 'PA_n' }, 1_010),
+    ]);
     await deliver(db.prisma, join(older, { identity: 'then', sid: 'PA_t' }, 10));
     expect(await sessionOf(db.prisma, newer)).toMatchObject({ startedAt: at(1_000), endedAt: null });
     expect(await attendanceOf(db.prisma, newer, 'now')).toMatchObject({ isOnline: true });
@@ -463,22 +494,29 @@ describe('events without room.sid (older PlugNMeet payloads)', () => {
 });
 
 describe('who counts', () => {
-  it.each(['RECORDER_BOT', 'RTMP_BOT', 'ingres_abc123', 'pnm_agent-transcriber', 'pnm_tts_agent-en', 'sip_+4930123456'])(
-    'bot %s is not attendance and not a user; its events are stored as ignored',
-    async (bot) => {
-      const room = freshRoom();
-      await deliverAll(db.prisma, [roomEvent('room_started', room, 0), join(room, { identity: 'real-user', sid: 'PA_real' }, 5)]);
-      const joinD = delivery(join(room, { identity: bot, name: bot, sid: 'PA_bot', isAdmin: true }, 10));
-      const leaveD = delivery(leave(room, { identity: bot, name: bot, sid: 'PA_bot', joinedAt: 10 }, 20));
-      for (const d of [joinD, leaveD]) expect(applied(await deliver(db.prisma, d))?.status).toBe('IGNORED');
+  it.each([
+    'RECORDER_BOT',
+    'RTMP_BOT',
+    'ingres_abc123',
+    'pnm_agent-transcriber',
+    'pnm_tts_agent-en',
+    'sip_+4930123456',
+  ])('bot %s is not attendance and not a user; its events are stored as ignored', async (bot) => {
+    const room = freshRoom();
+    await deliverAll(db.prisma, [
+      roomEvent('room_started', room, 0),
+      join(room, { identity: 'real-user', sid: 'PA_real' }, 5),
+    ]);
+    const joinD = delivery(join(room, { identity: bot, name: bot, sid: 'PA_bot', isAdmin: true }, 10));
+    const leaveD = delivery(leave(room, { identity: bot, name: bot, sid: 'PA_bot', joinedAt: 10 }, 20));
+    for (const d of [joinD, leaveD]) expect(applied(await deliver(db.prisma, d))?.status).toBe('IGNORED');
 
-      expect((await attendancesOf(db.prisma, room)).map((a) => a.userId)).toEqual(['real-user']);
-      expect(await db.prisma.user.findUnique({ where: { id: bot } })).toBeNull();
-      expect(await db.prisma.attendance.count({ where: { userId: bot } })).toBe(0);
-      const stored = await db.prisma.webhookEvent.findMany({ where: { id: { in: [joinD.id, leaveD.id] } } });
-      expect(stored.map((e) => e.status)).toEqual(['IGNORED', 'IGNORED']);
-    },
-  );
+    expect((await attendancesOf(db.prisma, room)).map((a) => a.userId)).toEqual(['real-user']);
+    expect(await db.prisma.user.findUnique({ where: { id: bot } })).toBeNull();
+    expect(await db.prisma.attendance.count({ where: { userId: bot } })).toBe(0);
+    const stored = await db.prisma.webhookEvent.findMany({ where: { id: { in: [joinD.id, leaveD.id] } } });
+    expect(stored.map((e) => e.status)).toEqual(['IGNORED', 'IGNORED']);
+  });
 
   it('a bot joining a run Rollcall has not seen still starts its session, with no attendance', async () => {
     const room = freshRoom();
@@ -492,7 +530,10 @@ describe('who counts', () => {
     const room = freshRoom();
     expect(await db.prisma.user.findUnique({ where: { id: 'lms-4711' } })).toBeNull();
     await deliver(db.prisma, join(room, { identity: 'lms-4711', name: 'Ada Lovelace', sid: 'PA_ada' }, 10));
-    expect(await db.prisma.user.findUnique({ where: { id: 'lms-4711' } })).toMatchObject({ id: 'lms-4711', name: 'Ada Lovelace' });
+    expect(await db.prisma.user.findUnique({ where: { id: 'lms-4711' } })).toMatchObject({
+      id: 'lms-4711',
+      name: 'Ada Lovelace',
+    });
     expect(await attendanceOf(db.prisma, room, 'lms-4711')).toMatchObject({ isOnline: true });
   });
 
@@ -511,7 +552,12 @@ describe('roles', () => {
   it('MODERATOR for is_admin and for managers of the course the room id maps to, else PARTICIPANT', async () => {
     const course = await db.prisma.course.create({ data: { slug: 'geometry-7', title: 'Geometry 7' } });
     const other = await db.prisma.course.create({ data: { slug: 'biology-9', title: 'Biology 9' } });
-    await db.prisma.user.createMany({ data: [{ id: 'teacher-g', name: 'Teacher G' }, { id: 'teacher-b', name: 'Teacher B' }] });
+    await db.prisma.user.createMany({
+      data: [
+        { id: 'teacher-g', name: 'Teacher G' },
+        { id: 'teacher-b', name: 'Teacher B' },
+      ],
+    });
     await db.prisma.courseManager.createMany({
       data: [
         { courseId: course.id, userId: 'teacher-g' },

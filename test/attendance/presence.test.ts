@@ -1,7 +1,15 @@
 // Presence as read: spans clipped to their session, online, first join, last leave, and the union
 // of the spans that makes attended time. Pure functions, no database.
 import { describe, expect, it } from 'vitest';
-import { attendedSeconds, clipSpan, firstJoinedAt, isOnline, lastLeftAt, sessionEnd, type Span } from '../../src/attendance/presence.ts';
+import {
+  attendedSeconds,
+  clipSpan,
+  firstJoinedAt,
+  isOnline,
+  lastLeftAt,
+  sessionEnd,
+  type Span,
+} from '../../src/attendance/presence.ts';
 
 const LIVE = { startedAt: null, endedAt: null };
 

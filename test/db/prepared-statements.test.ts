@@ -13,30 +13,33 @@ async function preparedAfter(db: Database, marker: string) {
   });
 }
 
-describe.skipIf(!testDatabaseUrl)(`prepared statements on PostgreSQL${testDatabaseUrl ? '' : ' (skipped: TEST_DATABASE_URL unset)'}`, () => {
-  let db: Database & { url?: string };
-  beforeAll(async () => {
-    db = await openTestDatabase();
-  });
-  afterAll(async () => {
-    await db?.close();
-  });
+describe.skipIf(!testDatabaseUrl)(
+  `prepared statements on PostgreSQL${testDatabaseUrl ? '' : ' (skipped: TEST_DATABASE_URL unset)'}`,
+  () => {
+    let db: Database & { url?: string };
+    beforeAll(async () => {
+      db = await openTestDatabase();
+    });
+    afterAll(async () => {
+      await db?.close();
+    });
 
-  it('prepares each statement once on a connection, under one name per SQL text', async () => {
-    const prepared = await preparedAfter(db, 'marker_on');
-    const mine = prepared.filter((p) => p.statement.includes('marker_on'));
-    expect(mine).toHaveLength(1);
-    expect(mine[0].name).toMatch(/^rc_[0-9a-f]{40}$/);
-  });
+    it('prepares each statement once on a connection, under one name per SQL text', async () => {
+      const prepared = await preparedAfter(db, 'marker_on');
+      const mine = prepared.filter((p) => p.statement.includes('marker_on'));
+      expect(mine).toHaveLength(1);
+      expect(mine[0].name).toMatch(/^rc_[0-9a-f]{40}$/);
+    });
 
-  it('prepares nothing by name when turned off', async () => {
-    const unprepared = await openDatabase({ kind: 'postgres', url: db.url!, poolSize: 2, preparedStatements: false });
-    try {
-      const prepared = await preparedAfter(unprepared, 'marker_off');
-      expect(prepared.filter((p) => p.statement.includes('marker_off'))).toEqual([]);
-      expect(prepared).toEqual([]);
-    } finally {
-      await unprepared.close();
-    }
-  });
-});
+    it('prepares nothing by name when turned off', async () => {
+      const unprepared = await openDatabase({ kind: 'postgres', url: db.url!, poolSize: 2, preparedStatements: false });
+      try {
+        const prepared = await preparedAfter(unprepared, 'marker_off');
+        expect(prepared.filter((p) => p.statement.includes('marker_off'))).toEqual([]);
+        expect(prepared).toEqual([]);
+      } finally {
+        await unprepared.close();
+      }
+    });
+  },
+);

@@ -4,7 +4,17 @@ import type { Database } from '../../src/db/database.ts';
 import { openTestDatabase } from '../support/database.ts';
 import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { ANALYTICS_FILE, attendancesOf, FAST, importOf, inRun, newRun, playClass, post, serve } from './analytics-support.ts';
+import {
+  ANALYTICS_FILE,
+  attendancesOf,
+  FAST,
+  importOf,
+  inRun,
+  newRun,
+  playClass,
+  post,
+  serve,
+} from './analytics-support.ts';
 
 let plugnmeet: FakePlugNMeet;
 let db: Database;
@@ -63,12 +73,14 @@ describe('bad analytics files', () => {
     expect(row.file).toBeNull();
   });
 
-  it("an artifact of another run is refused", async () => {
+  it('an artifact of another run is refused', async () => {
     const run = newRun();
     await playClass(app, run);
     plugnmeet.artifacts.set(run.fileId, { roomId: run.roomId, roomSid: 'RM_someone_else', body: ANALYTICS_FILE });
     await post(app, inRun('17-artifact_created-analytics', run));
-    expect((await importOf(db, run, 'FAILED')).error).toBe(`artifact ${run.fileId} is the analytics of run RM_someone_else, not of run ${run.roomSid}`);
+    expect((await importOf(db, run, 'FAILED')).error).toBe(
+      `artifact ${run.fileId} is the analytics of run RM_someone_else, not of run ${run.roomSid}`,
+    );
   });
 });
 
@@ -87,7 +99,11 @@ describe('the analytics import across restarts and instances', () => {
     });
 
     plugnmeet.artifacts.get(run.fileId)!.failCalls = 0;
-    app = await startTestServer({ db, plugnmeetServerUrl: plugnmeet.url, analytics: { ...FAST, maxFileBytes: 10_000 } });
+    app = await startTestServer({
+      db,
+      plugnmeetServerUrl: plugnmeet.url,
+      analytics: { ...FAST, maxFileBytes: 10_000 },
+    });
     expect(await importOf(db, run, 'IMPORTED')).toMatchObject({ error: null });
     expect((await attendancesOf(app, run.roomId))['1001'].engagement).toMatchObject({ reactions: 3 });
   });
@@ -102,11 +118,20 @@ describe('the analytics import across restarts and instances', () => {
         serve(plugnmeet, run);
       }
       // both events of each pair, each to another instance, at once
-      await Promise.all(runs.flatMap((run) => [post(app, inRun('17-artifact_created-analytics', run)), post(other, inRun('16-analytics_proceeded', run))]));
+      await Promise.all(
+        runs.flatMap((run) => [
+          post(app, inRun('17-artifact_created-analytics', run)),
+          post(other, inRun('16-analytics_proceeded', run)),
+        ]),
+      );
       for (const run of runs) expect(await importOf(db, run, 'IMPORTED')).toMatchObject({ attempts: 1 });
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(plugnmeet.counts.artifactDownload - before).toBe(runs.length);
-      expect(await db.prisma.engagement.count({ where: { attendance: { session: { roomSid: { in: runs.map((r) => r.roomSid) } } } } })).toBe(runs.length * 2);
+      expect(
+        await db.prisma.engagement.count({
+          where: { attendance: { session: { roomSid: { in: runs.map((r) => r.roomSid) } } } },
+        }),
+      ).toBe(runs.length * 2);
     } finally {
       await other.close();
     }

@@ -34,9 +34,18 @@ export const inRun = (name: string, run: Run, change: (e: any) => void = () => {
     change(e);
   });
 
-export const CLASS = ['01-room_created', '02-room_started', '03-participant_joined-moderator', '04-participant_joined-student',
-  '12-track_published-camera', '13-track_unpublished-camera', '14-track_published-microphone', '15-track_unpublished-microphone',
-  '07-participant_left-student', '09-room_finished'];
+export const CLASS = [
+  '01-room_created',
+  '02-room_started',
+  '03-participant_joined-moderator',
+  '04-participant_joined-student',
+  '12-track_published-camera',
+  '13-track_unpublished-camera',
+  '14-track_published-microphone',
+  '15-track_unpublished-microphone',
+  '07-participant_left-student',
+  '09-room_finished',
+];
 
 export async function post(app: TestServer, body: string) {
   const response = await app.postWebhook(body);
@@ -49,7 +58,11 @@ export async function playClass(app: TestServer, run: Run) {
 }
 
 /** The run's analytics file on the fake PlugNMeet. */
-export function serve(plugnmeet: FakePlugNMeet, run: Run, extra: Partial<Parameters<FakePlugNMeet['artifacts']['set']>[1]> = {}) {
+export function serve(
+  plugnmeet: FakePlugNMeet,
+  run: Run,
+  extra: Partial<Parameters<FakePlugNMeet['artifacts']['set']>[1]> = {},
+) {
   plugnmeet.artifacts.set(run.fileId, { roomId: run.roomId, roomSid: run.roomSid, body: ANALYTICS_FILE, ...extra });
 }
 
@@ -59,7 +72,8 @@ export async function importOf(db: Database, run: Run, status: string | string[]
   for (;;) {
     const row = await db.prisma.analyticsImport.findUnique({ where: { roomSid: run.roomSid } });
     if (row && wanted.includes(row.status)) return row;
-    if (Date.now() > deadline) throw new Error(`import of ${run.roomSid} is ${row?.status} (${row?.error}), expected ${wanted.join(' or ')}`);
+    if (Date.now() > deadline)
+      throw new Error(`import of ${run.roomSid} is ${row?.status} (${row?.error}), expected ${wanted.join(' or ')}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

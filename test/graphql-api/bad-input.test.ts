@@ -64,9 +64,12 @@ describe('a NUL character or a lone surrogate in a text argument', () => {
 
 describe('GraphQL over GET with parameters that are not JSON', () => {
   const get = (params: Record<string, string>) =>
-    fetch(`${app.url}/graphql?${new URLSearchParams({ query: 'query ($slug: String!) { course(slug: $slug) { id } }', ...params })}`, {
-      headers: { accept: 'application/json' },
-    });
+    fetch(
+      `${app.url}/graphql?${new URLSearchParams({ query: 'query ($slug: String!) { course(slug: $slug) { id } }', ...params })}`,
+      {
+        headers: { accept: 'application/json' },
+      },
+    );
 
   it('answers 400 naming the parameter, not a 500', async () => {
     for (const name of ['variables', 'extensions']) {
@@ -74,7 +77,10 @@ describe('GraphQL over GET with parameters that are not JSON', () => {
       expect(response.status, name).toBe(400);
       const body = await response.json();
       expect(body.errors, name).toEqual([
-        { message: expect.stringMatching(new RegExp(`^The ${name} parameter is not valid JSON`)), extensions: { code: 'BAD_REQUEST' } },
+        {
+          message: expect.stringMatching(new RegExp(`^The ${name} parameter is not valid JSON`)),
+          extensions: { code: 'BAD_REQUEST' },
+        },
       ]);
     }
     const list = await get({ variables: '[1]' });
@@ -90,7 +96,12 @@ describe('GraphQL over GET with parameters that are not JSON', () => {
 });
 
 describe('an empty id names nothing', () => {
-  const EMPTY = (name: string) => [expect.objectContaining({ message: `${name} must not be empty`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) })];
+  const EMPTY = (name: string) => [
+    expect.objectContaining({
+      message: `${name} must not be empty`,
+      extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    }),
+  ];
 
   it('is BAD_USER_INPUT for a filter or a cursor, not every row or an empty page', async () => {
     const sessions = await postGraphQL(app.url, '{ liveSessions(courseId: "") { id } }');
@@ -109,24 +120,38 @@ describe('an empty id names nothing', () => {
 
 describe('a cursor that is not an item of the list', () => {
   const UNKNOWN = (after: string) => [
-    expect.objectContaining({ message: `after: ${after} is not an item of this list`, extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }) }),
+    expect.objectContaining({
+      message: `after: ${after} is not an item of this list`,
+      extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+    }),
   ];
 
   it("is BAD_USER_INPUT, while the last item's cursor gives an empty page", async () => {
-    expect((await app.graphql(UpsertCourseMutation, { slug: 'cursor-course', title: 'Cursors' })).errors).toBeUndefined();
+    expect(
+      (await app.graphql(UpsertCourseMutation, { slug: 'cursor-course', title: 'Cursors' })).errors,
+    ).toBeUndefined();
     expect((await app.graphql(UpsertCourseMutation, { slug: 'other-course', title: 'Other' })).errors).toBeUndefined();
     for (const [slug, roomId, sid] of [
       ['cursor-course', 'cursor-course-20261124090000', 'RM_cursor_1'],
       ['other-course', 'other-course-20261124090000', 'RM_cursor_2'],
     ]) {
-      expect((await app.postWebhook(roomEventBody('02-room_started', { roomId, roomSid: sid }, 1_795_510_800, `cursor-${sid}`))).status, slug).toBe(200);
+      expect(
+        (
+          await app.postWebhook(
+            roomEventBody('02-room_started', { roomId, roomSid: sid }, 1_795_510_800, `cursor-${sid}`),
+          )
+        ).status,
+        slug,
+      ).toBe(200);
     }
     const mine = (await app.graphql(CourseQuery, { slug: 'cursor-course' })).data!.course!.liveSessions;
     const theirs = (await app.graphql(CourseQuery, { slug: 'other-course' })).data!.course!.liveSessions;
     expect(mine).toHaveLength(1);
 
     // the end of the list: no error
-    expect(await app.graphql(CourseQuery, { slug: 'cursor-course', after: mine[0].id })).toMatchObject({ data: { course: { liveSessions: [] } } });
+    expect(await app.graphql(CourseQuery, { slug: 'cursor-course', after: mine[0].id })).toMatchObject({
+      data: { course: { liveSessions: [] } },
+    });
     for (const after of ['no-such-session', theirs[0].id]) {
       const result = await app.graphql(CourseQuery, { slug: 'cursor-course', after });
       expect(result.errors, after).toEqual(UNKNOWN(after));

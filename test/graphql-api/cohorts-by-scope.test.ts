@@ -11,7 +11,10 @@ let app: TestServer;
 
 beforeAll(async () => {
   app = await startTestServer({ adminApiToken: ADMIN, dashboard: { secret: DASHBOARD_SECRET } });
-  for (const [slug, managers] of [['geometry', ['t1', 't2', 't3']], ['biology', ['t4']]] as const) {
+  for (const [slug, managers] of [
+    ['geometry', ['t1', 't2', 't3']],
+    ['biology', ['t4']],
+  ] as const) {
     const result = await app.graphql(UpsertCourseMutation, { slug, title: slug, managerIds: [...managers] }, ADMIN);
     expect(result.errors).toBeUndefined();
   }

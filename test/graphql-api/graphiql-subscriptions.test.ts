@@ -3,7 +3,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { roomEventBody } from '../support/plugnmeet.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { DASHBOARD_AUDIENCE, DASHBOARD_ISSUER, DASHBOARD_SECRET, dashboardToken, nowSeconds } from '../support/tokens.ts';
+import {
+  DASHBOARD_AUDIENCE,
+  DASHBOARD_ISSUER,
+  DASHBOARD_SECRET,
+  dashboardToken,
+  nowSeconds,
+} from '../support/tokens.ts';
 
 const ADMIN_TOKEN = 'graphiql-admin-token-5d2e8c1f';
 let app: TestServer;
@@ -56,7 +62,9 @@ describe('subscriptions from GraphiQL (SSE with the Headers tab)', () => {
     expect(stream.response.headers.get('content-type')).toMatch(/^text\/event-stream/);
     await new Promise((r) => setTimeout(r, 250)); // the subscription registers
     const run = { roomId: 'graphiql-room', roomSid: 'RM_graphiql_1' };
-    expect((await app.postWebhook(roomEventBody('02-room_started', run, 1_795_510_800, 'graphiql-1'))).status).toBe(200);
+    expect((await app.postWebhook(roomEventBody('02-room_started', run, 1_795_510_800, 'graphiql-1'))).status).toBe(
+      200,
+    );
     const text = await stream.until(/"kind":"STARTED"/);
     expect(text).toContain('"roomId":"graphiql-room"');
     stream.close();

@@ -26,10 +26,16 @@ describe('liveSessions order', () => {
     expect(course.errors).toBeUndefined();
 
     // scheduled first, started last
-    expect((await app.graphql(ScheduleLiveSessionMutation, { courseSlug: slug, roomId: room(1), subject: 'early plan' })).errors).toBeUndefined();
+    expect(
+      (await app.graphql(ScheduleLiveSessionMutation, { courseSlug: slug, roomId: room(1), subject: 'early plan' }))
+        .errors,
+    ).toBeUndefined();
     await roomStarted(room(2), 10);
     await roomStarted(room(1), 20);
-    expect((await app.graphql(ScheduleLiveSessionMutation, { courseSlug: slug, roomId: room(3), subject: 'later plan' })).errors).toBeUndefined();
+    expect(
+      (await app.graphql(ScheduleLiveSessionMutation, { courseSlug: slug, roomId: room(3), subject: 'later plan' }))
+        .errors,
+    ).toBeUndefined();
     await roomStarted(room(4), 5);
 
     const { data, errors } = await app.graphql(LiveSessionsQuery, { courseId: course.data!.upsertCourse.id });

@@ -45,7 +45,9 @@ describe('subscription cohorts', () => {
     const alone = await statementsFor('mux-room-a', [one], 1);
     expect(alone).toBeGreaterThan(webhookOnly); // the delivery reads the attendance and session
 
-    const crowd = Array.from({ length: 19 }, () => subscribe(app.wsClient(), AttendanceChangedSubscription, { roomId: 'mux-room-a' }));
+    const crowd = Array.from({ length: 19 }, () =>
+      subscribe(app.wsClient(), AttendanceChangedSubscription, { roomId: 'mux-room-a' }),
+    );
     await Promise.all(crowd.map((s) => s.ready()));
     expect(app.server.cohorts.stats()).toMatchObject({ cohorts: 1, members: 20 });
     const together = await statementsFor('mux-room-a', [one, ...crowd], 1);

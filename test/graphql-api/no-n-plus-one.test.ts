@@ -2,7 +2,12 @@
 // rows as for 40 (Prisma batches the plugin's fallback loads; the count must not grow with rows).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CourseQuery, LiveSessionQuery, LiveSessionsQuery } from '../support/documents.ts';
-import { CourseAnswersQuery, CourseSessionsVerdictsQuery, CoursesReportQuery, SessionVerdictsQuery } from '../support/answers-documents.ts';
+import {
+  CourseAnswersQuery,
+  CourseSessionsVerdictsQuery,
+  CoursesReportQuery,
+  SessionVerdictsQuery,
+} from '../support/answers-documents.ts';
 import { fixtureWith } from '../support/plugnmeet.ts';
 import { requestStatements, startTestServer, type TestServer } from '../support/server.ts';
 
@@ -50,8 +55,12 @@ async function classWith(room: string, users: number, end = false) {
 /** A course `slug` with `roster` enrolled students (ids `<slug>-student-<i>`, none of whom attend). */
 async function courseWith(slug: string, roster: number) {
   const course = await app.db.prisma.course.create({ data: { slug, title: slug } });
-  await app.db.prisma.user.createMany({ data: Array.from({ length: roster }, (_, i) => ({ id: `${slug}-student-${i}` })) });
-  await app.db.prisma.enrolment.createMany({ data: Array.from({ length: roster }, (_, i) => ({ courseId: course.id, userId: `${slug}-student-${i}` })) });
+  await app.db.prisma.user.createMany({
+    data: Array.from({ length: roster }, (_, i) => ({ id: `${slug}-student-${i}` })),
+  });
+  await app.db.prisma.enrolment.createMany({
+    data: Array.from({ length: roster }, (_, i) => ({ courseId: course.id, userId: `${slug}-student-${i}` })),
+  });
   return course;
 }
 
@@ -108,11 +117,18 @@ describe('no N+1', () => {
   it("a course's sessions with verdicts, absentees, roster and policy: the same SQL for 1 session as for 4", async () => {
     const course = await courseWith('np-many', 5);
     await classWith('np-many-20261124090000', 3);
-    expect((await app.graphql(CourseSessionsVerdictsQuery, { courseId: course.id })).data!.liveSessions).toHaveLength(1);
+    expect((await app.graphql(CourseSessionsVerdictsQuery, { courseId: course.id })).data!.liveSessions).toHaveLength(
+      1,
+    );
     const one = await countStatements(() => app.graphql(CourseSessionsVerdictsQuery, { courseId: course.id }));
     for (let r = 1; r < 4; r++) await classWith(`np-many-2026112409000${r}`, 3 + r);
     const { data } = await app.graphql(CourseSessionsVerdictsQuery, { courseId: course.id });
-    expect(data!.liveSessions.map((s) => [s.attendances.length, s.absentees.length])).toEqual([[6, 5], [5, 5], [4, 5], [3, 5]]);
+    expect(data!.liveSessions.map((s) => [s.attendances.length, s.absentees.length])).toEqual([
+      [6, 5],
+      [5, 5],
+      [4, 5],
+      [3, 5],
+    ]);
     const all = await countStatements(() => app.graphql(CourseSessionsVerdictsQuery, { courseId: course.id }));
     expect(all).toBe(one);
   });
@@ -121,10 +137,14 @@ describe('no N+1', () => {
     await courseWith('np-report', 2);
     await classWith('np-report-20261124090000', 1, true);
     const small = await countStatements(() => app.graphql(CourseAnswersQuery, { slug: 'np-report' }));
-    expect((await app.graphql(CourseAnswersQuery, { slug: 'np-report' })).data!.course!.report.map((r) => r.sessions)).toEqual([1, 1, 1]);
+    expect(
+      (await app.graphql(CourseAnswersQuery, { slug: 'np-report' })).data!.course!.report.map((r) => r.sessions),
+    ).toEqual([1, 1, 1]);
     for (let r = 1; r < 5; r++) await classWith(`np-report-2026112409000${r}`, 10 + r, true);
     const big = await countStatements(() => app.graphql(CourseAnswersQuery, { slug: 'np-report' }));
-    expect((await app.graphql(CourseAnswersQuery, { slug: 'np-report' })).data!.course!.report).toHaveLength(2 + 1 + 11 + 12 + 13 + 14);
+    expect((await app.graphql(CourseAnswersQuery, { slug: 'np-report' })).data!.course!.report).toHaveLength(
+      2 + 1 + 11 + 12 + 13 + 14,
+    );
     expect(big).toBe(small);
     expect(small).toBeLessThanOrEqual(6);
     // every course's report at once: one report statement for them all

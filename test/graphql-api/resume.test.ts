@@ -26,8 +26,10 @@ async function post(body: string) {
   expect(response.status, body).toBe(200);
 }
 const person = (who: string) => ({ identity: who, sid: `PA_${who}`, joinedAt: T0 });
-const join = (run: Run, who: string) => post(participantEventBody('04-participant_joined-student', run, person(who), T0 + 10, `r-${++ids}`));
-const leave = (run: Run, who: string) => post(participantEventBody('07-participant_left-student', run, person(who), T0 + 20, `r-${++ids}`));
+const join = (run: Run, who: string) =>
+  post(participantEventBody('04-participant_joined-student', run, person(who), T0 + 10, `r-${++ids}`));
+const leave = (run: Run, who: string) =>
+  post(participantEventBody('07-participant_left-student', run, person(who), T0 + 20, `r-${++ids}`));
 
 type Change = Resumable['attendanceChanged'];
 const changes = (results: ExecutionResult<Resumable>[]): Change[] => results.map((r) => r.data!.attendanceChanged);
@@ -35,11 +37,18 @@ const who = (list: Change[]) => list.map((c) => `${c.kind} ${c.attendance.user.i
 const seq = (c: Change) => decodeCursor(c.cursor)!.seq;
 
 /** The errors a subscription is refused with. */
-function refusal(variables: Record<string, unknown>, query = print(ResumableAttendanceSubscription)): Promise<readonly { message: string; extensions?: Record<string, unknown> }[]> {
+function refusal(
+  variables: Record<string, unknown>,
+  query = print(ResumableAttendanceSubscription),
+): Promise<readonly { message: string; extensions?: Record<string, unknown> }[]> {
   return new Promise((resolve, reject) => {
     app.wsClient().subscribe(
       { query, variables },
-      { next: (value) => (value.errors ? resolve(value.errors) : reject(new Error('subscribed'))), error: (e) => resolve(e as never), complete: () => {} },
+      {
+        next: (value) => (value.errors ? resolve(value.errors) : reject(new Error('subscribed'))),
+        error: (e) => resolve(e as never),
+        complete: () => {},
+      },
     );
   });
 }
@@ -65,7 +74,10 @@ describe('a subscription resumed after a cursor', () => {
     await leave(run, 'amy');
     await join(run, 'cal');
 
-    const back = subscribe(app.wsClient(), ResumableAttendanceSubscription, { roomId: run.roomId, after: before[1].cursor });
+    const back = subscribe(app.wsClient(), ResumableAttendanceSubscription, {
+      roomId: run.roomId,
+      after: before[1].cursor,
+    });
     expect(who(changes(await back.next(2)))).toEqual(['LEFT amy', 'JOINED cal']);
     await leave(run, 'ben');
     const all = changes(await back.next(3));
@@ -78,7 +90,9 @@ describe('a subscription resumed after a cursor', () => {
 
   it('rejoins a cohort of identical subscriptions at the seam with no gap and no repeat, while changes stream in', async () => {
     const run = newRun();
-    const watchers = Array.from({ length: 4 }, () => subscribe(app.wsClient(), ResumableAttendanceSubscription, { roomId: run.roomId }));
+    const watchers = Array.from({ length: 4 }, () =>
+      subscribe(app.wsClient(), ResumableAttendanceSubscription, { roomId: run.roomId }),
+    );
     await Promise.all(watchers.map((w) => w.ready()));
     const before = app.server.cohorts.stats();
     for (let i = 0; i < 5; i++) await join(run, `early-${i}`);
@@ -115,7 +129,9 @@ describe('a subscription resumed after a cursor', () => {
     const [started] = await first.next(1);
     first.unsubscribe();
     await post(roomEventBody('09-room_finished', run, T0 + 600, `r-${++ids}`));
-    const back = subscribe(app.wsClient(), ResumableSessionsSubscription, { after: started.data!.liveSessionChanged.cursor });
+    const back = subscribe(app.wsClient(), ResumableSessionsSubscription, {
+      after: started.data!.liveSessionChanged.cursor,
+    });
     const [ended] = await back.next(1);
     expect(ended.data!.liveSessionChanged).toMatchObject({ kind: 'ENDED', session: { roomId: run.roomId } });
   });
@@ -144,7 +160,10 @@ describe('a cursor that cannot be resumed from', () => {
     await app.server.sequencer.idle();
     await pruneChanges(app.db.prisma, 0);
     expect(await code({ roomId: run.roomId, after: old.cursor })).toBe('CURSOR_EXPIRED');
-    const fine = subscribe(app.wsClient(), ResumableAttendanceSubscription, { roomId: run.roomId, after: latest.cursor });
+    const fine = subscribe(app.wsClient(), ResumableAttendanceSubscription, {
+      roomId: run.roomId,
+      after: latest.cursor,
+    });
     await fine.ready();
     await leave(run, 'dot');
     expect(who(changes(await fine.next(1)))).toEqual(['LEFT dot']);
@@ -161,9 +180,17 @@ describe.skipIf(!testDatabaseUrl)('commit order (PostgreSQL)', () => {
     await sub.ready();
     await join(run, 'gus');
     const [gus] = changes(await sub.next(1));
-    const attendance = await app.db.prisma.attendance.findFirstOrThrow({ where: { userId: 'fay', session: { roomSid: run.roomSid } } });
+    const attendance = await app.db.prisma.attendance.findFirstOrThrow({
+      where: { userId: 'fay', session: { roomSid: run.roomSid } },
+    });
     const change = (kind: string) => ({
-      type: 'attendance', kind, attendanceId: attendance.id, userId: 'fay', sessionId: attendance.sessionId, roomId: run.roomId, courseId: null,
+      type: 'attendance',
+      kind,
+      attendanceId: attendance.id,
+      userId: 'fay',
+      sessionId: attendance.sessionId,
+      roomId: run.roomId,
+      courseId: null,
     });
 
     const url = (app.db as { url?: string }).url!;
@@ -188,10 +215,16 @@ describe.skipIf(!testDatabaseUrl)('commit order (PostgreSQL)', () => {
     expect([joined.kind, left.kind]).toEqual(['JOINED', 'LEFT']);
     expect(seq(left)).toBeGreaterThan(seq(joined));
     // a dashboard that had the first to commit still gets the one written before it
-    const resumed = subscribe(app.wsClient(), ResumableAttendanceSubscription, { roomId: run.roomId, after: joined.cursor });
+    const resumed = subscribe(app.wsClient(), ResumableAttendanceSubscription, {
+      roomId: run.roomId,
+      after: joined.cursor,
+    });
     expect(changes(await resumed.next(1)).map((c) => c.cursor)).toEqual([left.cursor]);
     // and one resuming from before both gets them in commit order
-    const fromStart = subscribe(app.wsClient(), ResumableAttendanceSubscription, { roomId: run.roomId, after: gus.cursor });
+    const fromStart = subscribe(app.wsClient(), ResumableAttendanceSubscription, {
+      roomId: run.roomId,
+      after: gus.cursor,
+    });
     expect(who(changes(await fromStart.next(2)))).toEqual(['JOINED fay', 'LEFT fay']);
   });
 });

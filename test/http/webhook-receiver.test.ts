@@ -68,7 +68,10 @@ async function expectJoinAccepted(headers: (body: string) => Promise<Record<stri
 describe('signature: missing or invalid is 403 and stores nothing', () => {
   const cases: Array<[string, (body: string) => Promise<Record<string, string>> | Record<string, string>]> = [
     ['no Authorization and no Hash-Token', () => ({ 'content-type': 'application/json' })],
-    ['a token signed with another secret', (body) => signedHeaders(body, { apiSecret: 'not-the-api-secret-0123456789abcdef' })],
+    [
+      'a token signed with another secret',
+      (body) => signedHeaders(body, { apiSecret: 'not-the-api-secret-0123456789abcdef' }),
+    ],
     [
       'a token expired 30 s ago (beyond the 10 s tolerance)',
       (body) => signedHeaders(body, { issuedAt: nowSeconds() - 330, expiresInSeconds: 300 }),
@@ -116,10 +119,17 @@ describe('signature: missing or invalid is 403 and stores nothing', () => {
     ],
     ['garbage in Authorization', () => ({ 'content-type': 'application/json', authorization: 'garbage' })],
     ['a Bearer of garbage', () => ({ 'content-type': 'application/json', authorization: 'Bearer not-a-token' })],
-    ['a JWT-shaped string that is not a JWT', () => ({ 'content-type': 'application/json', authorization: 'aaaa.bbbb.cccc' })],
+    [
+      'a JWT-shaped string that is not a JWT',
+      () => ({ 'content-type': 'application/json', authorization: 'aaaa.bbbb.cccc' }),
+    ],
     [
       'garbage in Authorization beside a valid Hash-Token (Authorization is the token when present)',
-      async (body) => ({ 'content-type': 'application/json', authorization: 'garbage', 'hash-token': await signBody(body) }),
+      async (body) => ({
+        'content-type': 'application/json',
+        authorization: 'garbage',
+        'hash-token': await signBody(body),
+      }),
     ],
     [
       'a legacy HMAC keyed by another secret in Hash-Token',
@@ -168,11 +178,17 @@ describe('signature: what PlugNMeet and older integrations send is accepted', ()
   });
 
   it('accepts the token only in Hash-Token', async () => {
-    await expectJoinAccepted(async (body) => ({ 'content-type': 'application/json', 'hash-token': await signBody(body) }));
+    await expectJoinAccepted(async (body) => ({
+      'content-type': 'application/json',
+      'hash-token': await signBody(body),
+    }));
   });
 
   it('accepts the token only in Authorization', async () => {
-    await expectJoinAccepted(async (body) => ({ 'content-type': 'application/json', authorization: await signBody(body) }));
+    await expectJoinAccepted(async (body) => ({
+      'content-type': 'application/json',
+      authorization: await signBody(body),
+    }));
   });
 
   it('accepts a Bearer-prefixed Authorization', async () => {
@@ -195,7 +211,10 @@ describe('signature: what PlugNMeet and older integrations send is accepted', ()
   });
 
   it('accepts Content-Type application/webhook+json', async () => {
-    await expectJoinAccepted(async (body) => ({ ...(await signedHeaders(body)), 'content-type': 'application/webhook+json' }));
+    await expectJoinAccepted(async (body) => ({
+      ...(await signedHeaders(body)),
+      'content-type': 'application/webhook+json',
+    }));
   });
 
   it('hashes the exact UTF-8 bytes: a body with non-ASCII names is accepted and kept intact', async () => {
@@ -203,7 +222,10 @@ describe('signature: what PlugNMeet and older integrations send is accepted', ()
     const body = joinBody({ room, identity: '2001', name: 'Zoë Ångström 李小龍 🎓' });
     const response = await app.postWebhook(body);
     expect(response.status).toBe(200);
-    expect(await attendanceOf(room, '2001')).toMatchObject({ user: { name: 'Zoë Ångström 李小龍 🎓' }, isOnline: true });
+    expect(await attendanceOf(room, '2001')).toMatchObject({
+      user: { name: 'Zoë Ångström 李小龍 🎓' },
+      isOnline: true,
+    });
   });
 });
 
@@ -309,8 +331,16 @@ describe('bodies that are not an event', () => {
   });
 
   it('answers 400 "Invalid JSON payload" to bytes that are not UTF-8, and keeps nothing (it could not be kept as sent)', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"event":"participant_joined","id":"not-utf8","room":{"room_id":"r'), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
-    const response = await fetch(`${app.url}/webhooks/plugnmeet`, { method: 'POST', headers: await signedHeaders(bytes), body: bytes });
+    const bytes = Buffer.concat([
+      Buffer.from('{"event":"participant_joined","id":"not-utf8","room":{"room_id":"r'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}}'),
+    ]);
+    const response = await fetch(`${app.url}/webhooks/plugnmeet`, {
+      method: 'POST',
+      headers: await signedHeaders(bytes),
+      body: bytes,
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual(INVALID_JSON);
     expect(await storedEvent('not-utf8')).toBeNull();
@@ -318,7 +348,10 @@ describe('bodies that are not an event', () => {
 
   it.each([
     ['an empty object', '{}'],
-    ['a participant_joined without its event field', JSON.stringify({ ...JSON.parse(joinBody({ room: 'no-event' })), event: undefined })],
+    [
+      'a participant_joined without its event field',
+      JSON.stringify({ ...JSON.parse(joinBody({ room: 'no-event' })), event: undefined }),
+    ],
     ['an event field that is null', JSON.stringify({ ...JSON.parse(joinBody({ room: 'null-event' })), event: null })],
   ])('answers 400 "Missing event field" to %s', async (_name, body) => {
     const response = await app.postWebhook(body);
@@ -349,7 +382,10 @@ describe('events Rollcall does not act on', () => {
     });
     const response = await app.postWebhook(body);
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ status: 'ok', message: 'Event artifact_created ignored: an artifact of type MEETING_SUMMARY, not meeting analytics' });
+    expect(await response.json()).toEqual({
+      status: 'ok',
+      message: 'Event artifact_created ignored: an artifact of type MEETING_SUMMARY, not meeting analytics',
+    });
     expect(await storedEvent(eventIdOf(body))).toMatchObject({ status: 'IGNORED' });
   });
 
@@ -357,11 +393,13 @@ describe('events Rollcall does not act on', () => {
     const body = fixtureWith('06-start_recording', (e) => {
       e.id = uniqueRoom('ignored-twice');
     });
-    expect(await (await app.postWebhook(body)).json()).toEqual({ status: 'ok', message: 'Event start_recording ignored' });
+    expect(await (await app.postWebhook(body)).json()).toEqual({
+      status: 'ok',
+      message: 'Event start_recording ignored',
+    });
     expect(await (await app.postWebhook(body)).json()).toEqual({ status: 'ok', duplicate: true, id: eventIdOf(body) });
     expect(await app.db.prisma.webhookEvent.count({ where: { id: eventIdOf(body) } })).toBe(1);
   });
-
 });
 
 describe('accepted events and duplicates', () => {
@@ -403,7 +441,7 @@ describe('accepted events and duplicates', () => {
 
   it('recognises a duplicate by its id even when the body differs', async () => {
     const room = uniqueRoom('same-id');
-    const id = 'same-id-' + room;
+    const id = `same-id-${room}`;
     expect((await app.postWebhook(joinBody({ room, identity: '3003', id }))).status).toBe(200);
     const response = await app.postWebhook(joinBody({ room, identity: '3004', id, sid: 'PA_other' }));
     expect(response.status).toBe(200);
@@ -487,7 +525,7 @@ describe('acted-on events with an unusable payload', () => {
     expect(await sessionOf(room)).toBeNull();
   });
 
-  it('applies a usable delivery under a rejected event\'s id, and stores it in place of the rejected body', async () => {
+  it("applies a usable delivery under a rejected event's id, and stores it in place of the rejected body", async () => {
     const room = uniqueRoom('rejected-then-fixed');
     const usable = joinBody({ room, identity: '4101' });
     const unusable = JSON.stringify({ ...JSON.parse(usable), participant: undefined });
@@ -496,8 +534,16 @@ describe('acted-on events with an unusable payload', () => {
 
     const response = await app.postWebhook(usable);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ result: 'applied', changes: [{ kind: 'STARTED' }, { kind: 'JOINED', userId: '4101' }] });
-    expect(await storedEvent(eventIdOf(usable))).toMatchObject({ status: 'APPLIED', body: usable, error: null, attempts: 1 });
+    expect(await response.json()).toMatchObject({
+      result: 'applied',
+      changes: [{ kind: 'STARTED' }, { kind: 'JOINED', userId: '4101' }],
+    });
+    expect(await storedEvent(eventIdOf(usable))).toMatchObject({
+      status: 'APPLIED',
+      body: usable,
+      error: null,
+      attempts: 1,
+    });
     expect((await sessionOf(room))?.attendances.map((a) => a.user.id)).toEqual(['4101']);
     // and from then on it is a duplicate like any applied event
     expect(await (await app.postWebhook(usable)).json()).toMatchObject({ duplicate: true });
@@ -619,7 +665,9 @@ describe('values no database could store', () => {
   });
 
   it('answers 400 to an event name with a NUL character', async () => {
-    const response = await app.postWebhook(JSON.stringify({ event: 'participant_joined\u0000', id: uniqueRoom('nul-event') }));
+    const response = await app.postWebhook(
+      JSON.stringify({ event: 'participant_joined\u0000', id: uniqueRoom('nul-event') }),
+    );
     expect(response.status).toBe(400);
     expect(await response.json()).toEqual({
       status: 'error',
@@ -645,7 +693,9 @@ async function whileInsertsRefused<T>(table: string, when: string, run: () => Pr
   await prisma.$executeRawUnsafe(`
     CREATE OR REPLACE FUNCTION rollcall_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN IF ${when} THEN RAISE EXCEPTION 'simulated failure: ${table} refused'; END IF; RETURN NEW; END $$`);
-  await prisma.$executeRawUnsafe(`CREATE TRIGGER rollcall_test_refuse BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION rollcall_test_refuse()`);
+  await prisma.$executeRawUnsafe(
+    `CREATE TRIGGER rollcall_test_refuse BEFORE INSERT ON "${table}" FOR EACH ROW EXECUTE FUNCTION rollcall_test_refuse()`,
+  );
   try {
     return await run();
   } finally {
@@ -655,7 +705,7 @@ async function whileInsertsRefused<T>(table: string, when: string, run: () => Pr
 }
 
 describe('internal failure', () => {
-  it('answers 500, keeps the event FAILED with its effects rolled back, and applies PlugNMeet\'s retry', async () => {
+  it("answers 500, keeps the event FAILED with its effects rolled back, and applies PlugNMeet's retry", async () => {
     const prisma = app.db.prisma;
     const room = uniqueRoom('db-failure');
     const body = joinBody({ room, identity: 'failing-user-5001', name: 'Grace' });
@@ -696,7 +746,10 @@ describe('internal failure that cannot even store the event', () => {
     const body = joinBody({ room: uniqueRoom('unstorable'), id: `refuse-${uniqueRoom('id')}` });
     const failed = await whileInsertsRefused('WebhookEvent', `NEW.id LIKE 'refuse-%'`, () => app.postWebhook(body));
     expect(failed.status).toBe(500);
-    expect(await failed.json()).toEqual({ status: 'error', message: 'Internal error: the event was not stored; retry it' });
+    expect(await failed.json()).toEqual({
+      status: 'error',
+      message: 'Internal error: the event was not stored; retry it',
+    });
     expect(await storedEvent(eventIdOf(body))).toBeNull();
     // the retry finds a working database and is applied
     expect(await (await app.postWebhook(body)).json()).toMatchObject({ status: 'ok', result: 'applied' });

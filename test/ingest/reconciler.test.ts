@@ -27,7 +27,10 @@ let runs = 0;
 let ids = 0;
 function freshRun() {
   runs += 1;
-  return { roomId: `reconcile-${runs}-${Date.now().toString(36)}`, roomSid: `RM_reconcile_${runs}_${Date.now().toString(36)}` };
+  return {
+    roomId: `reconcile-${runs}-${Date.now().toString(36)}`,
+    roomSid: `RM_reconcile_${runs}_${Date.now().toString(36)}`,
+  };
 }
 type Run = ReturnType<typeof freshRun>;
 
@@ -39,7 +42,15 @@ async function post(body: string) {
 async function startWith(run: Run, people: { identity: string; sid: string }[]) {
   await post(roomEventBody('02-room_started', run, T0, `rc-${++ids}`));
   for (const [i, p] of people.entries()) {
-    await post(participantEventBody('04-participant_joined-student', run, { ...p, joinedAt: T0 + 10 + i }, T0 + 10 + i, `rc-${++ids}`));
+    await post(
+      participantEventBody(
+        '04-participant_joined-student',
+        run,
+        { ...p, joinedAt: T0 + 10 + i },
+        T0 + 10 + i,
+        `rc-${++ids}`,
+      ),
+    );
   }
 }
 
@@ -75,16 +86,28 @@ describe('reconciliation with PlugNMeet', () => {
     expect(await session(other.roomId)).toMatchObject({ isLive: true, onlineCount: 1 });
 
     const [end] = await ends.next(1);
-    expect(end.data?.liveSessionChanged).toMatchObject({ kind: 'ENDED', session: { roomId: run.roomId, isLive: false } });
+    expect(end.data?.liveSessionChanged).toMatchObject({
+      kind: 'ENDED',
+      session: { roomId: run.roomId, isLive: false },
+    });
     const left = await leaves.next(2);
-    expect(left.map((l) => [l.data?.attendanceChanged.kind, l.data?.attendanceChanged.attendance.user.id]).sort()).toEqual([
+    expect(
+      left.map((l) => [l.data?.attendanceChanged.kind, l.data?.attendanceChanged.attendance.user.id]).sort(),
+    ).toEqual([
       ['LEFT', 'ada'],
       ['LEFT', 'ben'],
     ]);
 
     // stored like a webhook, marked as Rollcall's own
-    const stored = await app.db.prisma.webhookEvent.findUniqueOrThrow({ where: { id: `reconciled:room_finished:${run.roomSid}` } });
-    expect(stored).toMatchObject({ name: 'room_finished', status: 'APPLIED', roomId: run.roomId, roomSid: run.roomSid });
+    const stored = await app.db.prisma.webhookEvent.findUniqueOrThrow({
+      where: { id: `reconciled:room_finished:${run.roomSid}` },
+    });
+    expect(stored).toMatchObject({
+      name: 'room_finished',
+      status: 'APPLIED',
+      roomId: run.roomId,
+      roomSid: run.roomSid,
+    });
     expect(JSON.parse(stored.body)).toMatchObject({ rollcall: { reconciled: true } });
 
     // another look (or another instance) does it no second time; the late real room_finished, which
@@ -119,14 +142,21 @@ describe('reconciliation with PlugNMeet', () => {
     expect(s).toMatchObject({ isLive: true, onlineCount: 1 });
     const byUser = Object.fromEntries(s.attendances.map((a) => [a.user.id, a]));
     expect(byUser.dee).toMatchObject({ isOnline: true, spans: [{ joinedAt: iso(T0 + 10), leftAt: null }] });
-    expect(byUser.eve).toMatchObject({ isOnline: false, spans: [{ joinedAt: iso(T0 + 11), leftAt: look.toISOString() }] });
+    expect(byUser.eve).toMatchObject({
+      isOnline: false,
+      spans: [{ joinedAt: iso(T0 + 11), leftAt: look.toISOString() }],
+    });
     expect(byUser.eve.user.name).toBeTruthy(); // the lost leave carries no name: the user keeps theirs
   });
 
   it('ends nothing on one look, on a room only left out of the list, or when PlugNMeet answers an error', async () => {
     const unlisted = freshRun();
     await startWith(unlisted, [{ identity: 'fay', sid: 'PA_fay' }]);
-    fake.rooms.set(unlisted.roomSid, { ...unlisted, participants: [{ sid: 'PA_fay', identity: 'fay' }], unlisted: true });
+    fake.rooms.set(unlisted.roomSid, {
+      ...unlisted,
+      participants: [{ sid: 'PA_fay', identity: 'fay' }],
+      unlisted: true,
+    });
     const gone = freshRun();
     await startWith(gone, [{ identity: 'gus', sid: 'PA_gus' }]);
 
@@ -139,7 +169,9 @@ describe('reconciliation with PlugNMeet', () => {
     // the failed looks counted for nothing: this is the first one that saw `gone` ended
     expect(await app.reconciler!.sweep(new Date(look + 120_000))).toEqual({ applied: [] });
     expect((await session(gone.roomId)).isLive).toBe(true);
-    expect(await app.reconciler!.sweep(new Date(look + 180_000))).toEqual({ applied: [`reconciled:room_finished:${gone.roomSid}`] });
+    expect(await app.reconciler!.sweep(new Date(look + 180_000))).toEqual({
+      applied: [`reconciled:room_finished:${gone.roomSid}`],
+    });
     // PlugNMeet still describes the unlisted room when asked about it
     expect(await session(unlisted.roomId)).toMatchObject({ isLive: true, onlineCount: 1 });
   });
@@ -167,9 +199,15 @@ describe('reconciliation with PlugNMeet', () => {
     const asked = fake.counts.activeRoom;
     const { applied } = await app.reconciler!.sweep(new Date(firstLook.getTime() + 60_000));
     expect(fake.counts.activeRoom - asked).toBeGreaterThanOrEqual(4); // every suspect was asked about
-    expect(applied.sort()).toEqual([`reconciled:room_finished:${notActive.roomSid}`, `reconciled:room_finished:${notFound.roomSid}`].sort());
+    expect(applied.sort()).toEqual(
+      [`reconciled:room_finished:${notActive.roomSid}`, `reconciled:room_finished:${notFound.roomSid}`].sort(),
+    );
     for (const run of [notFound, notActive]) {
-      expect(await session(run.roomId), run.roomId).toMatchObject({ isLive: false, endedAt: firstLook.toISOString(), onlineCount: 0 });
+      expect(await session(run.roomId), run.roomId).toMatchObject({
+        isLive: false,
+        endedAt: firstLook.toISOString(),
+        onlineCount: 0,
+      });
     }
     for (const run of [troubled, unknownCode]) {
       expect(await session(run.roomId), run.roomId).toMatchObject({ isLive: true, onlineCount: 1 });

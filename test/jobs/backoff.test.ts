@@ -6,7 +6,9 @@ const o = { baseDelayMs: 5_000, maxDelayMs: 60_000 };
 
 describe('backoff', () => {
   it('doubles each attempt up to the cap (jitter at its middle)', () => {
-    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, o, () => 0.5))).toEqual([5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000]);
+    expect([1, 2, 3, 4, 5, 6, 7].map((n) => backoffDelay(n, o, () => 0.5))).toEqual([
+      5_000, 10_000, 20_000, 40_000, 60_000, 60_000, 60_000,
+    ]);
   });
 
   it('spreads each delay from half to one and a half times', () => {

@@ -38,19 +38,47 @@ describe('eraseUser', () => {
     const room = uniqueRoom('erase');
     const run = { roomId: room, roomSid: `RM_${randomUUID()}` };
     const t0 = Math.floor(Date.now() / 1000) - 600;
-    const erased = { identity: `lms-erase-${randomUUID().slice(0, 8)}`, name: 'Zelda Quintessa-Erasable', sid: 'PA_erase1', joinedAt: t0 + 10 };
-    const kept = { identity: `lms-keep-${randomUUID().slice(0, 8)}`, name: 'Kept Student', sid: 'PA_keep1', joinedAt: t0 + 20 };
+    const erased = {
+      identity: `lms-erase-${randomUUID().slice(0, 8)}`,
+      name: 'Zelda Quintessa-Erasable',
+      sid: 'PA_erase1',
+      joinedAt: t0 + 10,
+    };
+    const kept = {
+      identity: `lms-keep-${randomUUID().slice(0, 8)}`,
+      name: 'Kept Student',
+      sid: 'PA_keep1',
+      joinedAt: t0 + 20,
+    };
     const post = async (body: string) => expect((await app.postWebhook(body)).status).toBe(200);
     await post(roomEventBody('02-room_started', run, t0, randomUUID()));
     await post(participantEventBody('04-participant_joined-student', run, erased, t0 + 10, randomUUID()));
     await post(participantEventBody('04-participant_joined-student', run, kept, t0 + 20, randomUUID()));
     // a second name the user went by, in another connection
-    await post(participantEventBody('04-participant_joined-student', run, { ...erased, sid: 'PA_erase2', name: 'Zelda Q. Other-Name' }, t0 + 30, randomUUID()));
+    await post(
+      participantEventBody(
+        '04-participant_joined-student',
+        run,
+        { ...erased, sid: 'PA_erase2', name: 'Zelda Q. Other-Name' },
+        t0 + 30,
+        randomUUID(),
+      ),
+    );
     await post(participantEventBody('07-participant_left-student', run, erased, t0 + 40, randomUUID()));
     // a failed delivery about the user, waiting for a replay
     const failedId = randomUUID();
-    const failedBody = participantEventBody('07-participant_left-student', run, { ...erased, sid: 'PA_erase2' }, t0 + 50, failedId);
-    await markFailed(app.db.prisma, { id: failedId, name: 'participant_left', body: failedBody, ...storedFields(JSON.parse(failedBody)) }, new Error(`deadlock for ${erased.identity}`));
+    const failedBody = participantEventBody(
+      '07-participant_left-student',
+      run,
+      { ...erased, sid: 'PA_erase2' },
+      t0 + 50,
+      failedId,
+    );
+    await markFailed(
+      app.db.prisma,
+      { id: failedId, name: 'participant_left', body: failedBody, ...storedFields(JSON.parse(failedBody)) },
+      new Error(`deadlock for ${erased.identity}`),
+    );
 
     const mentions = (rows: { row: string }[], term: string) => rows.filter((r) => r.row.includes(term));
     const before = await everyRow(app.db.prisma);
@@ -64,7 +92,8 @@ describe('eraseUser', () => {
     expect(result.data!.eraseUser.rowsRedacted).toBeGreaterThanOrEqual(4);
 
     const after = await everyRow(app.db.prisma);
-    for (const term of [erased.identity, erased.name, 'Zelda Q. Other-Name']) expect(mentions(after, term), term).toEqual([]);
+    for (const term of [erased.identity, erased.name, 'Zelda Q. Other-Name'])
+      expect(mentions(after, term), term).toEqual([]);
     // the rest of the class is as it was
     expect(mentions(after, kept.identity).length).toBe(mentions(before, kept.identity).length);
     const { data } = await app.graphql(LiveSessionQuery, { roomId: room }, ADMIN);
@@ -77,10 +106,16 @@ describe('eraseUser', () => {
     // the erased user's failed event is not brought back by a replay
     const replay = await app.graphql(ReplayWebhookEventMutation, { id: failedId }, ADMIN);
     expect(replay.data!.replayWebhookEvent.replayed).toBe(false);
-    expect((await app.graphql(LiveSessionQuery, { roomId: room }, ADMIN)).data!.liveSession!.attendances).toHaveLength(1);
+    expect((await app.graphql(LiveSessionQuery, { roomId: room }, ADMIN)).data!.liveSession!.attendances).toHaveLength(
+      1,
+    );
 
     const erasures = await app.graphql(UserErasuresQuery, { first: 5 }, ADMIN);
-    expect(erasures.data!.userErasures[0]).toMatchObject({ id: result.data!.eraseUser.id, requestedBy: 'admin', attendancesDeleted: 1 });
+    expect(erasures.data!.userErasures[0]).toMatchObject({
+      id: result.data!.eraseUser.id,
+      requestedBy: 'admin',
+      attendancesDeleted: 1,
+    });
 
     // asking again finds nothing more to do
     const again = await app.graphql(EraseUserMutation, { id: erased.identity }, ADMIN);

@@ -26,7 +26,8 @@ afterAll(async () => {
 });
 
 const metrics = () => scrape(app.url, TOKEN);
-const events = (text: string, event: string, outcome: string) => sample(text, 'rollcall_webhook_events_total', { event, outcome });
+const events = (text: string, event: string, outcome: string) =>
+  sample(text, 'rollcall_webhook_events_total', { event, outcome });
 
 describe('/metrics', () => {
   it('refuses a scrape without the token, or with another one', async () => {
@@ -50,30 +51,43 @@ describe('/metrics', () => {
     expect(events(middle, 'participant_joined', 'duplicate')).toBe(events(before, 'participant_joined', 'duplicate'));
     expect(await (await app.postWebhook(body)).json()).toMatchObject({ duplicate: true });
     const after = await metrics();
-    expect(events(after, 'participant_joined', 'duplicate') - events(middle, 'participant_joined', 'duplicate')).toBe(1);
+    expect(events(after, 'participant_joined', 'duplicate') - events(middle, 'participant_joined', 'duplicate')).toBe(
+      1,
+    );
     expect(events(after, 'participant_joined', 'applied')).toBe(events(middle, 'participant_joined', 'applied'));
-    expect(sample(after, 'rollcall_webhook_duration_seconds_count') - sample(before, 'rollcall_webhook_duration_seconds_count')).toBe(2);
+    expect(
+      sample(after, 'rollcall_webhook_duration_seconds_count') -
+        sample(before, 'rollcall_webhook_duration_seconds_count'),
+    ).toBe(2);
     expect(after).not.toContain(room);
     expect(after).not.toContain('metrics-user-4711');
   });
 
   it('counts rejected bodies by reason: unusable, bad signature, not JSON, no event', async () => {
     const before = await metrics();
-    const unusable = JSON.stringify({ event: 'participant_joined', id: `unusable-${Date.now()}`, room: { room_id: 'x' } });
+    const unusable = JSON.stringify({
+      event: 'participant_joined',
+      id: `unusable-${Date.now()}`,
+      room: { room_id: 'x' },
+    });
     expect((await app.postWebhook(unusable)).status).toBe(400);
-    expect((await app.postWebhook('{"event":"room_started"}', { headers: { 'content-type': 'application/json' } })).status).toBe(403);
+    expect(
+      (await app.postWebhook('{"event":"room_started"}', { headers: { 'content-type': 'application/json' } })).status,
+    ).toBe(403);
     expect((await app.postWebhook('not json')).status).toBe(400);
     expect((await app.postWebhook('{"id":"no-event"}')).status).toBe(400);
     const after = await metrics();
     const reason = (text: string, r: string) => sample(text, 'rollcall_webhook_rejections_total', { reason: r });
-    for (const r of ['unusable', 'signature', 'invalid_json', 'missing_event']) expect(reason(after, r) - reason(before, r), r).toBe(1);
+    for (const r of ['unusable', 'signature', 'invalid_json', 'missing_event'])
+      expect(reason(after, r) - reason(before, r), r).toBe(1);
     expect(events(after, 'participant_joined', 'rejected') - events(before, 'participant_joined', 'rejected')).toBe(1);
     expect(events(after, 'unknown', 'rejected') - events(before, 'unknown', 'rejected')).toBe(3);
   });
 
   it('names events it does not know `other`, and counts ignored ones', async () => {
     const before = await metrics();
-    const body = (event: string) => JSON.stringify({ event, id: `${event}-${Date.now()}`, room: { room_id: 'r', sid: 'RM_r' } });
+    const body = (event: string) =>
+      JSON.stringify({ event, id: `${event}-${Date.now()}`, room: { room_id: 'r', sid: 'RM_r' } });
     expect((await app.postWebhook(body('start_recording'))).status).toBe(200);
     expect((await app.postWebhook(body('made_up_event_name'))).status).toBe(200);
     const after = await metrics();
@@ -117,10 +131,16 @@ describe('/metrics', () => {
     expect((await app.postWebhook(joinBody({ room: uniqueRoom('metrics-delay') }))).status).toBe(200);
     await sub.next(1);
     const delivered = await metrics();
-    expect(sample(delivered, 'rollcall_publish_delay_seconds_count')).toBeGreaterThan(sample(before, 'rollcall_publish_delay_seconds_count'));
+    expect(sample(delivered, 'rollcall_publish_delay_seconds_count')).toBeGreaterThan(
+      sample(before, 'rollcall_publish_delay_seconds_count'),
+    );
     await client.dispose();
     let closed = delivered;
-    for (let i = 0; i < 50 && sample(closed, 'rollcall_websockets_active') !== sample(before, 'rollcall_websockets_active'); i++) {
+    for (
+      let i = 0;
+      i < 50 && sample(closed, 'rollcall_websockets_active') !== sample(before, 'rollcall_websockets_active');
+      i++
+    ) {
       await new Promise((r) => setTimeout(r, 20));
       closed = await metrics();
     }

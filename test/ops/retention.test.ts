@@ -21,23 +21,51 @@ async function yearOfClasses(now: number) {
   const sessions = [];
   for (let day = 0; day < 365; day++) {
     const startedAt = new Date(now - day * DAY_MS - 12 * 3_600_000);
-    sessions.push({ id: `class-${day}`, roomId: 'yearly-room', roomSid: `RM_${day}`, startedAt, endedAt: new Date(startedAt.getTime() + 3_600_000), createdAt: startedAt });
+    sessions.push({
+      id: `class-${day}`,
+      roomId: 'yearly-room',
+      roomSid: `RM_${day}`,
+      startedAt,
+      endedAt: new Date(startedAt.getTime() + 3_600_000),
+      createdAt: startedAt,
+    });
   }
   await prisma.liveSession.createMany({ data: sessions });
   const attendances = sessions.flatMap((s) =>
-    ['s1', 's2', 's3'].map((userId) => ({ id: `${s.id}-${userId}`, sessionId: s.id, userId, firstJoinedAt: s.startedAt, lastLeftAt: s.endedAt })),
+    ['s1', 's2', 's3'].map((userId) => ({
+      id: `${s.id}-${userId}`,
+      sessionId: s.id,
+      userId,
+      firstJoinedAt: s.startedAt,
+      lastLeftAt: s.endedAt,
+    })),
   );
   await prisma.attendance.createMany({ data: attendances });
   await prisma.presenceSpan.createMany({
-    data: attendances.map((a) => ({ attendanceId: a.id, participantSid: `PA_${a.id}`, joinedAt: a.firstJoinedAt, leftAt: a.lastLeftAt })),
+    data: attendances.map((a) => ({
+      attendanceId: a.id,
+      participantSid: `PA_${a.id}`,
+      joinedAt: a.firstJoinedAt,
+      leftAt: a.lastLeftAt,
+    })),
   });
   await prisma.webhookEvent.createMany({
-    data: sessions.map((s) => ({ id: `evt-${s.id}`, name: 'room_finished', body: '{}', receivedAt: s.endedAt, status: 'APPLIED' as const })),
+    data: sessions.map((s) => ({
+      id: `evt-${s.id}`,
+      name: 'room_finished',
+      body: '{}',
+      receivedAt: s.endedAt,
+      status: 'APPLIED' as const,
+    })),
   });
   // still live after a year (room_finished never came, inferred ends off): not older, however long ago it began
-  await prisma.liveSession.create({ data: { id: 'forever-live', roomId: 'stuck-room', roomSid: 'RM_stuck', startedAt: new Date(now - 300 * DAY_MS) } });
+  await prisma.liveSession.create({
+    data: { id: 'forever-live', roomId: 'stuck-room', roomSid: 'RM_stuck', startedAt: new Date(now - 300 * DAY_MS) },
+  });
   // scheduled long ago, never started
-  await prisma.liveSession.create({ data: { id: 'never-started', roomId: 'planned-room', createdAt: new Date(now - 200 * DAY_MS) } });
+  await prisma.liveSession.create({
+    data: { id: 'never-started', roomId: 'planned-room', createdAt: new Date(now - 200 * DAY_MS) },
+  });
 }
 
 describe('retention', () => {
@@ -72,11 +100,19 @@ describe('retention', () => {
     const prisma = app.db.prisma;
     const old = new Date(Date.now() - 2 * DAYS * DAY_MS);
     await prisma.webhookEvent.createMany({
-      data: Array.from({ length: 2_000 }, (_, i) => ({ id: `old-${i}`, name: 'room_started', body: '{}', receivedAt: old, status: 'APPLIED' as const })),
+      data: Array.from({ length: 2_000 }, (_, i) => ({
+        id: `old-${i}`,
+        name: 'room_started',
+        body: '{}',
+        receivedAt: old,
+        status: 'APPLIED' as const,
+      })),
     });
     const run = app.server.retention!.runNow();
     const started = Date.now();
-    const response = await app.postWebhook(JSON.stringify({ event: 'start_recording', id: `during-${started}`, room: { room_id: 'r', sid: 'RM_r' } }));
+    const response = await app.postWebhook(
+      JSON.stringify({ event: 'start_recording', id: `during-${started}`, room: { room_id: 'r', sid: 'RM_r' } }),
+    );
     const answeredIn = Date.now() - started;
     expect(response.status).toBe(200);
     await run;

@@ -22,7 +22,13 @@ async function failedJoin(room: string, identity: string) {
   const id = randomUUID();
   const body = joinBody({ room, identity, id });
   const json = JSON.parse(body);
-  expect(await markFailed(app.db.prisma, { id, name: 'participant_joined', body, ...storedFields(json) }, new Error('connection reset'))).toBe(true);
+  expect(
+    await markFailed(
+      app.db.prisma,
+      { id, name: 'participant_joined', body, ...storedFields(json) },
+      new Error('connection reset'),
+    ),
+  ).toBe(true);
   return id;
 }
 
@@ -42,14 +48,20 @@ describe('replayWebhookEvent', () => {
 
     const first = await replay(id);
     expect(first.errors).toBeUndefined();
-    expect(first.data!.replayWebhookEvent).toMatchObject({ replayed: true, event: { id, status: 'APPLIED', attempts: 2, error: null } });
+    expect(first.data!.replayWebhookEvent).toMatchObject({
+      replayed: true,
+      event: { id, status: 'APPLIED', attempts: 2, error: null },
+    });
     const session = await liveSession(room);
     expect(session!.attendances.map((a) => [a.user.id, a.isOnline])).toEqual([['replay-student', true]]);
 
     const counts = await storeCounts(app.db.prisma);
     const changes = await app.db.prisma.change.count();
     const again = await replay(id);
-    expect(again.data!.replayWebhookEvent).toMatchObject({ replayed: false, event: { status: 'APPLIED', attempts: 2 } });
+    expect(again.data!.replayWebhookEvent).toMatchObject({
+      replayed: false,
+      event: { status: 'APPLIED', attempts: 2 },
+    });
     expect(await storeCounts(app.db.prisma)).toEqual(counts);
     expect(await app.db.prisma.change.count()).toBe(changes);
   });
@@ -70,14 +82,22 @@ describe('replayWebhookEvent', () => {
     const id = randomUUID();
     expect((await app.postWebhook(joinBody({ room, identity: 'applied-student', id }))).status).toBe(200);
     const applied = await replay(id);
-    expect(applied.data!.replayWebhookEvent).toMatchObject({ replayed: false, event: { status: 'APPLIED', attempts: 1 } });
+    expect(applied.data!.replayWebhookEvent).toMatchObject({
+      replayed: false,
+      event: { status: 'APPLIED', attempts: 1 },
+    });
 
     const rejectedId = `rejected-${randomUUID()}`;
-    expect((await app.postWebhook(JSON.stringify({ event: 'participant_joined', id: rejectedId, room: { room_id: room } }))).status).toBe(400);
+    expect(
+      (await app.postWebhook(JSON.stringify({ event: 'participant_joined', id: rejectedId, room: { room_id: room } })))
+        .status,
+    ).toBe(400);
     const rejected = await replay(rejectedId);
     expect(rejected.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(rejected.errors?.[0].message).toMatch(/^Still not applicable: Invalid participant_joined event/);
-    expect(await app.db.prisma.webhookEvent.findUnique({ where: { id: rejectedId }, select: { status: true } })).toEqual({ status: 'REJECTED' });
+    expect(
+      await app.db.prisma.webhookEvent.findUnique({ where: { id: rejectedId }, select: { status: true } }),
+    ).toEqual({ status: 'REJECTED' });
 
     const missing = await replay('no-such-event');
     expect(missing.errors?.[0]).toMatchObject({ extensions: { code: 'NOT_FOUND' } });

@@ -13,7 +13,7 @@ const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.mi
 const now = () => Math.floor(Date.now() / 1000);
 let n = 0;
 
-describe.skipIf(!haveBrowser)('the teacher\'s page', () => {
+describe.skipIf(!haveBrowser)("the teacher's page", () => {
   let app: TestServer;
   let proxy: CuttableProxy;
   let browser: Browser;
@@ -21,7 +21,9 @@ describe.skipIf(!haveBrowser)('the teacher\'s page', () => {
 
   beforeAll(async () => {
     buildPage();
-    app = await startTestServer({ dashboard: { secret: DASHBOARD_SECRET, issuer: DASHBOARD_ISSUER, audience: DASHBOARD_AUDIENCE } });
+    app = await startTestServer({
+      dashboard: { secret: DASHBOARD_SECRET, issuer: DASHBOARD_ISSUER, audience: DASHBOARD_AUDIENCE },
+    });
     proxy = await startProxy(app.url);
     browser = await launchBrowser();
     await upsertCourse(app.db.prisma, { slug: 'physics', title: 'Physics 101', managerIds: ['teacher-1'] });
@@ -39,14 +41,31 @@ describe.skipIf(!haveBrowser)('the teacher\'s page', () => {
     const course = await app.db.prisma.course.findUniqueOrThrow({ where: { slug: 'physics' } });
     for (const id of enrolled) {
       await app.db.prisma.user.upsert({ where: { id }, create: { id, name: `Enrolled ${id}` }, update: {} });
-      await app.db.prisma.enrolment.upsert({ where: { courseId_userId: { courseId: course.id, userId: id } }, create: { courseId: course.id, userId: id }, update: {} });
+      await app.db.prisma.enrolment.upsert({
+        where: { courseId_userId: { courseId: course.id, userId: id } },
+        create: { courseId: course.id, userId: id },
+        update: {},
+      });
     }
-    expect((await app.postWebhook(roomEventBody('02-room_started', run, now() - 120, `${run.roomId}-start`))).status).toBe(200);
+    expect(
+      (await app.postWebhook(roomEventBody('02-room_started', run, now() - 120, `${run.roomId}-start`))).status,
+    ).toBe(200);
     return run;
   }
-  const event = async (kind: 'joined' | 'left', run: { roomId: string; roomSid: string }, identity: string, name = `Student ${identity}`) => {
+  const event = async (
+    kind: 'joined' | 'left',
+    run: { roomId: string; roomSid: string },
+    identity: string,
+    name = `Student ${identity}`,
+  ) => {
     const fixture = kind === 'joined' ? '04-participant_joined-student' : '07-participant_left-student';
-    const body = participantEventBody(fixture, run, { identity, sid: `PA_${identity}`, name, joinedAt: now() - 60 }, now(), `${run.roomId}-${kind}-${identity}-${Date.now()}`);
+    const body = participantEventBody(
+      fixture,
+      run,
+      { identity, sid: `PA_${identity}`, name, joinedAt: now() - 60 },
+      now(),
+      `${run.roomId}-${kind}-${identity}-${Date.now()}`,
+    );
     expect((await app.postWebhook(body)).status).toBe(200);
   };
   async function open(path: string, token = teacher, viewport = { width: 1280, height: 900 }): Promise<Page> {
@@ -85,14 +104,18 @@ describe.skipIf(!haveBrowser)('the teacher\'s page', () => {
     await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection')).toBe('live');
 
     proxy.cut();
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 15_000 }).toBe('reconnecting');
+    await expect
+      .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 15_000 })
+      .toBe('reconnecting');
     await event('joined', run, 'alan');
     await event('joined', run, 'barbara');
     await event('left', run, 'grace');
     await event('left', run, 'alan');
     proxy.restore();
 
-    await expect.poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 15_000 }).toBe('live');
+    await expect
+      .poll(() => page.locator('[data-connection]').getAttribute('data-connection'), { timeout: 15_000 })
+      .toBe('live');
     await page.locator('tr[data-user-id="grace"][data-online="false"]').waitFor({ timeout: 5_000 });
     await page.locator('tr[data-user-id="alan"][data-online="false"]').waitFor({ timeout: 5_000 });
     await page.locator('tr[data-user-id="barbara"][data-online="true"]').waitFor({ timeout: 5_000 });
@@ -118,7 +141,10 @@ describe.skipIf(!haveBrowser)('the teacher\'s page', () => {
     await page.getByRole('link', { name: 'Gravity' }).click();
     await row(page, 'isaac').waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/dashboard\/sessions\//);
-    const [file] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Export this session/ }).click()]);
+    const [file] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: /Export this session/ }).click(),
+    ]);
     const csv = readFileSync(await file.path(), 'utf8');
     expect(csv.charCodeAt(0)).toBe(0xfeff);
     expect(csv).toContain('Isaac Newton');
@@ -136,7 +162,9 @@ describe.skipIf(!haveBrowser)('the teacher\'s page', () => {
     for (const page of pages) {
       await page.evaluate(AXE); // through the debugger: the page's CSP rightly refuses inline scripts
       const violations = await page.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }).axe.run();
+        const result = await (
+          window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string }[] }> } }
+        ).axe.run();
         return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
       });
       expect(violations).toEqual([]);

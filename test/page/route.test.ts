@@ -29,10 +29,15 @@ describe('GET /dashboard', () => {
 
   it('refuses other methods, unknown assets, and says how to build it when it is not built', async () => {
     expect((await serve(new Request('http://rollcall.test/dashboard', { method: 'POST' }), '/')).status).toBe(405);
-    expect((await serve(new Request('http://rollcall.test/dashboard/assets/nope.js'), '/assets/nope.js')).status).toBe(404);
+    expect((await serve(new Request('http://rollcall.test/dashboard/assets/nope.js'), '/assets/nope.js')).status).toBe(
+      404,
+    );
     const unbuilt = createDashboardPage(path.join(mkdtempSync(path.join(tmpdir(), 'no-web-')), 'web'));
     const response = await unbuilt(new Request('http://rollcall.test/dashboard'), '/');
     expect(response.status).toBe(503);
-    expect(await response.json()).toEqual({ status: 'error', message: 'The dashboard page is not built: run `npm run build:web`' });
+    expect(await response.json()).toEqual({
+      status: 'error',
+      message: 'The dashboard page is not built: run `npm run build:web`',
+    });
   });
 });

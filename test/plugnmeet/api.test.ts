@@ -65,7 +65,8 @@ const plugnmeet: Handler = (req, res, body) => {
   if (req.method === 'POST' && url.startsWith('/auth/')) {
     if (req.headers['api-key'] !== API_KEY) return json(res, 401, { status: false, msg: 'invalid API-KEY' });
     const expected = createHmac('sha256', API_SECRET).update(body).digest('hex');
-    if (req.headers['hash-signature'] !== expected) return json(res, 403, { status: false, msg: 'HASH-SIGNATURE mismatch' });
+    if (req.headers['hash-signature'] !== expected)
+      return json(res, 403, { status: false, msg: 'HASH-SIGNATURE mismatch' });
     if (req.headers['content-type'] !== 'application/json') return json(res, 400, { status: false, msg: 'not JSON' });
     const { record_id } = JSON.parse(body.toString('utf8'));
     if (url === '/auth/recording/info') {
@@ -134,8 +135,16 @@ afterAll(async () => {
 
 const FAST: PlugNMeetApiTimeouts = { connectMs: 500, responseMs: 400, requestMs: 2_000, downloadIdleMs: 400 };
 
-function api(overrides: { serverUrl?: string; apiKey?: string; apiSecret?: string; timeouts?: PlugNMeetApiTimeouts } = {}) {
-  return createPlugNMeetApi({ serverUrl: baseUrl, apiKey: API_KEY, apiSecret: API_SECRET, timeouts: FAST, ...overrides });
+function api(
+  overrides: { serverUrl?: string; apiKey?: string; apiSecret?: string; timeouts?: PlugNMeetApiTimeouts } = {},
+) {
+  return createPlugNMeetApi({
+    serverUrl: baseUrl,
+    apiKey: API_KEY,
+    apiSecret: API_SECRET,
+    timeouts: FAST,
+    ...overrides,
+  });
 }
 
 async function sha256Of(stream: Readable): Promise<{ sha256: string; bytes: number }> {
@@ -174,7 +183,12 @@ describe('success path', () => {
   it('signs each POST over its exact body bytes, reads the info, gets a token, streams the file byte-identical', async () => {
     const client = api();
     const info = await client.recordingInfo(RECORD_ID);
-    expect(info.recording).toMatchObject({ record_id: RECORD_ID, room_id: 'room01', room_sid: 'RM_RKD4jeiFMZDS', file_path: 'room01/RM_RKD4jeiFMZDS/rec.mp4' });
+    expect(info.recording).toMatchObject({
+      record_id: RECORD_ID,
+      room_id: 'room01',
+      room_sid: 'RM_RKD4jeiFMZDS',
+      file_path: 'room01/RM_RKD4jeiFMZDS/rec.mp4',
+    });
     expect(info.roomInfo).toMatchObject({ room_title: 'Math 101' });
     expect(info.msg).toBe('success');
 
@@ -182,7 +196,12 @@ describe('success path', () => {
     expect(token).toBe(TOKEN);
 
     const download = await client.download(token);
-    expect(download).toMatchObject({ statusCode: 200, contentLength: FILE.length, contentType: 'video/mp4', fileName: 'rec 1.mp4' });
+    expect(download).toMatchObject({
+      statusCode: 200,
+      contentLength: FILE.length,
+      contentType: 'video/mp4',
+      fileName: 'rec 1.mp4',
+    });
     const got = await sha256Of(download.stream);
     expect(got).toEqual({ sha256: FILE_SHA256, bytes: FILE.length });
 
@@ -241,7 +260,12 @@ describe('PlugNMeet refuses', () => {
     behave.info = (_req, res) => json(res, 200, { status: false, status_code: 4, msg: 'no info found' });
     const e = await rejection(api().recordingInfo(RECORD_ID));
     expect(e).toBeInstanceOf(PlugNMeetStatusFalseError);
-    expect(e).toMatchObject({ msg: 'no info found', statusCode: 4, retryable: false, endpoint: 'POST /auth/recording/info' });
+    expect(e).toMatchObject({
+      msg: 'no info found',
+      statusCode: 4,
+      retryable: false,
+      endpoint: 'POST /auth/recording/info',
+    });
     expect(e.message).toContain('/auth/recording/info');
     expect(e.message).toContain('no info found');
 
@@ -257,7 +281,11 @@ describe('PlugNMeet refuses', () => {
   });
 
   it('no token → MissingDownloadTokenError, not retryable', async () => {
-    for (const answer of [{ status: true, msg: 'success' }, { status: true, msg: 'success', token: '' }, { status: true, token: 42 }]) {
+    for (const answer of [
+      { status: true, msg: 'success' },
+      { status: true, msg: 'success', token: '' },
+      { status: true, token: 42 },
+    ]) {
       behave.token = (_req, res) => json(res, 200, answer);
       const e = await rejection(api().downloadToken(RECORD_ID));
       expect(e).toBeInstanceOf(MissingDownloadTokenError);
@@ -288,7 +316,12 @@ describe('PlugNMeet refuses', () => {
     expect(e500.message).toContain('Internal Server Error');
 
     behave.token = (_req, res) => json(res, 429, { status: false, msg: 'slow down' }, { 'retry-after': '7' });
-    expect(await rejection(api().downloadToken(RECORD_ID))).toMatchObject({ statusCode: 429, retryable: true, retryAfterSeconds: 7, msg: 'slow down' });
+    expect(await rejection(api().downloadToken(RECORD_ID))).toMatchObject({
+      statusCode: 429,
+      retryable: true,
+      retryAfterSeconds: 7,
+      msg: 'slow down',
+    });
 
     behave.info = (_req, res) => json(res, 404, { status: false, msg: 'not found' });
     const e404 = await rejection(api().recordingInfo(RECORD_ID));
@@ -307,7 +340,11 @@ describe('PlugNMeet refuses', () => {
       res.writeHead(503, { 'retry-after': '3' });
       res.end();
     };
-    expect(await rejection(api().download(TOKEN))).toMatchObject({ statusCode: 503, retryable: true, retryAfterSeconds: 3 });
+    expect(await rejection(api().download(TOKEN))).toMatchObject({
+      statusCode: 503,
+      retryable: true,
+      retryAfterSeconds: 3,
+    });
   });
 
   it('a redirect on a POST is not followed (signed headers stay home) and says where it points', async () => {
@@ -343,7 +380,11 @@ describe('PlugNMeet refuses', () => {
 describe('PlugNMeet unreachable or slow', () => {
   it('a closed port → PlugNMeetUnreachableError (ECONNREFUSED), retryable, for every call', async () => {
     const client = api({ serverUrl: `http://127.0.0.1:${await closedPort()}` });
-    for (const call of [() => client.recordingInfo(RECORD_ID), () => client.downloadToken(RECORD_ID), () => client.download(TOKEN)]) {
+    for (const call of [
+      () => client.recordingInfo(RECORD_ID),
+      () => client.downloadToken(RECORD_ID),
+      () => client.download(TOKEN),
+    ]) {
       const e = await rejection(call());
       expect(e).toBeInstanceOf(PlugNMeetUnreachableError);
       expect(e).toMatchObject({ code: 'ECONNREFUSED', retryable: true });
@@ -385,7 +426,12 @@ describe('PlugNMeet unreachable or slow', () => {
     );
     expect(Date.now() - started).toBeLessThan(3_000);
     expect(e).toBeInstanceOf(PlugNMeetDownloadInterruptedError);
-    expect(e).toMatchObject({ reason: 'stalled', retryable: true, receivedBytes: 1024 * 1024, expectedBytes: FILE.length });
+    expect(e).toMatchObject({
+      reason: 'stalled',
+      retryable: true,
+      receivedBytes: 1024 * 1024,
+      expectedBytes: FILE.length,
+    });
   });
 
   it('a download cut short → an error on the stream, never a clean end', async () => {
@@ -406,7 +452,9 @@ describe('PlugNMeet unreachable or slow', () => {
   it('more bytes than Content-Length are not taken as the file', async () => {
     behave.download = (_req, res) => {
       // A lying header: HTTP would just stop at the length, so declare less and use a raw socket.
-      res.socket!.write(`HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n`);
+      res.socket!.write(
+        `HTTP/1.1 200 OK\r\ncontent-type: video/mp4\r\ncontent-length: 1000\r\nconnection: close\r\n\r\n`,
+      );
       res.socket!.end(FILE.subarray(0, 1000));
     };
     const download = await api().download(TOKEN);
@@ -479,7 +527,10 @@ describe('active rooms, as plugNmeet-server answers', () => {
     behave.rooms = sends(answers.ROOMS_INTERNAL_ERROR);
     const e = await rejection(api().activeRooms());
     expect(e).toBeInstanceOf(PlugNMeetStatusFalseError);
-    expect(e).toMatchObject({ statusCode: 'INTERNAL_SERVER_ERROR', msg: 'dial tcp 127.0.0.1:3306: connect: connection refused' });
+    expect(e).toMatchObject({
+      statusCode: 'INTERNAL_SERVER_ERROR',
+      msg: 'dial tcp 127.0.0.1:3306: connect: connection refused',
+    });
 
     for (const body of [
       // the old text does not override a code that says otherwise
@@ -498,8 +549,14 @@ describe('active rooms, as plugNmeet-server answers', () => {
 
   it('getActiveRoomInfo: the run of a room going on, asked by room_id', async () => {
     behave.room = sends(answers.roomAnswer(math));
-    expect(await api().activeRoom('math-101')).toMatchObject({ roomId: 'math-101', roomSid: 'RM_math_101', participants: [ada, { sid: 'PA_ben' }] });
-    expect(seen.map((s) => [s.url, s.body.toString()])).toEqual([['/auth/room/getActiveRoomInfo', '{"room_id":"math-101"}']]);
+    expect(await api().activeRoom('math-101')).toMatchObject({
+      roomId: 'math-101',
+      roomSid: 'RM_math_101',
+      participants: [ada, { sid: 'PA_ben' }],
+    });
+    expect(seen.map((s) => [s.url, s.body.toString()])).toEqual([
+      ['/auth/room/getActiveRoomInfo', '{"room_id":"math-101"}'],
+    ]);
   });
 
   it('getActiveRoomInfo: a room that is gone (ROOM_NOT_FOUND, ROOM_NOT_ACTIVE, by name or number) is null', async () => {
@@ -534,10 +591,17 @@ describe('active rooms, as plugNmeet-server answers', () => {
     behave.room = sends(answers.ROOM_INTERNAL_ERROR);
     const e = await rejection(api().activeRoom('math-101'));
     expect(e).toBeInstanceOf(PlugNMeetStatusFalseError);
-    expect(e).toMatchObject({ endpoint: 'POST /auth/room/getActiveRoomInfo', statusCode: 'INTERNAL_SERVER_ERROR', msg: 'nats: timeout' });
+    expect(e).toMatchObject({
+      endpoint: 'POST /auth/room/getActiveRoomInfo',
+      statusCode: 'INTERNAL_SERVER_ERROR',
+      msg: 'nats: timeout',
+    });
 
     for (const [body, statusCode] of [
-      ['{"status":false,"msg":"room not found in active state","status_code":"SOMETHING_NEW","room":null}', 'SOMETHING_NEW'],
+      [
+        '{"status":false,"msg":"room not found in active state","status_code":"SOMETHING_NEW","room":null}',
+        'SOMETHING_NEW',
+      ],
       ['{"status":false,"msg":"room is not active","status_code":99,"room":null}', 99],
       // the list's "nothing" code is not the room's
       ['{"status":false,"msg":"no room found","status_code":"NOT_FOUND","room":null}', 'NOT_FOUND'],

@@ -22,10 +22,19 @@ describe('isAdminFromMetadata', () => {
     expect(isAdminFromMetadata('')).toBe(false);
   });
 
-  it.each(['not json', '{', '{"is_admin":true', "{'is_admin':true}", 'is_admin', 'true', 'null', '[]', '[true]', '"{\\"is_admin\\":true}"', '42'])(
-    'is false, without throwing, for metadata that is not a JSON object: %s',
-    (metadata) => {
-      expect(isAdminFromMetadata(metadata)).toBe(false);
-    },
-  );
+  it.each([
+    'not json',
+    '{',
+    '{"is_admin":true',
+    "{'is_admin':true}",
+    'is_admin',
+    'true',
+    'null',
+    '[]',
+    '[true]',
+    '"{\\"is_admin\\":true}"',
+    '42',
+  ])('is false, without throwing, for metadata that is not a JSON object: %s', (metadata) => {
+    expect(isAdminFromMetadata(metadata)).toBe(false);
+  });
 });

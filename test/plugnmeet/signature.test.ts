@@ -14,7 +14,10 @@ describe('createWebhookVerifier', () => {
   describe('accepts', () => {
     it('the JWT PlugNMeet sends, in Authorization and Hash-Token', async () => {
       const token = await signBody(BODY);
-      expect(await verify({ authorization: token, hashToken: token }, bytes(BODY))).toEqual({ ok: true, scheme: 'jwt' });
+      expect(await verify({ authorization: token, hashToken: token }, bytes(BODY))).toEqual({
+        ok: true,
+        scheme: 'jwt',
+      });
     });
 
     it('the JWT in Hash-Token alone (Authorization absent or empty)', async () => {
@@ -24,7 +27,10 @@ describe('createWebhookVerifier', () => {
       expect(await verify({ authorization: '', hashToken: token }, bytes(BODY))).toEqual({ ok: true, scheme: 'jwt' });
       // an Authorization with only the scheme (HTTP stacks trim the trailing space) carries no token
       for (const authorization of ['Bearer ', 'Bearer', 'bearer  ']) {
-        expect(await verify({ authorization, hashToken: token }, bytes(BODY)), authorization).toEqual({ ok: true, scheme: 'jwt' });
+        expect(await verify({ authorization, hashToken: token }, bytes(BODY)), authorization).toEqual({
+          ok: true,
+          scheme: 'jwt',
+        });
       }
     });
 
@@ -89,13 +95,17 @@ describe('createWebhookVerifier', () => {
 
     it('a token expired beyond the tolerance', async () => {
       const now = nowSeconds();
-      await rejected({ authorization: await signClaims(claimsFor(BODY, { iat: now - 330, nbf: now - 330, exp: now - 30 })) });
+      await rejected({
+        authorization: await signClaims(claimsFor(BODY, { iat: now - 330, nbf: now - 330, exp: now - 30 })),
+      });
     });
 
     it('a token whose nbf is beyond the tolerance', async () => {
       const now = nowSeconds();
       await rejected({ authorization: await signClaims(claimsFor(BODY, { iat: now, nbf: now + 30, exp: now + 330 })) });
-      await rejected({ authorization: await signClaims(claimsFor(BODY, { iat: now, nbf: now + 3600, exp: now + 3900 })) });
+      await rejected({
+        authorization: await signClaims(claimsFor(BODY, { iat: now, nbf: now + 3600, exp: now + 3900 })),
+      });
     });
 
     it('a token without exp', async () => {
@@ -197,7 +207,9 @@ describe('parseBody', () => {
     expect(other.id).not.toBe(first.id);
     expect(reformatted.id).not.toBe(first.id);
     // never mistaken for a real PlugNMeet id
-    expect(parseBody(bytes(fixture('04-participant_joined-student')))).toMatchObject({ id: '5b0c7b4e-0004-4c1e-9a51-000000000004' });
+    expect(parseBody(bytes(fixture('04-participant_joined-student')))).toMatchObject({
+      id: '5b0c7b4e-0004-4c1e-9a51-000000000004',
+    });
   });
 
   it('treats an empty id as no id', () => {
@@ -301,7 +313,11 @@ describe('interpret', () => {
   ])('maps %s to a room event at created_at', (name, event, at) => {
     expect(interpretFixture(name)).toEqual({
       ok: true,
-      event: { name: event, room: { roomId: 'algebra-101-20261124090000', roomSid: 'RM_hT2xQw8Lk3Zp' }, at: new Date(at) },
+      event: {
+        name: event,
+        room: { roomId: 'algebra-101-20261124090000', roomSid: 'RM_hT2xQw8Lk3Zp' },
+        at: new Date(at),
+      },
     });
   });
 
@@ -328,11 +344,15 @@ describe('interpret', () => {
     );
     const result = interpret('participant_joined', body, receivedAt);
     expect(result.ok).toBe(true);
-    if (result.ok && result.event.name === 'participant_joined') expect(result.event.participant.joinedAt).toBeUndefined();
+    if (result.ok && result.event.name === 'participant_joined')
+      expect(result.event.participant.joinedAt).toBeUndefined();
   });
 
   it('does not turn an unset (zero) joined_at_ms into 1970 either: joined_at, when set, is used', () => {
-    for (const [joinedAt, expected] of [['0', undefined], ['1795510861', new Date(1_795_510_861_000)]] as const) {
+    for (const [joinedAt, expected] of [
+      ['0', undefined],
+      ['1795510861', new Date(1_795_510_861_000)],
+    ] as const) {
       const body = JSON.parse(
         fixtureWith('04-participant_joined-student', (e) => {
           e.participant.joined_at = joinedAt;
@@ -341,13 +361,19 @@ describe('interpret', () => {
       );
       const result = interpret('participant_joined', body, receivedAt);
       expect(result.ok).toBe(true);
-      if (result.ok && result.event.name === 'participant_joined') expect(result.event.participant.joinedAt, joinedAt).toEqual(expected);
+      if (result.ok && result.event.name === 'participant_joined')
+        expect(result.event.participant.joinedAt, joinedAt).toEqual(expected);
     }
   });
 
   it('treats metadata that is not JSON as not a moderator', () => {
-    const body = JSON.parse(fixtureWith('03-participant_joined-moderator', (e) => (e.participant.metadata = '{is_admin: true')));
-    expect(interpret('participant_joined', body, receivedAt)).toMatchObject({ ok: true, event: { participant: { isAdmin: false } } });
+    const body = JSON.parse(
+      fixtureWith('03-participant_joined-moderator', (e) => (e.participant.metadata = '{is_admin: true')),
+    );
+    expect(interpret('participant_joined', body, receivedAt)).toMatchObject({
+      ok: true,
+      event: { participant: { isAdmin: false } },
+    });
   });
 
   describe('says precisely what is missing', () => {
@@ -359,23 +385,51 @@ describe('interpret', () => {
     };
 
     it('a participant_joined without participant', () => {
-      const message = messageOf('participant_joined', without((e) => delete e.participant));
+      const message = messageOf(
+        'participant_joined',
+        without((e) => delete e.participant),
+      );
       expect(message).toMatch(/^Invalid participant_joined event: /);
       expect(message).toMatch(/\bparticipant\b/);
     });
 
     it('a participant without identity, or with a blank one', () => {
-      expect(messageOf('participant_left', without((e) => delete e.participant.identity))).toMatch(/participant\.identity/);
-      expect(messageOf('participant_joined', without((e) => (e.participant.identity = '  ')))).toMatch(/participant\.identity/);
+      expect(
+        messageOf(
+          'participant_left',
+          without((e) => delete e.participant.identity),
+        ),
+      ).toMatch(/participant\.identity/);
+      expect(
+        messageOf(
+          'participant_joined',
+          without((e) => (e.participant.identity = '  ')),
+        ),
+      ).toMatch(/participant\.identity/);
     });
 
     it('no room, or a room with neither room_id nor identity', () => {
-      expect(messageOf('room_started', without((e) => delete e.room))).toMatch(/\broom\b/);
-      expect(messageOf('participant_joined', without((e) => delete e.room.room_id))).toMatch(/room\.room_id/);
+      expect(
+        messageOf(
+          'room_started',
+          without((e) => delete e.room),
+        ),
+      ).toMatch(/\broom\b/);
+      expect(
+        messageOf(
+          'participant_joined',
+          without((e) => delete e.room.room_id),
+        ),
+      ).toMatch(/room\.room_id/);
     });
 
     it('a created_at that is not an integer', () => {
-      expect(messageOf('room_finished', without((e) => (e.created_at = 'yesterday')))).toMatch(/created_at/);
+      expect(
+        messageOf(
+          'room_finished',
+          without((e) => (e.created_at = 'yesterday')),
+        ),
+      ).toMatch(/created_at/);
     });
 
     it('a recording event without recording_info.record_id', () => {
@@ -384,15 +438,21 @@ describe('interpret', () => {
     });
 
     it('an event it does not act on', () => {
-      expect(messageOf('start_recording', JSON.parse(fixture('06-start_recording')))).toBe('Event start_recording ignored');
+      expect(messageOf('start_recording', JSON.parse(fixture('06-start_recording')))).toBe(
+        'Event start_recording ignored',
+      );
     });
 
     it('a track event without track.sid', () => {
-      expect(messageOf('track_published', JSON.parse(fixtureWith('12-track_published-camera', (e) => delete e.track.sid)))).toMatch(/track\.sid/);
+      expect(
+        messageOf('track_published', JSON.parse(fixtureWith('12-track_published-camera', (e) => delete e.track.sid))),
+      ).toMatch(/track\.sid/);
     });
 
     it('an analytics event without room.sid', () => {
-      expect(messageOf('analytics_proceeded', JSON.parse(fixtureWith('16-analytics_proceeded', (e) => delete e.room.sid)))).toMatch(/room\.sid is required/);
+      expect(
+        messageOf('analytics_proceeded', JSON.parse(fixtureWith('16-analytics_proceeded', (e) => delete e.room.sid))),
+      ).toMatch(/room\.sid is required/);
     });
   });
 });

@@ -46,7 +46,12 @@ const delivery = (percentThere: number, percentResent = 0) =>
       .tuple(there(percentResent), fc.nat({ max: 9_999 }), fc.integer({ min: 1, max: 30 }))
       .map(([again, key, laterBy]) => (again ? { key, laterBy } : null)),
   });
-type Delivery = { there: boolean; key: number; duplicate: number | null; resent: { key: number; laterBy: number } | null };
+type Delivery = {
+  there: boolean;
+  key: number;
+  duplicate: number | null;
+  resent: { key: number; laterBy: number } | null;
+};
 
 const connection = (o: Messiness) =>
   fc.record({
@@ -80,7 +85,10 @@ const person = (o: Messiness) =>
       { weight: 1, arbitrary: fc.integer({ min: 0, max: 9_999 }).map((f) => ({ fraction: f / 10_000 })) },
     ),
     /** a student promoted to moderator from a later connection on (rare) */
-    adminFrom: fc.oneof({ weight: 19, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) }),
+    adminFrom: fc.oneof(
+      { weight: 19, arbitrary: fc.constant(null) },
+      { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) },
+    ),
     connections: fc.array(connection(o), { minLength: 1, maxLength: 4 }),
   });
 type Person = ReturnType<typeof person> extends fc.Arbitrary<infer T> ? T : never;
@@ -110,15 +118,20 @@ export function classArbitrary(o: ClassOptions): fc.Arbitrary<Scenario> {
     })
     .map((c) => {
       const planned: Planned[] = [];
-      const room = (kind: ClassEvent['kind'], at: number, d: Delivery) => d.there && planned.push({ event: { kind, at } as ClassEvent, d });
+      const room = (kind: ClassEvent['kind'], at: number, d: Delivery) =>
+        d.there && planned.push({ event: { kind, at } as ClassEvent, d });
       room('room_created', -60, c.roomCreated);
       room('room_started', 0, c.roomStarted);
       room('room_finished', c.lengthSeconds, c.roomFinished);
       planned.push(...personEvents(c.teacher, '27', 'Dr. Rahimi', 0, c.lengthSeconds));
-      c.students.forEach((p, i) => planned.push(...personEvents(p, String(1001 + i), `Student ${i + 1}`, p.adminFrom, c.lengthSeconds)));
+      c.students.forEach((p, i) =>
+        planned.push(...personEvents(p, String(1001 + i), `Student ${i + 1}`, p.adminFrom, c.lengthSeconds)),
+      );
       // bots carry is_admin (as the fixture's RECORDER_BOT does): they must still not attend
-      if (c.recorder.there) planned.push(...personEvents(c.recorder.person, 'RECORDER_BOT', 'RECORDER_BOT', 0, c.lengthSeconds));
-      if (c.otherBot.there) planned.push(...personEvents(c.otherBot.person, c.otherBot.identity, c.otherBot.identity, 0, c.lengthSeconds));
+      if (c.recorder.there)
+        planned.push(...personEvents(c.recorder.person, 'RECORDER_BOT', 'RECORDER_BOT', 0, c.lengthSeconds));
+      if (c.otherBot.there)
+        planned.push(...personEvents(c.otherBot.person, c.otherBot.identity, c.otherBot.identity, 0, c.lengthSeconds));
       return toScenario(c.agoSeconds, planned);
     });
 }
@@ -136,16 +149,30 @@ function personEvents(p: Person, identity: string, name: string, adminFrom: numb
   let previous: { from: number; to: number | null } | null = null;
   p.connections.forEach((c: Connection, k) => {
     const from: number =
-      previous === null ? arrival : c.mode === 'rejoin' && previous.to !== null ? previous.to + c.gapSeconds : previous.from + c.gapSeconds;
+      previous === null
+        ? arrival
+        : c.mode === 'rejoin' && previous.to !== null
+          ? previous.to + c.gapSeconds
+          : previous.from + c.gapSeconds;
     if (from >= length) return;
     const leaves = c.stay === 'end' || from + c.stay >= length ? null : from + c.stay;
     previous = { from, to: leaves };
     if (!c.there) return;
     const isAdmin = adminFrom !== null && k >= adminFrom;
-    const who = (withoutJoinedAt: boolean): Who => ({ identity, sid: `PA_${identity}_${k + 1}`, name, isAdmin, joinedAt: withoutJoinedAt ? null : from });
-    out.push({ event: { kind: 'participant_joined', at: from + c.joinDelay, who: who(c.joinWithoutJoinedAt) }, d: c.join });
+    const who = (withoutJoinedAt: boolean): Who => ({
+      identity,
+      sid: `PA_${identity}_${k + 1}`,
+      name,
+      isAdmin,
+      joinedAt: withoutJoinedAt ? null : from,
+    });
+    out.push({
+      event: { kind: 'participant_joined', at: from + c.joinDelay, who: who(c.joinWithoutJoinedAt) },
+      d: c.join,
+    });
     const leftAt = leaves ?? (c.leaveAfterEnd === null ? null : length + c.leaveAfterEnd);
-    if (leftAt !== null) out.push({ event: { kind: 'participant_left', at: leftAt, who: who(c.leaveWithoutJoinedAt) }, d: c.leave });
+    if (leftAt !== null)
+      out.push({ event: { kind: 'participant_left', at: leftAt, who: who(c.leaveWithoutJoinedAt) }, d: c.leave });
   });
   return out.filter((x) => x.d.there);
 }
@@ -153,9 +180,18 @@ function personEvents(p: Person, identity: string, name: string, adminFrom: numb
 /** Chronological events; the delivery order sorts them by key (ties keep chronological order). */
 export function toScenario(agoSeconds: number, planned: Planned[]): Scenario {
   const resent = planned.flatMap(({ event, d }) =>
-    d.resent === null ? [] : [{ event: { ...event, at: event.at + d.resent.laterBy }, d: { ...d, key: d.resent.key, duplicate: null, resent: null } }],
+    d.resent === null
+      ? []
+      : [
+          {
+            event: { ...event, at: event.at + d.resent.laterBy },
+            d: { ...d, key: d.resent.key, duplicate: null, resent: null },
+          },
+        ],
   );
-  const sorted = [...planned, ...resent].map((p, i) => ({ ...p, i })).sort((a, b) => a.event.at - b.event.at || a.i - b.i);
+  const sorted = [...planned, ...resent]
+    .map((p, i) => ({ ...p, i }))
+    .sort((a, b) => a.event.at - b.event.at || a.i - b.i);
   const posts = sorted.flatMap((p, index) => [
     { index, key: p.d.key, second: 0 },
     ...(p.d.duplicate === null ? [] : [{ index, key: p.d.duplicate, second: 1 }]),

@@ -24,7 +24,12 @@ const MAX_STUDENTS = env('PROPERTY_MAX_STUDENTS', 30);
 const MIN_STUDENTS = Math.min(env('PROPERTY_MIN_STUDENTS', 12), MAX_STUDENTS);
 const CONCURRENCY = env('PROPERTY_CONCURRENCY', 8);
 const SEED = env('PROPERTY_SEED', Date.now() % 0x7fffffff);
-const WITHOUT = new Set((process.env.PROPERTY_WITHOUT ?? '').split(',').map((w) => w.trim()).filter(Boolean));
+const WITHOUT = new Set(
+  (process.env.PROPERTY_WITHOUT ?? '')
+    .split(',')
+    .map((w) => w.trim())
+    .filter(Boolean),
+);
 const KNOWN = ['early-joins', 'leaves-after-end', 'resent', 'no-joined-at'];
 const unknown = [...WITHOUT].filter((w) => !KNOWN.includes(w));
 if (unknown.length) throw new Error(`PROPERTY_WITHOUT: unknown ${unknown.join(', ')} (known: ${KNOWN.join(', ')})`);
@@ -67,7 +72,10 @@ describe(`attendance of generated classes against the model (${testDatabaseUrl ?
       const result = await fc.check(property, { numRuns: RUNS, seed: SEED });
       if (result.failed) {
         const [counterexample] = result.counterexample as [Scenario];
-        const report = await minimalFailure(app, counterexample, { concurrency: CONCURRENCY, seconds: MINIMIZE_SECONDS });
+        const report = await minimalFailure(app, counterexample, {
+          concurrency: CONCURRENCY,
+          seconds: MINIMIZE_SECONDS,
+        });
         throw new Error(
           [
             `failed at class ${result.numRuns} of ${RUNS} (seed ${result.seed}; ${result.numShrinks} shrinks; ${((Date.now() - started) / 1000).toFixed(0)} s).`,
@@ -80,7 +88,9 @@ describe(`attendance of generated classes against the model (${testDatabaseUrl ?
       }
       expect(result.numRuns).toBe(RUNS);
       const without = WITHOUT.size ? ` without ${[...WITHOUT].join(', ')}` : '';
-      console.info(`attendance property: ${RUNS} classes${without}, seed ${SEED}, ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      console.info(
+        `attendance property: ${RUNS} classes${without}, seed ${SEED}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      );
     },
     TIMEOUT_MS,
   );

@@ -10,16 +10,24 @@ type ActualAttendance = NonNullable<ActualSession>['attendances'][number];
 const offset = (iso: string | null | undefined, base: number) => (iso == null ? null : Date.parse(iso) / 1000 - base);
 
 const show = (v: unknown) => JSON.stringify(v);
-const showSpans = (spans: readonly ModelSpan[]) => spans.map((s) => `[${s.joinedAt}, ${s.leftAt ?? 'open'}]`).join(' ') || '(none)';
+const showSpans = (spans: readonly ModelSpan[]) =>
+  spans.map((s) => `[${s.joinedAt}, ${s.leftAt ?? 'open'}]`).join(' ') || '(none)';
 
 /**
  * The differences between the service's session and the model's. `early` and `late` are the model
  * read at the instants before and after the query: they differ only in attendedSeconds of open
  * spans, which must lie between the two.
  */
-export function compareWithModel(early: ModelSession | null, late: ModelSession | null, actual: ActualSession, base: number): string[] {
+export function compareWithModel(
+  early: ModelSession | null,
+  late: ModelSession | null,
+  actual: ActualSession,
+  base: number,
+): string[] {
   if (early === null || late === null || actual === null) {
-    return early === null && actual === null ? [] : [`session: expected ${early ? 'one' : 'none'}, got ${actual ? show(actual.id) : 'none'}`];
+    return early === null && actual === null
+      ? []
+      : [`session: expected ${early ? 'one' : 'none'}, got ${actual ? show(actual.id) : 'none'}`];
   }
   const diffs: string[] = [];
   const field = (name: string, expected: unknown, got: unknown) => {
@@ -50,16 +58,21 @@ export function compareWithModel(early: ModelSession | null, late: ModelSession 
 function compareAttendance(e: ModelAttendance, l: ModelAttendance, a: ActualAttendance, base: number): string[] {
   const diffs: string[] = [];
   const field = (name: string, expected: unknown, got: unknown) => {
-    if (show(expected) !== show(got)) diffs.push(`user ${e.userId} ${name}: expected ${show(expected)}, got ${show(got)}`);
+    if (show(expected) !== show(got))
+      diffs.push(`user ${e.userId} ${name}: expected ${show(expected)}, got ${show(got)}`);
   };
   field('role', e.role, a.role);
   field('isOnline', e.isOnline, a.isOnline);
   field('firstJoinedAt', e.firstJoinedAt, offset(a.firstJoinedAt, base));
   field('lastLeftAt', e.lastLeftAt, offset(a.lastLeftAt, base));
-  const spans = a.spans.map((s) => ({ joinedAt: offset(s.joinedAt, base)!, leftAt: offset(s.leftAt, base) })).sort(compareSpans);
-  if (showSpans(spans) !== showSpans(e.spans)) diffs.push(`user ${e.userId} spans: expected ${showSpans(e.spans)}, got ${showSpans(spans)}`);
+  const spans = a.spans
+    .map((s) => ({ joinedAt: offset(s.joinedAt, base)!, leftAt: offset(s.leftAt, base) }))
+    .sort(compareSpans);
+  if (showSpans(spans) !== showSpans(e.spans))
+    diffs.push(`user ${e.userId} spans: expected ${showSpans(e.spans)}, got ${showSpans(spans)}`);
   if (a.attendedSeconds < e.attendedSeconds || a.attendedSeconds > l.attendedSeconds) {
-    const range = e.attendedSeconds === l.attendedSeconds ? `${e.attendedSeconds}` : `${e.attendedSeconds}..${l.attendedSeconds}`;
+    const range =
+      e.attendedSeconds === l.attendedSeconds ? `${e.attendedSeconds}` : `${e.attendedSeconds}..${l.attendedSeconds}`;
     diffs.push(`user ${e.userId} attendedSeconds: expected ${range}, got ${a.attendedSeconds}`);
   }
   return diffs;

@@ -71,11 +71,17 @@ export async function playScenario(app: TestServer, s: Scenario, o: PlayOptions)
   const base = Math.floor(Date.now() / 1000) - s.agoSeconds;
   const ids = s.events.map(() => randomUUID());
   const bodies = s.events.map((e, i) => webhookBody(e, run, base, ids[i]));
-  const stops = [...new Set([...s.checkpoints.filter((k) => k > 0 && k < s.order.length), s.order.length])].sort((a, b) => a - b);
+  const stops = [...new Set([...s.checkpoints.filter((k) => k > 0 && k < s.order.length), s.order.length])].sort(
+    (a, b) => a - b,
+  );
 
   let posted = 0;
   for (const stop of stops) {
-    const refused = await postAll(app, s.order.slice(posted, stop).map((i) => ({ i, body: bodies[i] })), o.concurrency);
+    const refused = await postAll(
+      app,
+      s.order.slice(posted, stop).map((i) => ({ i, body: bodies[i] })),
+      o.concurrency,
+    );
     posted = stop;
     if (refused.length) return failure(s, run, posted, o, [`webhooks not answered 200: ${refused.join('; ')}`]);
 

@@ -11,7 +11,13 @@ export interface WhoInit {
   name?: string;
 }
 
-const who = (w: WhoInit): Who => ({ identity: w.identity, sid: w.sid, joinedAt: w.joinedAt, isAdmin: w.isAdmin ?? false, name: w.name ?? `User ${w.identity}` });
+const who = (w: WhoInit): Who => ({
+  identity: w.identity,
+  sid: w.sid,
+  joinedAt: w.joinedAt,
+  isAdmin: w.isAdmin ?? false,
+  name: w.name ?? `User ${w.identity}`,
+});
 
 export const room = (kind: RoomEventKind, at: number): ClassEvent => ({ kind, at });
 export const joined = (at: number, w: WhoInit): ClassEvent => ({ kind: 'participant_joined', at, who: who(w) });

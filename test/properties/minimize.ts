@@ -10,7 +10,10 @@ import { describeScenario } from './format.ts';
 export function withoutEvents(s: Scenario, drop: ReadonlySet<number>): Scenario {
   const renumber = new Map<number, number>();
   s.events.forEach((_, i) => drop.has(i) || renumber.set(i, renumber.size));
-  return withoutPosts({ ...s, events: s.events.filter((_, i) => !drop.has(i)) }, s.order.map((i) => renumber.get(i) ?? -1));
+  return withoutPosts(
+    { ...s, events: s.events.filter((_, i) => !drop.has(i)) },
+    s.order.map((i) => renumber.get(i) ?? -1),
+  );
 }
 
 /** `order` with -1 for the posts to leave out; checkpoints keep counting the posts that remain. */
@@ -56,7 +59,12 @@ export async function minimize(s: Scenario, o: MinimizeOptions): Promise<Scenari
   // 2. second deliveries (duplicates), one at a time
   for (let k = current.order.length - 1; k >= 0; k--) {
     if (current.order.indexOf(current.order[k]) === k) continue;
-    await attempt(withoutPosts(current, current.order.map((i, j) => (j === k ? -1 : i))));
+    await attempt(
+      withoutPosts(
+        current,
+        current.order.map((i, j) => (j === k ? -1 : i)),
+      ),
+    );
   }
   // 3. comparisons along the way: the end alone, or fewer of them
   for (const checkpoint of [...current.checkpoints]) {
@@ -75,7 +83,11 @@ export async function minimize(s: Scenario, o: MinimizeOptions): Promise<Scenari
  * then its few remaining posts are tried one at a time in every order: a race between two posts is
  * usually one of their orders, which a regression case can then replay exactly.
  */
-export async function minimalFailure(app: TestServer, s: Scenario, o: { concurrency: number; seconds: number }): Promise<string> {
+export async function minimalFailure(
+  app: TestServer,
+  s: Scenario,
+  o: { concurrency: number; seconds: number },
+): Promise<string> {
   const deadline = Date.now() + o.seconds * 1000;
   const failsWith = (concurrency: number, tries: number) => async (candidate: Scenario) => {
     for (let k = 0; k < tries; k++) if ((await playScenario(app, candidate, { concurrency })) !== null) return true;
@@ -99,9 +111,11 @@ export async function minimalFailure(app: TestServer, s: Scenario, o: { concurre
   const play = { concurrency: sequential ? 1 : o.concurrency };
   let failure: string | null = null;
   for (let k = 0; k < 3 && failure === null; k++) failure = await playScenario(app, smallest, play);
-  const how = sequential ? 'posted one at a time in this order' : `only with ${o.concurrency} posts in flight (a race no order of them shows)`;
+  const how = sequential
+    ? 'posted one at a time in this order'
+    : `only with ${o.concurrency} posts in flight (a race no order of them shows)`;
   const drift = race && sequential ? ' (found as a race of posts in flight)' : '';
-  return `smallest failing class found, ${how}${drift}:\n${failure ?? '(it did not fail again: flaky)\n' + describeScenario(smallest)}`;
+  return `smallest failing class found, ${how}${drift}:\n${failure ?? `(it did not fail again: flaky)\n${describeScenario(smallest)}`}`;
 }
 
 /** Up to `limit` orderings of `items` (all of them for a handful). */
@@ -113,7 +127,8 @@ function* permutations(items: number[], limit: number): Generator<number[]> {
       yield prefix;
       return;
     }
-    for (let k = 0; k < rest.length && produced < limit; k++) yield* from([...rest.slice(0, k), ...rest.slice(k + 1)], [...prefix, rest[k]]);
+    for (let k = 0; k < rest.length && produced < limit; k++)
+      yield* from([...rest.slice(0, k), ...rest.slice(k + 1)], [...prefix, rest[k]]);
   }
   yield* from(items, []);
 }

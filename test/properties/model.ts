@@ -67,7 +67,9 @@ export const compareSpans = (a: ModelSpan, b: ModelSpan) =>
 
 /** floor of the seconds covered by the union of [joinedAt, leftAt ?? now]. */
 export function unionSeconds(spans: readonly ModelSpan[], now: number): number {
-  const intervals = spans.map((s) => [s.joinedAt, s.leftAt ?? Math.max(now, s.joinedAt)] as const).sort((a, b) => a[0] - b[0]);
+  const intervals = spans
+    .map((s) => [s.joinedAt, s.leftAt ?? Math.max(now, s.joinedAt)] as const)
+    .sort((a, b) => a[0] - b[0]);
   let total = 0;
   let cursor = -Infinity;
   for (const [from, to] of intervals) {
@@ -88,7 +90,9 @@ export function modelSession(delivered: readonly ClassEvent[], now: number): Mod
 
   // The start: room_started's time, or until it arrives the earliest time any event carries.
   const started = min(events.filter((e) => e.kind === 'room_started').map((e) => e.at));
-  const earliest = min(events.flatMap((e) => ('who' in e && givenJoinedAt(e.who) !== null ? [e.at, givenJoinedAt(e.who)!] : [e.at])))!;
+  const earliest = min(
+    events.flatMap((e) => ('who' in e && givenJoinedAt(e.who) !== null ? [e.at, givenJoinedAt(e.who)!] : [e.at])),
+  )!;
   const startedAt = started ?? earliest;
 
   // The end: the first room_finished, never before the start.

@@ -55,7 +55,8 @@ async function until(recordId: string, status: string, timeoutMs = 20_000) {
   for (;;) {
     const r = await recordingOf(recordId);
     if (r?.status === status) return r;
-    if (Date.now() > deadline) throw new Error(`recording ${recordId} is ${r?.status} (${r?.error}), expected ${status}`);
+    if (Date.now() > deadline)
+      throw new Error(`recording ${recordId} is ${r?.status} (${r?.error}), expected ${status}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -66,7 +67,8 @@ beforeAll(async () => {
   media = await createMediaFixtures(dir);
   plugnmeet = await startFakePlugNMeet();
   app = await startTestServer({ plugnmeetServerUrl: plugnmeet.url, downloader: FAST_RETRIES });
-  for (const name of ['01-room_created', '02-room_started']) expect((await app.postWebhook(fixture(name))).status).toBe(200);
+  for (const name of ['01-room_created', '02-room_started'])
+    expect((await app.postWebhook(fixture(name))).status).toBe(200);
 }, 120_000);
 afterAll(async () => {
   await app?.close();
@@ -94,14 +96,28 @@ describe.runIf(runMediaTests)('a recording from PlugNMeet to a playable, listed 
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('video/mp4');
     expect(file.headers.get('content-length')).toBe(String(r.fileSize));
-    expect(createHash('sha256').update(Buffer.from(await file.arrayBuffer())).digest('hex')).toBe(r.sha256);
+    expect(
+      createHash('sha256')
+        .update(Buffer.from(await file.arrayBuffer()))
+        .digest('hex'),
+    ).toBe(r.sha256);
 
     const thumbnail = await fetch(`${app.url}${r.thumbnailUrl}`);
     expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
     const jpeg = Buffer.from(await thumbnail.arrayBuffer());
     expect([...jpeg.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
     const thumbPath = path.join(app.dataDir, 'recordings', `${r.id}.jpg`);
-    const width = execFileSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width', '-of', 'csv=p=0', thumbPath]);
+    const width = execFileSync('ffprobe', [
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width',
+      '-of',
+      'csv=p=0',
+      thumbPath,
+    ]);
     expect(width.toString().trim()).toBe('640');
 
     const session = await app.graphql(SessionRecordingsQuery, { roomId: ROOM });
@@ -156,7 +172,7 @@ describe.runIf(runMediaTests)('a recording from PlugNMeet to a playable, listed 
     expect(r.sha256).toBe(sha256(media.video));
   });
 
-  it('fails with PlugNMeet\'s message when it answers status:false', async () => {
+  it("fails with PlugNMeet's message when it answers status:false", async () => {
     const r = await until(await record(media.video, { statusFalse: 'recording file not found' }), 'FAILED');
     expect(r.error).toContain('recording file not found');
     expect(r.url).toBeNull();

@@ -16,14 +16,15 @@ const bytes = randomBytes(64 * 1024);
 let file: string;
 let plugnmeet: FakePlugNMeet;
 let app: TestServer;
-const outcomes: string[] = [];
+const _outcomes: string[] = [];
 
 beforeAll(async () => {
   file = path.join(mkdtempSync(path.join(tmpdir(), 'rollcall-rec-')), 'rec.mp4');
   writeFileSync(file, bytes);
   plugnmeet = await startFakePlugNMeet();
   app = await startTestServer({ plugnmeetServerUrl: plugnmeet.url, downloader: FAST });
-  for (const name of ['01-room_created', '02-room_started']) expect((await app.postWebhook(fixture(name))).status).toBe(200);
+  for (const name of ['01-room_created', '02-room_started'])
+    expect((await app.postWebhook(fixture(name))).status).toBe(200);
 });
 afterAll(async () => {
   await app?.close();
@@ -31,7 +32,10 @@ afterAll(async () => {
 });
 
 async function record(recordId: string) {
-  for (const [name, suffix] of [['08-end_recording', 'end'], ['10-recording_proceeded', 'ready']] as const) {
+  for (const [name, suffix] of [
+    ['08-end_recording', 'end'],
+    ['10-recording_proceeded', 'ready'],
+  ] as const) {
     const body = fixtureWith(name, (e) => {
       e.id = `${recordId}-${suffix}`;
       e.recording_info.record_id = recordId;
@@ -55,8 +59,15 @@ describe('recording downloads on the shared job runner', () => {
     plugnmeet.recordings.set('rec-job-1', { file, failDownloads: 2 });
     await record('rec-job-1');
     const r = await until('rec-job-1', 'READY');
-    expect(r).toMatchObject({ fileSize: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), error: null });
-    expect(await app.db.prisma.recording.findUniqueOrThrow({ where: { recordId: 'rec-job-1' } })).toMatchObject({ attempts: 3, leaseOwner: null });
+    expect(r).toMatchObject({
+      fileSize: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      error: null,
+    });
+    expect(await app.db.prisma.recording.findUniqueOrThrow({ where: { recordId: 'rec-job-1' } })).toMatchObject({
+      attempts: 3,
+      leaseOwner: null,
+    });
   });
 
   it('fails for good at once when PlugNMeet refuses, with its answer as the error', async () => {
@@ -64,6 +75,9 @@ describe('recording downloads on the shared job runner', () => {
     await record('rec-job-2');
     const r = await until('rec-job-2', 'FAILED');
     expect(r.error).toMatch(/requested recording not found/);
-    expect(await app.db.prisma.recording.findUniqueOrThrow({ where: { recordId: 'rec-job-2' } })).toMatchObject({ attempts: 1, leaseOwner: null });
+    expect(await app.db.prisma.recording.findUniqueOrThrow({ where: { recordId: 'rec-job-2' } })).toMatchObject({
+      attempts: 1,
+      leaseOwner: null,
+    });
   });
 });

@@ -14,7 +14,12 @@ import {
   resetMediaToolsCache,
   type FfprobeStream,
 } from '../../src/recordings/media.ts';
-import { createMediaFixtures, FIXTURE_DURATION_SECONDS, runMediaTests, type MediaFixtures } from '../support/media-fixtures.ts';
+import {
+  createMediaFixtures,
+  FIXTURE_DURATION_SECONDS,
+  runMediaTests,
+  type MediaFixtures,
+} from '../support/media-fixtures.ts';
 
 const run = promisify(execFile);
 
@@ -32,13 +37,27 @@ afterAll(async () => {
 });
 
 async function imageSize(file: string): Promise<{ width: number; height: number; codec: string }> {
-  const { stdout } = await run('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height,codec_name', '-of', 'json', file]);
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'stream=width,height,codec_name',
+    '-of',
+    'json',
+    file,
+  ]);
   const [stream] = JSON.parse(stdout).streams;
   return { width: stream.width, height: stream.height, codec: stream.codec_name };
 }
 
 describe('recordingTypeFromStreams', () => {
-  const s = (index: number, codec_type: string, attached_pic = 0): FfprobeStream => ({ index, codec_type, disposition: { attached_pic } });
+  const s = (index: number, codec_type: string, attached_pic = 0): FfprobeStream => ({
+    index,
+    codec_type,
+    disposition: { attached_pic },
+  });
 
   it('is VIDEO with a real video stream, VOICE otherwise, cover art ignored', () => {
     expect(recordingTypeFromStreams([s(0, 'video'), s(1, 'audio')])).toBe('VIDEO');
@@ -55,7 +74,12 @@ describe.runIf(runMediaTests)('probeMedia', () => {
     const probe = await probeMedia(media.video);
     expect(probe.durationSeconds).not.toBeNull();
     expect(Math.abs(probe.durationSeconds! - FIXTURE_DURATION_SECONDS)).toBeLessThanOrEqual(0.2);
-    expect(probe).toMatchObject({ hasVideo: true, hasAudio: true, type: 'VIDEO', videoStreamIndex: expect.any(Number) });
+    expect(probe).toMatchObject({
+      hasVideo: true,
+      hasAudio: true,
+      type: 'VIDEO',
+      videoStreamIndex: expect.any(Number),
+    });
   });
 
   it('reads an audio-only .m4a as VOICE', async () => {
@@ -138,7 +162,25 @@ describe.runIf(runMediaTests)('makeThumbnail', () => {
 
   it('takes the first frame of a clip shorter than 1.5 s, keeping the aspect ratio (height even)', async () => {
     const short = path.join(dir, 'short.mp4');
-    await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=322x242:rate=25', '-t', '0.4', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', short]);
+    await run('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=322x242:rate=25',
+      '-t',
+      '0.4',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      short,
+    ]);
     const out = path.join(dir, 'short.jpg');
     const result = await makeThumbnail(short, out);
     expect(result.atSeconds).toBe(0);
@@ -151,7 +193,25 @@ describe.runIf(runMediaTests)('makeThumbnail', () => {
 
   it('falls back to the first frame when the duration is unknown and 1 s is past the end', async () => {
     const short = path.join(dir, 'short2.mp4');
-    await run('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=25', '-t', '0.4', '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', short]);
+    await run('ffmpeg', [
+      '-nostdin',
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x240:rate=25',
+      '-t',
+      '0.4',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      short,
+    ]);
     const probe = { ...(await probeMedia(short)), durationSeconds: null };
     const out = path.join(dir, 'short2.jpg');
     expect((await makeThumbnail(short, out, { probe })).atSeconds).toBe(0);
@@ -170,7 +230,9 @@ describe.runIf(runMediaTests)('makeThumbnail', () => {
     const sub = path.join(dir, 'failing');
     await mkdir(sub);
     const probe = await probeMedia(media.video);
-    await expect(makeThumbnail(media.video, path.join(sub, 't.jpg'), { probe, ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toMatchObject({
+    await expect(
+      makeThumbnail(media.video, path.join(sub, 't.jpg'), { probe, ffmpegPath: '/nonexistent/ffmpeg' }),
+    ).rejects.toMatchObject({
       missing: true,
     });
     expect(await readdir(sub)).toEqual([]);

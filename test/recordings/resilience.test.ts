@@ -29,7 +29,10 @@ afterAll(async () => {
 });
 
 async function post(app: TestServer, recordId: string) {
-  for (const [name, suffix] of [['08-end_recording', 'end'], ['10-recording_proceeded', 'ready']] as const) {
+  for (const [name, suffix] of [
+    ['08-end_recording', 'end'],
+    ['10-recording_proceeded', 'ready'],
+  ] as const) {
     const body = fixtureWith(name, (e) => {
       e.id = `${recordId}-${suffix}`;
       e.recording_info.record_id = recordId;
@@ -84,7 +87,12 @@ describe.runIf(runMediaTests)('recording downloads under restarts and missing to
     try {
       await post(app, 'rec-no-ffmpeg');
       const r = await waitFor(app, 'rec-no-ffmpeg', 'READY');
-      expect(r).toMatchObject({ durationSeconds: null, type: null, thumbnailUrl: null, url: `/recordings/${r.id}/file` });
+      expect(r).toMatchObject({
+        durationSeconds: null,
+        type: null,
+        thumbnailUrl: null,
+        url: `/recordings/${r.id}/file`,
+      });
       const file = await fetch(`${app.url}${r.url}`);
       expect(file.status).toBe(200);
       expect(Buffer.from(await file.arrayBuffer()).equals(readFileSync(media.video))).toBe(true);

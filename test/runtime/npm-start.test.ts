@@ -56,7 +56,14 @@ async function npmStart(dataDir: string) {
   const child = spawn('npm', ['start'], {
     cwd: REPO_ROOT,
     // only what a container would set: nothing of the test runner (NODE_ENV=test, VITEST...)
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   started.push(child);
@@ -67,7 +74,10 @@ async function npmStart(dataDir: string) {
   const deadline = Date.now() + 90_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`npm start exited ${child.exitCode}:\n${output}`);
-    const ok = await fetch(`${url}/health`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (Date.now() > deadline) throw new Error(`npm start not serving after 90 s:\n${output}`);
     await new Promise((r) => setTimeout(r, 100));

@@ -47,7 +47,9 @@ export class Classroom {
   async join(who: Student, minutes: number): Promise<number> {
     const connection = (this.connections.get(who.id) ?? 0) + 1;
     this.connections.set(who.id, connection);
-    await this.post(this.participantBody('04-participant_joined-student', who, connection, this.at(minutes), this.at(minutes)));
+    await this.post(
+      this.participantBody('04-participant_joined-student', who, connection, this.at(minutes), this.at(minutes)),
+    );
     return connection;
   }
 
@@ -61,13 +63,35 @@ export class Classroom {
   async leaveBeforeJoin(who: Student, joinedMinutes: number, leftMinutes: number) {
     const connection = (this.connections.get(who.id) ?? 0) + 1;
     this.connections.set(who.id, connection);
-    await this.post(this.participantBody('07-participant_left-student', who, connection, this.at(joinedMinutes), this.at(leftMinutes)));
-    await this.post(this.participantBody('04-participant_joined-student', who, connection, this.at(joinedMinutes), this.at(joinedMinutes)));
+    await this.post(
+      this.participantBody(
+        '07-participant_left-student',
+        who,
+        connection,
+        this.at(joinedMinutes),
+        this.at(leftMinutes),
+      ),
+    );
+    await this.post(
+      this.participantBody(
+        '04-participant_joined-student',
+        who,
+        connection,
+        this.at(joinedMinutes),
+        this.at(joinedMinutes),
+      ),
+    );
   }
 
   private participantBody(fixture: string, who: Student, connection: number, joinedAt: number, createdAt: number) {
     const body = JSON.parse(
-      participantEventBody(fixture, this.run, { identity: who.id, sid: `PA_${who.id}_${connection}`, name: who.name ?? who.id, joinedAt }, createdAt, randomUUID()),
+      participantEventBody(
+        fixture,
+        this.run,
+        { identity: who.id, sid: `PA_${who.id}_${connection}`, name: who.name ?? who.id, joinedAt },
+        createdAt,
+        randomUUID(),
+      ),
     );
     body.participant.metadata = JSON.stringify({ is_admin: !!who.admin, is_hidden: false });
     return JSON.stringify(body);

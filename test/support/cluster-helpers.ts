@@ -34,7 +34,11 @@ export async function pollUntil<T>(
 }
 
 /** Runs `fn` over `items` with at most `limit` calls in flight; results in the order given. */
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapBounded<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
@@ -52,7 +56,12 @@ export function errorLines(stdout: string, max = 5): string[] {
   return logLines(stdout)
     .filter((l) => Number(l.level) >= 50)
     .slice(0, max)
-    .map((l) => JSON.stringify({ msg: l.msg, eventId: l.eventId, err: l.err?.message ?? l.err?.type, code: l.err?.code }).slice(0, 1_500));
+    .map((l) =>
+      JSON.stringify({ msg: l.msg, eventId: l.eventId, err: l.err?.message ?? l.err?.type, code: l.err?.code }).slice(
+        0,
+        1_500,
+      ),
+    );
 }
 
 /** The pino lines a service wrote to stdout (lines that are not JSON are skipped). */
@@ -186,10 +195,15 @@ export async function startRedisServer(): Promise<RedisServer> {
         });
       });
       try {
-        await pollUntil(`redis-server on port ${port} answers PING`, async () => {
-          if (c.exitCode !== null || c.signalCode !== null) throw new Error(`redis-server exited: ${out.slice(-1_000)}`);
-          return redisPing(port);
-        }, { timeoutMs: 10_000, intervalMs: 50 });
+        await pollUntil(
+          `redis-server on port ${port} answers PING`,
+          async () => {
+            if (c.exitCode !== null || c.signalCode !== null)
+              throw new Error(`redis-server exited: ${out.slice(-1_000)}`);
+            return redisPing(port);
+          },
+          { timeoutMs: 10_000, intervalMs: 50 },
+        );
       } catch (error) {
         await server.kill();
         throw error;
@@ -218,7 +232,12 @@ export interface Subscriber {
 }
 
 /** Connects a graphql-ws client (no retries, so an outage is visible) and subscribes once. */
-export function subscribeOver(wsUrl: string, query: string, variables: Record<string, unknown> = {}, token?: string): Subscriber {
+export function subscribeOver(
+  wsUrl: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Subscriber {
   const received: any[] = [];
   const closeCodes: number[] = [];
   const errors: unknown[] = [];

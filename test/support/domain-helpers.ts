@@ -54,7 +54,8 @@ export const join = (room: RoomRef, who: Who, offset: number) =>
   participantEvent('participant_joined', room, { joinedAt: offset, ...who }, offset);
 
 /** participant_left at `offset`; participant.joined_at only when given. */
-export const leave = (room: RoomRef, who: Who, offset: number) => participantEvent('participant_left', room, who, offset);
+export const leave = (room: RoomRef, who: Who, offset: number) =>
+  participantEvent('participant_left', room, who, offset);
 
 export interface Delivery {
   id: string;
@@ -81,7 +82,10 @@ export function deliver(prisma: PrismaClient, d: Delivery | PlugNMeetEvent): Pro
 }
 
 /** Delivers each in turn, in this order. */
-export async function deliverAll(prisma: PrismaClient, deliveries: Array<Delivery | PlugNMeetEvent>): Promise<Outcome[]> {
+export async function deliverAll(
+  prisma: PrismaClient,
+  deliveries: Array<Delivery | PlugNMeetEvent>,
+): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const d of deliveries) outcomes.push(await deliver(prisma, d));
   return outcomes;
@@ -115,7 +119,11 @@ export async function attendancesOf(prisma: PrismaClient, room: RoomRef, now = n
 }
 
 /** The attendances of one session as a dashboard shows them (see attendancesOf). */
-export async function attendancesOfSession(prisma: PrismaClient, sessionId: string, now = new Date()): Promise<AttendanceView[]> {
+export async function attendancesOfSession(
+  prisma: PrismaClient,
+  sessionId: string,
+  now = new Date(),
+): Promise<AttendanceView[]> {
   const session = await prisma.liveSession.findUniqueOrThrow({ where: { id: sessionId } });
   const rows = await prisma.attendance.findMany({
     where: { sessionId: session.id },
@@ -131,7 +139,11 @@ export async function attendancesOfSession(prisma: PrismaClient, sessionId: stri
     attendedSeconds: attendedSeconds(a.spans, session, now),
     spans: a.spans.map((s) => {
       const clipped = clipSpan(s, session);
-      return { sid: s.participantSid, joinedAt: clipped.joinedAt.toISOString(), leftAt: clipped.leftAt?.toISOString() ?? null };
+      return {
+        sid: s.participantSid,
+        joinedAt: clipped.joinedAt.toISOString(),
+        leftAt: clipped.leftAt?.toISOString() ?? null,
+      };
     }),
   }));
 }

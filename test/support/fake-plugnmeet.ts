@@ -94,7 +94,17 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
   const roomAnswers = new Map<string, { httpStatus?: number; body: string }>();
   const artifacts = new Map<string, FakeArtifact>();
   const artifactTokens = new Map<string, string>();
-  const counts = { info: 0, token: 0, download: 0, badSignature: 0, activeRoom: 0, artifactFetch: 0, artifactInfo: 0, artifactToken: 0, artifactDownload: 0 };
+  const counts = {
+    info: 0,
+    token: 0,
+    download: 0,
+    badSignature: 0,
+    activeRoom: 0,
+    artifactFetch: 0,
+    artifactInfo: 0,
+    artifactToken: 0,
+    artifactDownload: 0,
+  };
   const NOT_FOUND = (what: string) => ({ status: false, msg: `${what} not found`, status_code: 'NOT_FOUND' });
   const artifactInfo = (id: string, a: FakeArtifact) => ({
     artifact_id: id,
@@ -142,7 +152,11 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
         return json(res, 200, {
           status: true,
           msg: 'success',
-          recording_info: { record_id: recordId, file_path: `node_01/${recordId}.mp4`, metadata: { title: recording.title } },
+          recording_info: {
+            record_id: recordId,
+            file_path: `node_01/${recordId}.mp4`,
+            metadata: { title: recording.title },
+          },
         });
       }
       if (url.pathname === '/auth/recording/getDownloadToken') {
@@ -157,7 +171,12 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
       if (!body) return json(res, 401, { status: false, msg: 'invalid signature' });
       const list = url.pathname === '/auth/room/getActiveRoomsInfo';
       if (fake.roomsFailure) {
-        return json(res, 200, { status: false, msg: fake.roomsFailure, status_code: 'INTERNAL_SERVER_ERROR', ...(list ? { rooms: [] } : { room: null }) });
+        return json(res, 200, {
+          status: false,
+          msg: fake.roomsFailure,
+          status_code: 'INTERNAL_SERVER_ERROR',
+          ...(list ? { rooms: [] } : { room: null }),
+        });
       }
       if (list) {
         const listed = [...rooms.values()].filter((room) => !room.unlisted);
@@ -176,7 +195,12 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
     }
     if (req.method === 'POST' && url.pathname.startsWith('/auth/artifact/')) {
       const body = await signedBody(req);
-      if (!body) return json(res, 401, { status: false, msg: 'Failed to verify provided authentication details.', status_code: 'INVALID_TOKEN_OR_SIGNATURE' });
+      if (!body)
+        return json(res, 401, {
+          status: false,
+          msg: 'Failed to verify provided authentication details.',
+          status_code: 'INVALID_TOKEN_OR_SIGNATURE',
+        });
       const request = JSON.parse(body.toString()) as { artifact_id?: string; room_sid?: string; type?: string };
       const failing = (a: FakeArtifact | undefined) => {
         if (!a?.failCalls) return false;
@@ -193,7 +217,14 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
           status: true,
           msg: 'success',
           status_code: 'SUCCESS',
-          result: { total_artifacts: String(found.length), from: '0', limit: '20', order_by: 'DESC', type: 'MEETING_ANALYTICS', artifacts_list: found.map(([id, a]) => artifactInfo(id, a)) },
+          result: {
+            total_artifacts: String(found.length),
+            from: '0',
+            limit: '20',
+            order_by: 'DESC',
+            type: 'MEETING_ANALYTICS',
+            artifacts_list: found.map(([id, a]) => artifactInfo(id, a)),
+          },
         });
       }
       const id = request.artifact_id ?? '';
@@ -207,7 +238,15 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
           msg: 'success',
           status_code: 'SUCCESS',
           artifact_info: artifactInfo(id, artifact),
-          room_info: { room_title: 'Algebra 101', room_id: artifact.roomId, room_sid: artifact.roomSid, joined_participants: '0', webhook_url: '', created: '2026-11-24 09:00:00', ended: '2026-11-24 10:00:00' },
+          room_info: {
+            room_title: 'Algebra 101',
+            room_id: artifact.roomId,
+            room_sid: artifact.roomSid,
+            joined_participants: '0',
+            webhook_url: '',
+            created: '2026-11-24 09:00:00',
+            ended: '2026-11-24 10:00:00',
+          },
         });
       }
       if (url.pathname === '/auth/artifact/getDownloadToken') {
@@ -257,7 +296,9 @@ export async function startFakePlugNMeet(): Promise<FakePlugNMeet> {
         return;
       }
       if (recording.bytesPerSecond) {
-        const stream = createReadStream(recording.file, { highWaterMark: Math.max(1, Math.floor(recording.bytesPerSecond / 10)) });
+        const stream = createReadStream(recording.file, {
+          highWaterMark: Math.max(1, Math.floor(recording.bytesPerSecond / 10)),
+        });
         stream.on('data', (chunk) => {
           stream.pause();
           res.write(chunk, () => setTimeout(() => stream.resume(), 100));

@@ -25,11 +25,16 @@ const INSTALL_HINT =
 
 function ffmpeg(args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    execFile('ffmpeg', ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args], { timeout: 120_000 }, (error, _stdout, stderr) => {
-      if (!error) resolve();
-      else if ((error as NodeJS.ErrnoException).code === 'ENOENT') reject(new Error(INSTALL_HINT));
-      else reject(new Error(`ffmpeg ${args.join(' ')} failed: ${stderr || error.message}`));
-    });
+    execFile(
+      'ffmpeg',
+      ['-nostdin', '-hide_banner', '-v', 'error', '-y', ...args],
+      { timeout: 120_000 },
+      (error, _stdout, stderr) => {
+        if (!error) resolve();
+        else if ((error as NodeJS.ErrnoException).code === 'ENOENT') reject(new Error(INSTALL_HINT));
+        else reject(new Error(`ffmpeg ${args.join(' ')} failed: ${stderr || error.message}`));
+      },
+    );
   });
 }
 
@@ -38,7 +43,13 @@ export async function requireFfmpeg(): Promise<void> {
   for (const tool of ['ffmpeg', 'ffprobe']) {
     await new Promise<void>((resolve, reject) => {
       execFile(tool, ['-version'], { timeout: 10_000 }, (error) =>
-        error ? reject(new Error(`${tool} does not run (${(error as NodeJS.ErrnoException).code ?? error.message}). ${INSTALL_HINT}`)) : resolve(),
+        error
+          ? reject(
+              new Error(
+                `${tool} does not run (${(error as NodeJS.ErrnoException).code ?? error.message}). ${INSTALL_HINT}`,
+              ),
+            )
+          : resolve(),
       );
     });
   }
@@ -65,17 +76,45 @@ export async function createMediaFixtures(dir: string): Promise<MediaFixtures> {
   const sine = ['-f', 'lavfi', '-i', 'sine=frequency=440'];
   await Promise.all([
     ffmpeg([
-      '-f', 'lavfi', '-i', `testsrc=size=${FIXTURE_VIDEO_WIDTH}x${FIXTURE_VIDEO_HEIGHT}:rate=25`,
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=${FIXTURE_VIDEO_WIDTH}x${FIXTURE_VIDEO_HEIGHT}:rate=25`,
       ...sine,
-      '-t', t, '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-c:a', 'aac',
+      '-t',
+      t,
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
       files.video,
     ]),
     ffmpeg([...sine, '-t', t, '-c:a', 'aac', files.audio]),
     ffmpeg([...sine, '-t', t, '-c:a', 'aac', '-f', 'mp4', files.audioNamedMp4]),
     ffmpeg([
-      ...sine, '-f', 'lavfi', '-i', 'color=c=red:size=320x320',
-      '-map', '0:a', '-map', '1:v', '-t', t, '-frames:v', '1',
-      '-c:a', 'libmp3lame', '-c:v', 'mjpeg', '-disposition:v', 'attached_pic',
+      ...sine,
+      '-f',
+      'lavfi',
+      '-i',
+      'color=c=red:size=320x320',
+      '-map',
+      '0:a',
+      '-map',
+      '1:v',
+      '-t',
+      t,
+      '-frames:v',
+      '1',
+      '-c:a',
+      'libmp3lame',
+      '-c:v',
+      'mjpeg',
+      '-disposition:v',
+      'attached_pic',
       files.audioWithCover,
     ]),
   ]);

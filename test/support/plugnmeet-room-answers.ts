@@ -24,16 +24,20 @@
 //   answer "no room found" / "room is not active" / "no active room found" and nothing else.
 
 /** getActiveRoomInfo, 2.4: no running room of that id in its database (room_info.go:55). */
-export const ROOM_NOT_FOUND = '{"status":false,"msg":"room not found in active state","status_code":"ROOM_NOT_FOUND","room":null}';
+export const ROOM_NOT_FOUND =
+  '{"status":false,"msg":"room not found in active state","status_code":"ROOM_NOT_FOUND","room":null}';
 
 /** getActiveRoomInfo, 2.4: in its database as running, but ended (or missing) in NATS (room_info.go:70). */
-export const ROOM_NOT_ACTIVE = '{"status":false,"msg":"room is not active","status_code":"ROOM_NOT_ACTIVE","room":null}';
+export const ROOM_NOT_ACTIVE =
+  '{"status":false,"msg":"room is not active","status_code":"ROOM_NOT_ACTIVE","room":null}';
 
 /** ROOM_NOT_FOUND as a build whose protojson puts a space after each comma writes it. */
-export const GONE_ROOM_SPACED = '{"status":false, "msg":"room not found in active state", "status_code":"ROOM_NOT_FOUND", "room":null}';
+export const GONE_ROOM_SPACED =
+  '{"status":false, "msg":"room not found in active state", "status_code":"ROOM_NOT_FOUND", "room":null}';
 
 /** getActiveRoomInfo, 2.4: NATS failed (room_info.go:60); the message is the NATS error's. */
-export const ROOM_INTERNAL_ERROR = '{"status":false,"msg":"nats: timeout","status_code":"INTERNAL_SERVER_ERROR","room":null}';
+export const ROOM_INTERNAL_ERROR =
+  '{"status":false,"msg":"nats: timeout","status_code":"INTERNAL_SERVER_ERROR","room":null}';
 
 /** getActiveRoomsInfo, 2.4: no running room at all (room_info.go:109). Not an error: an empty list. */
 export const NO_ACTIVE_ROOMS = '{"status":false,"msg":"no active room found","status_code":"NOT_FOUND","rooms":[]}';
@@ -52,7 +56,11 @@ export const OLD_NO_ACTIVE_ROOMS = '{"status":false,"msg":"no active room found"
  * room_info is complete; each participant is livekit.ParticipantInfo, abridged here to the fields
  * Rollcall reads and a few others (the real one has about twenty more).
  */
-export function describedRoom(room: { roomId: string; roomSid: string; participants: { sid: string; identity: string }[] }) {
+export function describedRoom(room: {
+  roomId: string;
+  roomSid: string;
+  participants: { sid: string; identity: string }[];
+}) {
   return {
     room_info: {
       room_title: `Room ${room.roomId}`,

@@ -8,7 +8,10 @@ export const API_SECRET = 'test-plugnmeet-secret-0123456789abcdef';
 
 const FIXTURES = new URL('../fixtures/', import.meta.url);
 
-export const fixtureNames = () => readdirSync(FIXTURES).filter((f) => f.endsWith('.json')).sort();
+export const fixtureNames = () =>
+  readdirSync(FIXTURES)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
 /** The exact body bytes of a fixture, e.g. fixture('04-participant_joined-student'). */
 export function fixture(name: string): string {
@@ -23,7 +26,12 @@ export function fixtureWith(name: string, change: (event: any) => void): string 
 }
 
 /** A fixture's room event (room_created, room_started, room_finished) for another run of a room: its own id, at `createdAt` (unix seconds). */
-export function roomEventBody(name: string, run: { roomId: string; roomSid: string }, createdAt: number, id: string): string {
+export function roomEventBody(
+  name: string,
+  run: { roomId: string; roomSid: string },
+  createdAt: number,
+  id: string,
+): string {
   return fixtureWith(name, (e) => {
     e.id = id;
     e.room.sid = run.roomSid;
@@ -41,7 +49,13 @@ export interface Participant {
 }
 
 /** A fixture's participant event (joined, left) of `who` in another run of a room: its own id, at `createdAt` (unix seconds). */
-export function participantEventBody(name: string, run: { roomId: string; roomSid: string }, who: Participant, createdAt: number, id: string): string {
+export function participantEventBody(
+  name: string,
+  run: { roomId: string; roomSid: string },
+  who: Participant,
+  createdAt: number,
+  id: string,
+): string {
   return fixtureWith(name, (e) => {
     e.id = id;
     e.room.sid = run.roomSid;
@@ -68,7 +82,11 @@ export interface SignOptions {
 /** The JWT PlugNMeet puts in Authorization and Hash-Token. */
 export async function signBody(body: string | Uint8Array, o: SignOptions = {}): Promise<string> {
   const iat = o.issuedAt ?? Math.floor(Date.now() / 1000);
-  return new SignJWT({ sha256: createHash('sha256').update(o.hashOf ?? body).digest('base64') })
+  return new SignJWT({
+    sha256: createHash('sha256')
+      .update(o.hashOf ?? body)
+      .digest('base64'),
+  })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setIssuer(o.apiKey ?? API_KEY)
     .setIssuedAt(iat)

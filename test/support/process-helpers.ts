@@ -238,6 +238,8 @@ export async function killAll(): Promise<void> {
   const running = [...children].filter(isRunning);
   for (const child of running) child.kill('SIGKILL');
   await Promise.all(
-    running.map((child) => new Promise<void>((resolve) => (isRunning(child) ? child.once('close', () => resolve()) : resolve()))),
+    running.map(
+      (child) => new Promise<void>((resolve) => (isRunning(child) ? child.once('close', () => resolve()) : resolve())),
+    ),
   );
 }

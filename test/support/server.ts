@@ -91,7 +91,12 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       graphiql: true,
       nodeEnv: 'test',
       dataDir,
-      plugnmeet: { apiKey: API_KEY, apiSecret: API_SECRET, usingDevCredentials: false, serverUrl: options.plugnmeetServerUrl },
+      plugnmeet: {
+        apiKey: API_KEY,
+        apiSecret: API_SECRET,
+        usingDevCredentials: false,
+        serverUrl: options.plugnmeetServerUrl,
+      },
     },
     db,
     bus,
@@ -126,7 +131,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       app.sequencer.kick();
       await app.sequencer.idle();
       const { seq } = await logHead(db.prisma);
-      for (let waited = 0; app.feed.head < seq && waited < 5_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      for (let waited = 0; app.feed.head < seq && waited < 5_000; waited += 10)
+        await new Promise((resolve) => setTimeout(resolve, 10));
       await app.feed.settled();
     },
     async liveSession(roomId) {
@@ -187,7 +193,10 @@ export function subscribe<R, V>(client: Client, document: TypedDocumentNode<R, V
       while (received.length < count) {
         if (failure) throw failure instanceof Error ? failure : new Error(JSON.stringify(failure));
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`expected ${count} subscription results, got ${received.length}: ${JSON.stringify(received)}`);
+        if (left <= 0)
+          throw new Error(
+            `expected ${count} subscription results, got ${received.length}: ${JSON.stringify(received)}`,
+          );
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiters.push(() => {
@@ -210,6 +219,10 @@ export function subscribe<R, V>(client: Client, document: TypedDocumentNode<R, V
  */
 export function requestStatements(statements: readonly string[]): string[] {
   return statements.filter(
-    (s) => !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim()) && !s.includes('FOR UPDATE SKIP LOCKED') && !s.includes('rollcall_sequence_changes') && !s.includes('"Change"'),
+    (s) =>
+      !/^(BEGIN|COMMIT|ROLLBACK)/i.test(s.trim()) &&
+      !s.includes('FOR UPDATE SKIP LOCKED') &&
+      !s.includes('rollcall_sequence_changes') &&
+      !s.includes('"Change"'),
   );
 }

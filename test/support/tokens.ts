@@ -74,8 +74,10 @@ export async function startJwksIssuer(): Promise<JwksIssuer> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  const signWith = (key: CryptoKey) => (sub: string, o: TokenOptions = {}) =>
-    new SignJWT(claimsFor(sub, o)).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key);
+  const signWith =
+    (key: CryptoKey) =>
+    (sub: string, o: TokenOptions = {}) =>
+      new SignJWT(claimsFor(sub, o)).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(key);
   return {
     jwksUrl: `http://127.0.0.1:${port}/.well-known/jwks.json`,
     sign: signWith(published.privateKey),

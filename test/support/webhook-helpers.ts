@@ -16,13 +16,23 @@ const base64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toStrin
 /** The claims a valid token for `body` carries, with any of them replaced or removed (undefined). */
 export function claimsFor(body: string, overrides: Record<string, unknown> = {}): JWTPayload {
   const iat = nowSeconds();
-  const claims: Record<string, unknown> = { sha256: bodyHash(body), iss: API_KEY, iat, nbf: iat, exp: iat + 300, ...overrides };
+  const claims: Record<string, unknown> = {
+    sha256: bodyHash(body),
+    iss: API_KEY,
+    iat,
+    nbf: iat,
+    exp: iat + 300,
+    ...overrides,
+  };
   for (const [key, value] of Object.entries(claims)) if (value === undefined) delete claims[key];
   return claims as JWTPayload;
 }
 
 /** A JWT with exactly these claims, signed with `alg` (HS256 by default) and `secret`. */
-export function signClaims(claims: JWTPayload, o: { alg?: 'HS256' | 'HS384' | 'HS512'; secret?: string } = {}): Promise<string> {
+export function signClaims(
+  claims: JWTPayload,
+  o: { alg?: 'HS256' | 'HS384' | 'HS512'; secret?: string } = {},
+): Promise<string> {
   return new SignJWT(claims)
     .setProtectedHeader({ alg: o.alg ?? 'HS256', typ: 'JWT' })
     .sign(new TextEncoder().encode(o.secret ?? API_SECRET));
@@ -102,11 +112,17 @@ export function rawPost(
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
       response.on('end', () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          text: Buffer.concat(chunks).toString('utf8'),
+        }),
       );
       response.on('error', reject);
     });
-    request.setTimeout(o.timeoutMs ?? 10_000, () => request.destroy(new Error(`no answer within ${o.timeoutMs ?? 10_000} ms`)));
+    request.setTimeout(o.timeoutMs ?? 10_000, () =>
+      request.destroy(new Error(`no answer within ${o.timeoutMs ?? 10_000} ms`)),
+    );
     request.on('error', reject);
     const chunks = Array.isArray(o.body) ? o.body : [o.body];
     let index = 0;

@@ -36,7 +36,10 @@ export async function query<R, V>(document: TypedDocumentString<R, V>, variables
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...authorization() },
     body: JSON.stringify({ query: document.toString(), variables }),
   });
-  const body = (await response.json().catch(() => ({}))) as { data?: R; errors?: { message: string; extensions?: { code?: string } }[] };
+  const body = (await response.json().catch(() => ({}))) as {
+    data?: R;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  };
   if (body.errors?.length) throw new ApiError(body.errors[0].message, body.errors[0].extensions?.code);
   if (!response.ok || !body.data) throw new ApiError(`The server answered ${response.status}`);
   return body.data;
@@ -89,7 +92,8 @@ function socket(): Client {
     lazy: true,
     keepAlive: PING_MS,
     retryAttempts: Number.POSITIVE_INFINITY,
-    retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 5_000) * (0.5 + Math.random() / 2))),
+    retryWait: (retries) =>
+      new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** retries, 5_000) * (0.5 + Math.random() / 2))),
     shouldRetry: (event) => !(event instanceof CloseEvent && AUTH_CLOSE_CODES.has(event.code)),
     on: {
       connecting: () => setState(state === 'live' || state === 'reconnecting' ? 'reconnecting' : 'connecting'),
@@ -148,7 +152,9 @@ export function subscribe<R, V extends { after?: string | null }>(
     },
     error: (error) => {
       const first = Array.isArray(error) ? error[0] : undefined;
-      stream.failed(new ApiError(first?.message ?? 'The live connection failed', first?.extensions?.code as string | undefined));
+      stream.failed(
+        new ApiError(first?.message ?? 'The live connection failed', first?.extensions?.code as string | undefined),
+      );
     },
     complete: () => {},
   });

@@ -14,6 +14,11 @@ export function App() {
   const [who, setWho] = useState<Who | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const route = useRoute();
+  // links inside the page change the address without a reload
+  useEffect(() => {
+    document.addEventListener('click', onLinkClick);
+    return () => document.removeEventListener('click', onLinkClick);
+  }, []);
 
   useEffect(() => {
     if (!signedIn) return;
@@ -44,8 +49,7 @@ export function App() {
     );
   }
   return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: delegates clicks of the links inside, which are keyboard-reachable
-    <div class="shell" onClick={onLinkClick}>
+    <div class="shell">
       <header class="top">
         <a class="brand" href="/dashboard">
           Rollcall
@@ -57,7 +61,15 @@ export function App() {
         </button>
       </header>
       <main id="main">
-        {problem ? <p role="alert" class="problem">{problem}</p> : who ? <Page route={route} who={who} /> : <p aria-busy="true">Loading…</p>}
+        {problem ? (
+          <p role="alert" class="problem">
+            {problem}
+          </p>
+        ) : who ? (
+          <Page route={route} who={who} />
+        ) : (
+          <p aria-busy="true">Loading…</p>
+        )}
       </main>
     </div>
   );

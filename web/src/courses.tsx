@@ -44,11 +44,22 @@ export function CoursePage({ slug }: { slug: string }) {
       if (cancelled) return;
       setCourse(data.course);
       if (!data.course) return;
-      stop = subscribe(SessionUpdates, { courseId: data.course.id, after: liveSessionCursor }, (v) => v.liveSessionChanged.cursor, {
-        next: ({ liveSessionChanged: { session } }) =>
-          setCourse((c) => c && { ...c, liveSessions: [session, ...c.liveSessions.filter((s) => s.id !== session.id)].sort(byNewest) }),
-        failed: () => setGeneration((g) => g + 1), // the cursor expired or the stream broke: load again
-      });
+      stop = subscribe(
+        SessionUpdates,
+        { courseId: data.course.id, after: liveSessionCursor },
+        (v) => v.liveSessionChanged.cursor,
+        {
+          next: ({ liveSessionChanged: { session } }) =>
+            setCourse(
+              (c) =>
+                c && {
+                  ...c,
+                  liveSessions: [session, ...c.liveSessions.filter((s) => s.id !== session.id)].sort(byNewest),
+                },
+            ),
+          failed: () => setGeneration((g) => g + 1), // the cursor expired or the stream broke: load again
+        },
+      );
     })().catch((error: Error) => setProblem(error.message));
     return () => {
       cancelled = true;
@@ -56,9 +67,19 @@ export function CoursePage({ slug }: { slug: string }) {
     };
   }, [slug, generation]);
 
-  if (problem) return <p role="alert" class="problem">{problem}</p>;
+  if (problem)
+    return (
+      <p role="alert" class="problem">
+        {problem}
+      </p>
+    );
   if (course === undefined) return <p aria-busy="true">Loading…</p>;
-  if (course === null) return <p role="alert" class="problem">No course {slug}.</p>;
+  if (course === null)
+    return (
+      <p role="alert" class="problem">
+        No course {slug}.
+      </p>
+    );
   const live = course.liveSessions.filter((s) => s.isLive);
   const past = course.liveSessions.filter((s) => !s.isLive);
   return (
@@ -107,7 +128,10 @@ function ReportExport({ slug }: { slug: string }) {
       onSubmit={(event) => {
         event.preventDefault();
         setProblem(null);
-        download(`/exports/courses/${encodeURIComponent(slug)}.csv${params ? `?${params}` : ''}`, `${slug}-report.csv`).catch((e: Error) => setProblem(e.message));
+        download(
+          `/exports/courses/${encodeURIComponent(slug)}.csv${params ? `?${params}` : ''}`,
+          `${slug}-report.csv`,
+        ).catch((e: Error) => setProblem(e.message));
       }}
     >
       <label>
@@ -117,7 +141,11 @@ function ReportExport({ slug }: { slug: string }) {
         To <input type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
       </label>
       <button type="submit">Export the course report (CSV)</button>
-      {problem && <span role="alert" class="problem">{problem}</span>}
+      {problem && (
+        <span role="alert" class="problem">
+          {problem}
+        </span>
+      )}
     </form>
   );
 }

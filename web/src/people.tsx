@@ -11,15 +11,28 @@ const attendedNow = (row: Row, live: boolean, now: number) =>
 const byPresence = (a: Row, b: Row) =>
   Number(b.isOnline) - Number(a.isOnline) || personName(a.user).localeCompare(personName(b.user));
 
-export function People({ rows, absentees, live, now }: { rows: Row[]; absentees: { id: string; name: string | null }[]; live: boolean; now: number }) {
+export function People({
+  rows,
+  absentees,
+  live,
+  now,
+}: {
+  rows: Row[];
+  absentees: { id: string; name: string | null }[];
+  live: boolean;
+  now: number;
+}) {
   const online = rows.filter((r) => r.isOnline).length;
   return (
     <section aria-labelledby="people-title">
       <h2 id="people-title">
-        People <span class="muted">{online} online · {rows.length} attended · {absentees.length} absent</span>
+        People{' '}
+        <span class="muted">
+          {online} online · {rows.length} attended · {absentees.length} absent
+        </span>
       </h2>
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard */}
-      <div class="table-scroll" tabIndex={0} role="region" aria-labelledby="people-title">
+      <section class="table-scroll" tabIndex={0} aria-labelledby="people-title">
         <table class="people">
           <thead>
             <tr>
@@ -42,7 +55,9 @@ export function People({ rows, absentees, live, now }: { rows: Row[]; absentees:
               <tr key={row.id} data-user-id={row.user.id} data-online={String(row.isOnline)} data-verdict={row.verdict}>
                 <th scope="row">{personName(row.user)}</th>
                 <td>
-                  <span class={`state ${row.isOnline ? 'online' : 'offline'}`}>{row.isOnline ? 'Online' : 'Offline'}</span>
+                  <span class={`state ${row.isOnline ? 'online' : 'offline'}`}>
+                    {row.isOnline ? 'Online' : 'Offline'}
+                  </span>
                 </td>
                 <td data-attended>{duration(attendedNow(row, live, now))}</td>
                 <td>
@@ -59,7 +74,13 @@ export function People({ rows, absentees, live, now }: { rows: Row[]; absentees:
               </tr>
             ))}
             {absentees.map((user) => (
-              <tr key={`absent-${user.id}`} data-user-id={user.id} data-online="false" data-verdict="ABSENT" class="absentee">
+              <tr
+                key={`absent-${user.id}`}
+                data-user-id={user.id}
+                data-online="false"
+                data-verdict="ABSENT"
+                class="absentee"
+              >
                 <th scope="row">{personName(user)}</th>
                 <td>
                   <span class="state offline">Not joined</span>
@@ -75,7 +96,7 @@ export function People({ rows, absentees, live, now }: { rows: Row[]; absentees:
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
     </section>
   );
 }

@@ -31,7 +31,8 @@ export function navigate(href: string): void {
 export function onLinkClick(event: MouseEvent): void {
   const link = (event.target as Element).closest('a');
   if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey) return;
-  if (link.origin !== location.origin || !link.pathname.startsWith('/dashboard') || link.hasAttribute('download')) return;
+  if (link.origin !== location.origin || !link.pathname.startsWith('/dashboard') || link.hasAttribute('download'))
+    return;
   event.preventDefault();
   navigate(link.pathname);
 }

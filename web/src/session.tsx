@@ -3,8 +3,15 @@
 // room's cursor, then follows attendanceChanged from that cursor: nothing committed in between is lost,
 // and a reconnect resumes from the last change received.
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, download, query, subscribe } from './api.ts';
-import { AttendanceCursorQuery, AttendanceUpdates, RoomSessionQuery, SessionByIdQuery, SessionsCursorQuery, SessionUpdates } from './documents.ts';
+import { type ApiError, download, query, subscribe } from './api.ts';
+import {
+  AttendanceCursorQuery,
+  AttendanceUpdates,
+  RoomSessionQuery,
+  SessionByIdQuery,
+  SessionsCursorQuery,
+  SessionUpdates,
+} from './documents.ts';
 import { clock, duration, personName, when } from './format.ts';
 import type { AttendanceRowFragment, SessionDetailFragment } from './graphql/graphql.ts';
 import { hrefOf } from './router.ts';
@@ -16,16 +23,25 @@ type By = { id: string } | { roomId: string };
 /** Verdicts depend on the clock while a session runs: the page refreshes them this often. */
 const VERDICT_REFRESH_MS = 60_000;
 
-async function load(by: By): Promise<{ session: SessionDetailFragment | null; cursors: { room: string; sessions: string } | null }> {
+async function load(
+  by: By,
+): Promise<{ session: SessionDetailFragment | null; cursors: { room: string; sessions: string } | null }> {
   // the cursors are read first: the snapshot then holds at least what they point at
-  let roomId = 'roomId' in by ? by.roomId : (await query(SessionByIdQuery, { id: by.id })).session?.roomId;
+  const roomId = 'roomId' in by ? by.roomId : (await query(SessionByIdQuery, { id: by.id })).session?.roomId;
   if (!roomId) return { session: null, cursors: null };
-  const [{ attendanceCursor }, { liveSessionCursor }] = await Promise.all([query(AttendanceCursorQuery, { roomId }), query(SessionsCursorQuery, {})]);
-  const session = 'id' in by ? (await query(SessionByIdQuery, { id: by.id })).session : (await query(RoomSessionQuery, { roomId })).liveSession;
+  const [{ attendanceCursor }, { liveSessionCursor }] = await Promise.all([
+    query(AttendanceCursorQuery, { roomId }),
+    query(SessionsCursorQuery, {}),
+  ]);
+  const session =
+    'id' in by
+      ? (await query(SessionByIdQuery, { id: by.id })).session
+      : (await query(RoomSessionQuery, { roomId })).liveSession;
   return { session, cursors: { room: attendanceCursor, sessions: liveSessionCursor } };
 }
 
-const toRows = (list: readonly AttendanceRowFragment[], at: number) => new Map(list.map((a) => [a.id, { ...a, receivedAt: at }]));
+const toRows = (list: readonly AttendanceRowFragment[], at: number) =>
+  new Map(list.map((a) => [a.id, { ...a, receivedAt: at }]));
 
 export function SessionPage({ by }: { by: By }) {
   const [session, setSession] = useState<Session | null | undefined>(undefined);
@@ -51,25 +67,45 @@ export function SessionPage({ by }: { by: By }) {
         setRows(toRows(attendances, Date.now()));
         const failed = (error: ApiError) => (error.code === 'UNAUTHENTICATED' ? setProblem(error.message) : reload());
         stops.push(
-          subscribe(AttendanceUpdates, { roomId: loaded.roomId, after: cursors.room }, (v) => v.attendanceChanged.cursor, {
-            next: ({ attendanceChanged: change }) => {
-              if (change.session.id !== loaded.id) {
-                // the room's next run started: a page opened by room follows it
-                if ('roomId' in by && change.session.isLive) reload();
-                return;
-              }
-              setRows((current) => new Map(current).set(change.attendance.id, { ...change.attendance, receivedAt: Date.now() }));
-              setSession((s) => s && { ...s, ...change.session, absentees: s.absentees.filter((u) => u.id !== change.attendance.user.id) });
+          subscribe(
+            AttendanceUpdates,
+            { roomId: loaded.roomId, after: cursors.room },
+            (v) => v.attendanceChanged.cursor,
+            {
+              next: ({ attendanceChanged: change }) => {
+                if (change.session.id !== loaded.id) {
+                  // the room's next run started: a page opened by room follows it
+                  if ('roomId' in by && change.session.isLive) reload();
+                  return;
+                }
+                setRows((current) =>
+                  new Map(current).set(change.attendance.id, { ...change.attendance, receivedAt: Date.now() }),
+                );
+                setSession(
+                  (s) =>
+                    s && {
+                      ...s,
+                      ...change.session,
+                      absentees: s.absentees.filter((u) => u.id !== change.attendance.user.id),
+                    },
+                );
+              },
+              failed,
             },
-            failed,
-          }),
-          subscribe(SessionUpdates, { courseId: loaded.course?.id ?? null, after: cursors.sessions }, (v) => v.liveSessionChanged.cursor, {
-            // an end closes every span and settles verdicts, a policy or roster change moves them
-            next: ({ liveSessionChanged: change }) => {
-              if (change.session.id === loaded.id || ('roomId' in by && change.session.roomId === by.roomId)) reload();
+          ),
+          subscribe(
+            SessionUpdates,
+            { courseId: loaded.course?.id ?? null, after: cursors.sessions },
+            (v) => v.liveSessionChanged.cursor,
+            {
+              // an end closes every span and settles verdicts, a policy or roster change moves them
+              next: ({ liveSessionChanged: change }) => {
+                if (change.session.id === loaded.id || ('roomId' in by && change.session.roomId === by.roomId))
+                  reload();
+              },
+              failed,
             },
-            failed,
-          }),
+          ),
         );
         if (loaded.isLive) {
           const timer = setTimeout(reload, VERDICT_REFRESH_MS);
@@ -89,9 +125,19 @@ export function SessionPage({ by }: { by: By }) {
     return () => clearInterval(timer);
   }, [session?.isLive]);
 
-  if (problem) return <p role="alert" class="problem">{problem}</p>;
+  if (problem)
+    return (
+      <p role="alert" class="problem">
+        {problem}
+      </p>
+    );
   if (session === undefined) return <p aria-busy="true">Loading…</p>;
-  if (session === null) return <p role="alert" class="problem">No session here yet.</p>;
+  if (session === null)
+    return (
+      <p role="alert" class="problem">
+        No session here yet.
+      </p>
+    );
 
   const title = session.subject || session.roomId;
   const attendances = [...rows.values()];
@@ -110,12 +156,14 @@ export function SessionPage({ by }: { by: By }) {
       <p class="summary" data-live={String(session.isLive)}>
         {session.isLive ? (
           <>
-            <strong class="live-dot">Live</strong> since {when(session.startedAt)} · <span data-online-count>{session.onlineCount}</span> online
+            <strong class="live-dot">Live</strong> since {when(session.startedAt)} ·{' '}
+            <span data-online-count>{session.onlineCount}</span> online
           </>
         ) : session.endedAt ? (
           <>
             Ended {when(session.endedAt)}
-            {session.endInferred ? ' (inferred: nobody was online for a while)' : ''} · started {when(session.startedAt)}
+            {session.endInferred ? ' (inferred: nobody was online for a while)' : ''} · started{' '}
+            {when(session.startedAt)}
           </>
         ) : (
           'Not started'
@@ -135,11 +183,19 @@ function SessionExport({ id, name }: { id: string; name: string }) {
     <p class="export">
       <button
         type="button"
-        onClick={() => download(`/exports/sessions/${encodeURIComponent(id)}.csv`, `${name}.csv`).catch((e: Error) => setProblem(e.message))}
+        onClick={() =>
+          download(`/exports/sessions/${encodeURIComponent(id)}.csv`, `${name}.csv`).catch((e: Error) =>
+            setProblem(e.message),
+          )
+        }
       >
         Export this session (CSV)
       </button>
-      {problem && <span role="alert" class="problem">{problem}</span>}
+      {problem && (
+        <span role="alert" class="problem">
+          {problem}
+        </span>
+      )}
     </p>
   );
 }
@@ -182,7 +238,11 @@ function Recordings({ recordings }: { recordings: Session['recordings'] }) {
           <li key={r.id} data-recording-id={r.id} data-status={r.status}>
             <strong>{r.title}</strong>{' '}
             <span class="muted">
-              {r.status === 'READY' ? (r.durationSeconds ? duration(r.durationSeconds) : 'ready') : r.status.toLowerCase()}
+              {r.status === 'READY'
+                ? r.durationSeconds
+                  ? duration(r.durationSeconds)
+                  : 'ready'
+                : r.status.toLowerCase()}
             </span>
             {r.playbackUrl && (
               // biome-ignore lint/a11y/useMediaCaption: PlugNMeet recordings come without captions
@@ -194,5 +254,3 @@ function Recordings({ recordings }: { recordings: Session['recordings'] }) {
     </section>
   );
 }
-
-

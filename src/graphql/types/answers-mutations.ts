@@ -46,7 +46,9 @@ builder.mutationFields((t) => ({
       return course ? { manage: course.id } : true;
     },
     unauthorizedError: (_root, { courseSlug }) =>
-      forbidden(`Not allowed to change the attendance policy of course "${courseSlug}": only an admin or one of its managers may`),
+      forbidden(
+        `Not allowed to change the attendance policy of course "${courseSlug}": only an admin or one of its managers may`,
+      ),
     resolve: async (query, _root, args, ctx) => {
       const { courseId, changes } = await asGraphQLErrors(() => setAttendancePolicy(ctx.prisma, args));
       if (changes.length) ctx.changesCommitted();

@@ -23,14 +23,22 @@ export const AttendanceVerdictEnum = builder.enumType('AttendanceVerdict', {
 const AttendancePolicyType = builder.objectRef<AttendancePolicy>('AttendancePolicy').implement({
   description: "How a course's attendances are judged (defaults 75 %, 10 min, 10 min).",
   fields: (t) => ({
-    minAttendedPercent: t.exposeInt('minAttendedPercent', { description: 'ABSENT below this share of the session (0-100).' }),
-    lateAfterMinutes: t.exposeInt('lateAfterMinutes', { description: 'LATE when the first join is more than this after the start.' }),
-    leftEarlyMinutes: t.exposeInt('leftEarlyMinutes', { description: 'LEFT_EARLY when the last leave is more than this before the end.' }),
+    minAttendedPercent: t.exposeInt('minAttendedPercent', {
+      description: 'ABSENT below this share of the session (0-100).',
+    }),
+    lateAfterMinutes: t.exposeInt('lateAfterMinutes', {
+      description: 'LATE when the first join is more than this after the start.',
+    }),
+    leftEarlyMinutes: t.exposeInt('leftEarlyMinutes', {
+      description: 'LEFT_EARLY when the last leave is more than this before the end.',
+    }),
     minCameraPercent: t.exposeInt('minCameraPercent', {
-      description: 'ABSENT when a camera was on for less than this share of the time attended (0-100; 0: not required).',
+      description:
+        'ABSENT when a camera was on for less than this share of the time attended (0-100; 0: not required).',
     }),
     minTalkSeconds: t.exposeInt('minTalkSeconds', {
-      description: "ABSENT when the session's analytics file says the student talked less than this (0: not required; judged once the file is imported).",
+      description:
+        "ABSENT when the session's analytics file says the student talked less than this (0: not required; judged once the file is imported).",
     }),
   }),
 });
@@ -48,12 +56,17 @@ const StudentReportType = builder.objectRef<StudentReportRow>('StudentReport').i
     late: t.exposeInt('late'),
     leftEarly: t.exposeInt('leftEarly'),
     absent: t.exposeInt('absent', { description: 'Sessions judged ABSENT, those with no attendance at all included.' }),
-    attendedSeconds: t.exposeInt('attendedSeconds', { description: 'Over those sessions, each clipped to its session.' }),
+    attendedSeconds: t.exposeInt('attendedSeconds', {
+      description: 'Over those sessions, each clipped to its session.',
+    }),
     attendedPercent: t.exposeFloat('attendedPercent', {
-      description: 'attendedSeconds / the total duration of those sessions × 100, to two decimals (0 without sessions).',
+      description:
+        'attendedSeconds / the total duration of those sessions × 100, to two decimals (0 without sessions).',
     }),
     cameraSeconds: t.exposeInt('cameraSeconds', { description: 'Seconds a camera was on, over those sessions.' }),
-    talkSeconds: t.exposeInt('talkSeconds', { description: 'Seconds talked, over those of the sessions whose analytics file is imported.' }),
+    talkSeconds: t.exposeInt('talkSeconds', {
+      description: 'Seconds talked, over those of the sessions whose analytics file is imported.',
+    }),
   }),
 });
 
@@ -64,7 +77,10 @@ builder.prismaObjectField('Attendance', 'verdict', (t) =>
   t.field({
     type: AttendanceVerdictEnum,
     description: "With the course's policy; while the session runs, the verdict it would get if it ended now.",
-    select: { ...STORED_ATTENDANCE_SELECT, session: { select: { startedAt: true, endedAt: true, ...POLICY_OF_SESSION } } },
+    select: {
+      ...STORED_ATTENDANCE_SELECT,
+      session: { select: { startedAt: true, endedAt: true, ...POLICY_OF_SESSION } },
+    },
     resolve: (a) => judge(a, a.session, policyOf(a.session.course?.policy), new Date()).verdict,
   }),
 );

@@ -11,7 +11,8 @@ async function cursorNow(prisma: PrismaClient, stream: Stream): Promise<string> 
   return encodeCursor({ logId: head.logId, stream: streamName(stream), seq: head.seq });
 }
 
-const READ_FIRST = 'Read it before the data it goes with, then subscribe with after: it to receive every change that follows.';
+const READ_FIRST =
+  'Read it before the data it goes with, then subscribe with after: it to receive every change that follows.';
 
 builder.queryFields((t) => ({
   attendanceCursor: t.string({

@@ -42,14 +42,18 @@ builder.prismaObjectFields('Attendance', (t) => ({
 
 const AnalyticsImportStatusEnum = builder.enumType('AnalyticsImportStatus', {
   values: ['PENDING', 'DOWNLOADING', 'IMPORTED', 'NO_SESSION', 'FAILED'] as const,
-  description: 'PENDING: waiting for an attempt; IMPORTED: engagement is shown; FAILED: nothing of the file is shown (see error).',
+  description:
+    'PENDING: waiting for an attempt; IMPORTED: engagement is shown; FAILED: nothing of the file is shown (see error).',
 });
 
 builder.prismaObject('AnalyticsImport', {
   description: "The import of the session's analytics file from PlugNMeet.",
   fields: (t) => ({
     status: t.field({ type: AnalyticsImportStatusEnum, resolve: (i) => i.status }),
-    error: t.exposeString('error', { nullable: true, description: 'Why it failed, or the users of the file the session did not know.' }),
+    error: t.exposeString('error', {
+      nullable: true,
+      description: 'Why it failed, or the users of the file the session did not know.',
+    }),
     attempts: t.exposeInt('attempts'),
     importedAt: t.expose('importedAt', { type: 'DateTime', nullable: true }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),

@@ -18,7 +18,7 @@ builder.mutationFields((t) => ({
   }),
   scheduleLiveSession: t.prismaField({
     type: 'LiveSession',
-    description: "Admin: tie a room id to a course (and subject) before its class starts.",
+    description: 'Admin: tie a room id to a course (and subject) before its class starts.',
     args: {
       courseSlug: t.arg.string({ required: true }),
       roomId: t.arg.string({ required: true }),

@@ -15,7 +15,7 @@ export const WebhookEventStatusEnum = builder.enumType('WebhookEventStatus', {
     IGNORED: { description: 'An event Rollcall does not act on, or one about a bot.' },
     PENDING: { description: 'Waiting for what it needs (a recording of a run not seen yet).' },
     REJECTED: { description: 'Verified but unusable (missing fields); replayable.' },
-    FAILED: { description: 'Applying it failed; PlugNMeet\'s retry or a replay finishes it.' },
+    FAILED: { description: "Applying it failed; PlugNMeet's retry or a replay finishes it." },
   } as const,
 });
 
@@ -50,7 +50,9 @@ export function webhookEventsWhere(args: WebhookEventFilter): Prisma.WebhookEven
     ...(args.status ? { status: args.status as Prisma.WebhookEventWhereInput['status'] } : {}),
     ...(notEmpty('name', args.name) ? { name: args.name! } : {}),
     ...(notEmpty('roomId', args.roomId) ? { roomId: args.roomId! } : {}),
-    ...(args.since || args.until ? { receivedAt: { ...(args.since ? { gte: args.since } : {}), ...(args.until ? { lt: args.until } : {}) } } : {}),
+    ...(args.since || args.until
+      ? { receivedAt: { ...(args.since ? { gte: args.since } : {}), ...(args.until ? { lt: args.until } : {}) } }
+      : {}),
   };
 }
 
@@ -58,7 +60,8 @@ builder.queryFields((t) => ({
   webhookEvents: t.prismaField({
     type: ['WebhookEvent'],
     authScopes: { admin: true },
-    description: 'Admin: the stored webhooks, newest first, a page at a time (after: the last event id seen). since/until bound receivedAt (until excluded).',
+    description:
+      'Admin: the stored webhooks, newest first, a page at a time (after: the last event id seen). since/until bound receivedAt (until excluded).',
     args: {
       status: t.arg({ type: WebhookEventStatusEnum, required: false }),
       name: t.arg.string({ required: false, description: 'The event name, e.g. participant_joined.' }),
@@ -70,13 +73,20 @@ builder.queryFields((t) => ({
     },
     complexity: pageComplexity,
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.webhookEvent.findMany({ ...query, where: webhookEventsWhere(args), orderBy: WEBHOOK_EVENT_ORDER, ...pageArgs(args) }),
+      ctx.prisma.webhookEvent.findMany({
+        ...query,
+        where: webhookEventsWhere(args),
+        orderBy: WEBHOOK_EVENT_ORDER,
+        ...pageArgs(args),
+      }),
   }),
 }));
 
 const ReplayResult = builder.objectRef<{ replayed: boolean; message: string; id: string }>('ReplayResult').implement({
   fields: (t) => ({
-    replayed: t.exposeBoolean('replayed', { description: 'False when there was nothing to do: the event was applied (or ignored) already.' }),
+    replayed: t.exposeBoolean('replayed', {
+      description: 'False when there was nothing to do: the event was applied (or ignored) already.',
+    }),
     message: t.exposeString('message'),
     event: t.prismaField({
       type: 'WebhookEvent',
@@ -89,9 +99,13 @@ builder.mutationFields((t) => ({
   replayWebhookEvent: t.field({
     type: ReplayResult,
     authScopes: { admin: true },
-    description: 'Admin: apply a FAILED or REJECTED stored event again, through the same path as a webhook. Idempotent: an applied event is not applied twice.',
+    description:
+      'Admin: apply a FAILED or REJECTED stored event again, through the same path as a webhook. Idempotent: an applied event is not applied twice.',
     args: { id: t.arg.id({ required: true }) },
-    resolve: async (_root, { id }, ctx) => ({ id, ...(await asGraphQLErrors(() => replayWebhookEvent(ctx.prisma, ctx.ingest, id))) }),
+    resolve: async (_root, { id }, ctx) => ({
+      id,
+      ...(await asGraphQLErrors(() => replayWebhookEvent(ctx.prisma, ctx.ingest, id))),
+    }),
   }),
 }));
 
@@ -101,9 +115,15 @@ builder.prismaObject('UserErasure', {
     id: t.exposeID('id'),
     requestedBy: t.exposeString('requestedBy', { description: 'The credential that asked (admin).' }),
     requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
-    completedAt: t.expose('completedAt', { type: 'DateTime', nullable: true, description: 'Null while running, or if it was cut short (ask again).' }),
+    completedAt: t.expose('completedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'Null while running, or if it was cut short (ask again).',
+    }),
     attendancesDeleted: t.exposeInt('attendancesDeleted'),
-    rowsRedacted: t.exposeInt('rowsRedacted', { description: 'Stored webhooks, change log entries and analytics files rewritten without the user.' }),
+    rowsRedacted: t.exposeInt('rowsRedacted', {
+      description: 'Stored webhooks, change log entries and analytics files rewritten without the user.',
+    }),
   }),
 });
 
@@ -115,7 +135,11 @@ builder.queryFields((t) => ({
     args: { first: t.arg.int({ defaultValue: 50 }), after: t.arg.string({ required: false }) },
     complexity: pageComplexity,
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.userErasure.findMany({ ...query, orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }], ...pageArgs(args) }),
+      ctx.prisma.userErasure.findMany({
+        ...query,
+        orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+        ...pageArgs(args),
+      }),
   }),
 }));
 
@@ -127,7 +151,11 @@ builder.mutationFields((t) => ({
       "Admin: delete a user's attendances and their user record, and remove their id and name from every stored webhook body, the change log and analytics files. Recorded (who, when), without the id erased. Idempotent: ask again to finish one cut short.",
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const { id: erasureId } = await eraseUser(ctx.prisma, notEmpty('id', id), ctx.viewer.kind === 'admin' ? 'admin' : `user:${ctx.viewer.userId}`);
+      const { id: erasureId } = await eraseUser(
+        ctx.prisma,
+        notEmpty('id', id),
+        ctx.viewer.kind === 'admin' ? 'admin' : `user:${ctx.viewer.userId}`,
+      );
       return ctx.prisma.userErasure.findUniqueOrThrow({ ...query, where: { id: erasureId } });
     },
   }),

@@ -19,7 +19,11 @@ export const ATTENDANCE_HISTORY_ORDER = [{ firstJoinedAt: 'desc' as const }, { i
 export const RECORDING_ORDER = [{ createdAt: 'desc' as const }, { id: 'desc' as const }];
 
 /** `first`/`after` (an id cursor) as Prisma's take/cursor/skip. */
-export function pageArgs(args: { first?: number | null; after?: string | null }): { take: number; skip?: number; cursor?: { id: string } } {
+export function pageArgs(args: { first?: number | null; after?: string | null }): {
+  take: number;
+  skip?: number;
+  cursor?: { id: string };
+} {
   const first = args.first ?? 50;
   if (first < 0 || first > MAX_PAGE) {
     throw new GraphQLError(`first must be between 0 and ${MAX_PAGE}`, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -50,7 +54,12 @@ export function withCursorChecks(schema: GraphQLSchema, checks: Record<string, C
     const resolve = field.resolve;
     field.resolve = async (parent, args, ctx, info) => {
       const page = await resolve(parent, args, ctx, info);
-      if (typeof args.after === 'string' && Array.isArray(page) && page.length === 0 && !(await check(ctx, parent, args.after, args))) {
+      if (
+        typeof args.after === 'string' &&
+        Array.isArray(page) &&
+        page.length === 0 &&
+        !(await check(ctx, parent, args.after, args))
+      ) {
         throw unknownCursor(args.after);
       }
       return page;

@@ -12,7 +12,13 @@ builder.queryFields((t) => ({
     resolve: (query, _root, args, ctx) =>
       ctx.prisma.liveSession.findMany({
         ...query,
-        where: { AND: [{ endedAt: null }, notEmpty('courseId', args.courseId) ? { courseId: args.courseId } : {}, visibleSessions(ctx.viewer)] },
+        where: {
+          AND: [
+            { endedAt: null },
+            notEmpty('courseId', args.courseId) ? { courseId: args.courseId } : {},
+            visibleSessions(ctx.viewer),
+          ],
+        },
         orderBy: CURRENT_SESSION_ORDER,
       }),
   }),
@@ -31,7 +37,7 @@ builder.queryFields((t) => ({
   session: t.prismaField({
     type: 'LiveSession',
     nullable: true,
-    description: 'A session by id, live or past (the teacher\'s page opens one from its course).',
+    description: "A session by id, live or past (the teacher's page opens one from its course).",
     args: { id: t.arg.id({ required: true }) },
     resolve: (query, _root, { id }, ctx) => ctx.prisma.liveSession.findUnique({ ...query, where: { id: String(id) } }),
   }),
@@ -46,7 +52,11 @@ builder.queryFields((t) => ({
     description: 'The courses the caller may read (every course for admins), by slug.',
     resolve: (query, _root, _args, ctx) => {
       const courseIds = visibleCourseIds(ctx.viewer);
-      return ctx.prisma.course.findMany({ ...query, where: courseIds ? { id: { in: courseIds } } : {}, orderBy: { slug: 'asc' } });
+      return ctx.prisma.course.findMany({
+        ...query,
+        where: courseIds ? { id: { in: courseIds } } : {},
+        orderBy: { slug: 'asc' },
+      });
     },
   }),
 }));

@@ -11,7 +11,7 @@ builder.addScalarType('SafeInt', SafeIntResolver);
 
 export const RecordingTypeEnum = builder.enumType('RecordingType', {
   values: ['VIDEO', 'VOICE'] as const,
-  description: 'From the file\'s streams (ffprobe), not its name: VIDEO has a video stream, VOICE is audio only.',
+  description: "From the file's streams (ffprobe), not its name: VIDEO has a video stream, VOICE is audio only.",
 });
 export const RecordingStatusEnum = builder.enumType('RecordingStatus', {
   values: ['PROCESSING', 'DOWNLOADING', 'READY', 'FAILED'] as const,
@@ -77,14 +77,22 @@ builder.queryFields((t) => ({
     },
     complexity: pageComplexity,
     resolve: (query, _root, args, ctx) =>
-      ctx.prisma.recording.findMany({ ...query, where: recordingsWhere(args, ctx), orderBy: RECORDING_ORDER, ...pageArgs(args) }),
+      ctx.prisma.recording.findMany({
+        ...query,
+        where: recordingsWhere(args, ctx),
+        orderBy: RECORDING_ORDER,
+        ...pageArgs(args),
+      }),
   }),
   recording: t.prismaField({
     type: 'Recording',
     nullable: true,
     args: { id: t.arg.id({ required: true }) },
     resolve: async (query, _root, { id }, ctx) => {
-      const owner = await ctx.prisma.recording.findUnique({ where: { id }, select: { session: { select: { courseId: true } } } });
+      const owner = await ctx.prisma.recording.findUnique({
+        where: { id },
+        select: { session: { select: { courseId: true } } },
+      });
       if (!owner) return null;
       if (!canSeeCourse(ctx.viewer, owner.session?.courseId)) throw forbidden(`Not allowed to read recording ${id}`);
       return ctx.prisma.recording.findUnique({ ...query, where: { id } });
@@ -93,8 +101,17 @@ builder.queryFields((t) => ({
 }));
 
 /** The recordings `recordings(roomId, courseId)` lists for this viewer (paging aside). */
-export function recordingsWhere(args: { roomId?: string | null; courseId?: string | null }, ctx: { viewer: Parameters<typeof visibleCourseIds>[0] }) {
-  return { AND: [args.roomId ? { roomId: args.roomId } : {}, args.courseId ? { session: { courseId: args.courseId } } : {}, visible(ctx)] };
+export function recordingsWhere(
+  args: { roomId?: string | null; courseId?: string | null },
+  ctx: { viewer: Parameters<typeof visibleCourseIds>[0] },
+) {
+  return {
+    AND: [
+      args.roomId ? { roomId: args.roomId } : {},
+      args.courseId ? { session: { courseId: args.courseId } } : {},
+      visible(ctx),
+    ],
+  };
 }
 
 /** Recordings of the courses the viewer may read (all for admins). */
@@ -123,12 +140,14 @@ const RecordingChange = builder.objectRef<ChangeEvent<'recording'>>('RecordingCh
   fields: (t) => ({
     status: t.field({ type: RecordingStatusEnum, resolve: (e) => e.status }),
     cursor: t.string({
-      description: 'Where this change is in its stream: subscribe again with after: <cursor> to receive every change that followed it.',
+      description:
+        'Where this change is in its stream: subscribe again with after: <cursor> to receive every change that followed it.',
       resolve: (e) => e.cursor,
     }),
     recording: t.prismaField({
       type: 'Recording',
-      resolve: (query, e, _args, ctx) => ctx.prisma.recording.findUniqueOrThrow({ ...query, where: { id: e.recordingId } }),
+      resolve: (query, e, _args, ctx) =>
+        ctx.prisma.recording.findUniqueOrThrow({ ...query, where: { id: e.recordingId } }),
     }),
   }),
 });
@@ -140,7 +159,11 @@ builder.subscriptionFields((t) => ({
     args: {
       courseId: t.arg.id({ required: false }),
       roomId: t.arg.string({ required: false }),
-      after: t.arg.string({ required: false, description: 'A cursor of a change this subscription delivered before: first every change since, in order, then live ones.' }),
+      after: t.arg.string({
+        required: false,
+        description:
+          'A cursor of a change this subscription delivered before: first every change since, in order, then live ones.',
+      }),
     },
     authScopes: async (_root, { courseId, roomId }, ctx) => {
       if (courseId) return { course: courseId };
@@ -153,7 +176,10 @@ builder.subscriptionFields((t) => ({
         ctx,
         { topic: 'recording' },
         after,
-        (e) => canSeeCourse(ctx.viewer, e.courseId) && (!courseId || e.courseId === courseId) && (!roomId || e.roomId === roomId),
+        (e) =>
+          canSeeCourse(ctx.viewer, e.courseId) &&
+          (!courseId || e.courseId === courseId) &&
+          (!roomId || e.roomId === roomId),
       ),
     resolve: (event) => event,
   }),

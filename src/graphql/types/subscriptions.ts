@@ -53,11 +53,13 @@ const AttendanceChange = builder.objectRef<ChangeEvent<'attendance'>>('Attendanc
     cursor: t.string({ description: CURSOR_DESCRIPTION, resolve: (e) => e.cursor }),
     attendance: t.prismaField({
       type: 'Attendance',
-      resolve: (query, e, _args, ctx) => ctx.prisma.attendance.findUniqueOrThrow({ ...query, where: { id: e.attendanceId } }),
+      resolve: (query, e, _args, ctx) =>
+        ctx.prisma.attendance.findUniqueOrThrow({ ...query, where: { id: e.attendanceId } }),
     }),
     session: t.prismaField({
       type: 'LiveSession',
-      resolve: (query, e, _args, ctx) => ctx.prisma.liveSession.findUniqueOrThrow({ ...query, where: { id: e.sessionId } }),
+      resolve: (query, e, _args, ctx) =>
+        ctx.prisma.liveSession.findUniqueOrThrow({ ...query, where: { id: e.sessionId } }),
     }),
   }),
 });
@@ -68,31 +70,48 @@ const LiveSessionChange = builder.objectRef<ChangeEvent<'session'>>('LiveSession
     cursor: t.string({ description: CURSOR_DESCRIPTION, resolve: (e) => e.cursor }),
     session: t.prismaField({
       type: 'LiveSession',
-      resolve: (query, e, _args, ctx) => ctx.prisma.liveSession.findUniqueOrThrow({ ...query, where: { id: e.sessionId } }),
+      resolve: (query, e, _args, ctx) =>
+        ctx.prisma.liveSession.findUniqueOrThrow({ ...query, where: { id: e.sessionId } }),
     }),
   }),
 });
 
-const AFTER_DESCRIPTION = 'A cursor of a change this subscription delivered before: first every change since, in order, then live ones.';
+const AFTER_DESCRIPTION =
+  'A cursor of a change this subscription delivered before: first every change since, in order, then live ones.';
 
 builder.subscriptionFields((t) => ({
   attendanceChanged: t.field({
     type: AttendanceChange,
     description: 'Every join and leave in the room (any of its runs).',
-    args: { roomId: t.arg.string({ required: true }), after: t.arg.string({ required: false, description: AFTER_DESCRIPTION }) },
-    authScopes: async (_root, { roomId }, ctx) => ({ course: await courseOfRoom(ctx.prisma, notEmpty('roomId', roomId)) }),
+    args: {
+      roomId: t.arg.string({ required: true }),
+      after: t.arg.string({ required: false, description: AFTER_DESCRIPTION }),
+    },
+    authScopes: async (_root, { roomId }, ctx) => ({
+      course: await courseOfRoom(ctx.prisma, notEmpty('roomId', roomId)),
+    }),
     // a room can change course between runs: each change is checked against this subscriber
     subscribe: (_root, { roomId, after }, ctx) =>
-      openChanges<'attendance'>(ctx, { topic: 'attendance', roomId }, after, (e) => canSeeCourse(ctx.viewer, e.courseId)),
+      openChanges<'attendance'>(ctx, { topic: 'attendance', roomId }, after, (e) =>
+        canSeeCourse(ctx.viewer, e.courseId),
+      ),
     resolve: (event) => event,
   }),
   liveSessionChanged: t.field({
     type: LiveSessionChange,
     description: "Sessions starting and ending: one course's, or every course's when courseId is omitted.",
-    args: { courseId: t.arg.id({ required: false }), after: t.arg.string({ required: false, description: AFTER_DESCRIPTION }) },
+    args: {
+      courseId: t.arg.id({ required: false }),
+      after: t.arg.string({ required: false, description: AFTER_DESCRIPTION }),
+    },
     authScopes: (_root, { courseId }) => (notEmpty('courseId', courseId) ? { course: courseId } : true),
     subscribe: (_root, { courseId, after }, ctx) =>
-      openChanges<'session'>(ctx, { topic: 'session' }, after, (e) => (!courseId || e.courseId === courseId) && canSeeCourse(ctx.viewer, e.courseId)),
+      openChanges<'session'>(
+        ctx,
+        { topic: 'session' },
+        after,
+        (e) => (!courseId || e.courseId === courseId) && canSeeCourse(ctx.viewer, e.courseId),
+      ),
     resolve: (event) => event,
   }),
 }));

@@ -11,7 +11,15 @@ import {
   type PlugNMeetStatusCode,
 } from './errors.ts';
 import { createTransport, isObject, statusCodeOf } from './transport.ts';
-import type { ActiveRoom, PlugNMeetArtifact, PlugNMeetApi, PlugNMeetApiOptions, PlugNMeetParticipantInfo, PlugNMeetPastRoomInfo, PlugNMeetRecording } from './types.ts';
+import type {
+  ActiveRoom,
+  PlugNMeetArtifact,
+  PlugNMeetApi,
+  PlugNMeetApiOptions,
+  PlugNMeetParticipantInfo,
+  PlugNMeetPastRoomInfo,
+  PlugNMeetRecording,
+} from './types.ts';
 
 export * from './errors.ts';
 export type * from './types.ts';
@@ -35,7 +43,10 @@ const NO_ARTIFACTS = { codes: ['NOT_FOUND', 3], texts: /^no artifact found$/i };
 // but they leave it unset): for them only their exact texts count ("no room found" and "room is not
 // active" in 2.0 and 2.1, "room not active" in 1.x). Any other status: false is an error.
 const NO_ACTIVE_ROOMS = { codes: ['NOT_FOUND', 3], texts: /^no active room found$/i };
-const ROOM_GONE = { codes: ['ROOM_NOT_FOUND', 10, 'ROOM_NOT_ACTIVE', 14], texts: /^(no room found|room not active|room is not active)$/i };
+const ROOM_GONE = {
+  codes: ['ROOM_NOT_FOUND', 10, 'ROOM_NOT_ACTIVE', 14],
+  texts: /^(no room found|room not active|room is not active)$/i,
+};
 const UNSET_STATUS_CODES: readonly PlugNMeetStatusCode[] = ['UNKNOWN_STATUS', 0];
 
 export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
@@ -74,7 +85,11 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
         throw error;
       }
       if (answer.rooms !== undefined && !Array.isArray(answer.rooms)) {
-        throw new PlugNMeetBadResponseError(ACTIVE_ROOMS, `PlugNMeet ${ACTIVE_ROOMS} answered rooms that are not a list`, true);
+        throw new PlugNMeetBadResponseError(
+          ACTIVE_ROOMS,
+          `PlugNMeet ${ACTIVE_ROOMS} answered rooms that are not a list`,
+          true,
+        );
       }
       return ((answer.rooms as unknown[] | undefined) ?? []).map((room) => activeRoomFrom(ACTIVE_ROOMS, room));
     },
@@ -104,7 +119,11 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
       }
       const list = isObject(answer.result) ? answer.result.artifacts_list : undefined;
       if (list !== undefined && list !== null && !Array.isArray(list)) {
-        throw new PlugNMeetBadResponseError(ARTIFACTS, `PlugNMeet ${ARTIFACTS} answered an artifacts_list that is not a list`, true);
+        throw new PlugNMeetBadResponseError(
+          ARTIFACTS,
+          `PlugNMeet ${ARTIFACTS} answered an artifacts_list that is not a list`,
+          true,
+        );
       }
       return ((list as unknown[] | null | undefined) ?? [])
         .filter(isObject)
@@ -116,7 +135,11 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
       requireId(artifactId);
       const answer = await post(ARTIFACT_INFO, '/auth/artifact/info', { artifact_id: artifactId }, call);
       if (!isObject(answer.artifact_info)) {
-        throw new PlugNMeetBadResponseError(ARTIFACT_INFO, `PlugNMeet ${ARTIFACT_INFO} answered status: true without artifact_info`, true);
+        throw new PlugNMeetBadResponseError(
+          ARTIFACT_INFO,
+          `PlugNMeet ${ARTIFACT_INFO} answered status: true without artifact_info`,
+          true,
+        );
       }
       const artifact = answer.artifact_info as PlugNMeetArtifact;
       const size = Number(artifact.metadata?.file_info?.file_size);
@@ -144,7 +167,10 @@ export function createPlugNMeetApi(options: PlugNMeetApiOptions): PlugNMeetApi {
 /** Whether `error` is PlugNMeet's status: false for nothing going on: by status_code, or by text when none is sent. */
 function saysNothingGoingOn(error: unknown, answer: { codes: readonly PlugNMeetStatusCode[]; texts: RegExp }): boolean {
   if (!(error instanceof PlugNMeetStatusFalseError)) return false;
-  const code = typeof error.statusCode === 'string' && /^\d+$/.test(error.statusCode) ? Number(error.statusCode) : error.statusCode;
+  const code =
+    typeof error.statusCode === 'string' && /^\d+$/.test(error.statusCode)
+      ? Number(error.statusCode)
+      : error.statusCode;
   if (code !== null && !UNSET_STATUS_CODES.includes(code)) return answer.codes.includes(code);
   return answer.texts.test(error.msg.trim());
 }
@@ -155,7 +181,11 @@ function activeRoomFrom(endpoint: PlugNMeetEndpoint, value: unknown): ActiveRoom
   const roomId = info && typeof info.room_id === 'string' ? info.room_id : '';
   const roomSid = info && typeof info.sid === 'string' ? info.sid : '';
   if (!roomId || !roomSid) {
-    throw new PlugNMeetBadResponseError(endpoint, `PlugNMeet ${endpoint} answered a room without room_info.room_id and room_info.sid`, true);
+    throw new PlugNMeetBadResponseError(
+      endpoint,
+      `PlugNMeet ${endpoint} answered a room without room_info.room_id and room_info.sid`,
+      true,
+    );
   }
   const listed = isObject(value) ? value.participants_info : undefined;
   const joined = Number(info?.joined_participants ?? 0);

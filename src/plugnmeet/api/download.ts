@@ -2,15 +2,26 @@
 // against Content-Length and its body guarded against stalls.
 import { Transform, type Readable } from 'node:stream';
 import got from 'got';
-import { PlugNMeetBadResponseError, PlugNMeetDownloadInterruptedError, PlugNMeetHttpError, type PlugNMeetEndpoint } from './errors.ts';
+import {
+  PlugNMeetBadResponseError,
+  PlugNMeetDownloadInterruptedError,
+  PlugNMeetHttpError,
+  type PlugNMeetEndpoint,
+} from './errors.ts';
 import { isObject, retryAfter, snippet, type Transport } from './transport.ts';
 import type { CallOptions, RecordingDownload } from './types.ts';
 
 /** Which of PlugNMeet's download routes: recordings, or artifacts (the analytics file). */
 export type DownloadKind = 'recording' | 'artifact';
 
-export function downloadFile(transport: Transport, token: string, call: CallOptions = {}, kind: DownloadKind = 'recording'): Promise<RecordingDownload> {
-  const DOWNLOAD: PlugNMeetEndpoint = kind === 'artifact' ? 'GET /download/artifact/{token}' : 'GET /download/recording/{token}';
+export function downloadFile(
+  transport: Transport,
+  token: string,
+  call: CallOptions = {},
+  kind: DownloadKind = 'recording',
+): Promise<RecordingDownload> {
+  const DOWNLOAD: PlugNMeetEndpoint =
+    kind === 'artifact' ? 'GET /download/artifact/{token}' : 'GET /download/recording/{token}';
   const { base, agent, connectTimeouts, timeouts: t, redact, transportError } = transport;
   if (typeof token !== 'string' || token === '') throw new TypeError('download: token must be a non-empty string');
   const { signal } = call;
@@ -75,7 +86,8 @@ export function downloadFile(transport: Transport, token: string, call: CallOpti
       }
 
       const contentLength = parseLength(response.headers['content-length']);
-      const contentType = typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : null;
+      const contentType =
+        typeof response.headers['content-type'] === 'string' ? response.headers['content-type'] : null;
       const stream = guardBody(request, contentLength, t.downloadIdleMs, signal, DOWNLOAD);
       resolve({
         stream,
@@ -93,7 +105,13 @@ export function downloadFile(transport: Transport, token: string, call: CallOpti
  * that does not match Content-Length is an error at the end, and no byte for `idleMs` while the
  * consumer could take more is a stall. Time the consumer spends not reading does not count.
  */
-function guardBody(source: Readable, expected: number | null, idleMs: number, signal: AbortSignal | undefined, DOWNLOAD: PlugNMeetEndpoint): Readable {
+function guardBody(
+  source: Readable,
+  expected: number | null,
+  idleMs: number,
+  signal: AbortSignal | undefined,
+  DOWNLOAD: PlugNMeetEndpoint,
+): Readable {
   let received = 0;
   let lastByteAt = Date.now();
   let timer: NodeJS.Timeout | undefined;
@@ -143,16 +161,19 @@ function guardBody(source: Readable, expected: number | null, idleMs: number, si
   });
   source.pipe(body);
 
-  timer = setInterval(() => {
-    // The consumer is behind (our buffers are full): waiting is not the server's fault.
-    if (body.readableLength >= body.readableHighWaterMark || body.writableNeedDrain || source.isPaused()) {
-      lastByteAt = Date.now();
-      return;
-    }
-    if (Date.now() - lastByteAt >= idleMs) {
-      body.destroy(interrupted('stalled', `sent nothing for ${idleMs} ms`));
-    }
-  }, Math.max(10, Math.min(1_000, Math.floor(idleMs / 4))));
+  timer = setInterval(
+    () => {
+      // The consumer is behind (our buffers are full): waiting is not the server's fault.
+      if (body.readableLength >= body.readableHighWaterMark || body.writableNeedDrain || source.isPaused()) {
+        lastByteAt = Date.now();
+        return;
+      }
+      if (Date.now() - lastByteAt >= idleMs) {
+        body.destroy(interrupted('stalled', `sent nothing for ${idleMs} ms`));
+      }
+    },
+    Math.max(10, Math.min(1_000, Math.floor(idleMs / 4))),
+  );
   timer.unref();
 
   return body;

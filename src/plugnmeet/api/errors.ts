@@ -89,11 +89,19 @@ export class PlugNMeetHttpError extends PlugNMeetApiError {
 
   constructor(
     endpoint: PlugNMeetEndpoint,
-    details: { statusCode: number; statusMessage?: string; bodySnippet: string; msg: string | null; retryAfterSeconds: number | null; location?: string },
+    details: {
+      statusCode: number;
+      statusMessage?: string;
+      bodySnippet: string;
+      msg: string | null;
+      retryAfterSeconds: number | null;
+      location?: string;
+    },
   ) {
     const { statusCode } = details;
     const what = details.msg ?? details.bodySnippet;
-    const where = statusCode >= 300 && statusCode < 400 && details.location ? ` (redirects to ${details.location})` : '';
+    const where =
+      statusCode >= 300 && statusCode < 400 && details.location ? ` (redirects to ${details.location})` : '';
     super(
       `PlugNMeet ${endpoint} answered HTTP ${statusCode}${details.statusMessage ? ` ${details.statusMessage}` : ''}${where}${what ? `: ${what}` : ''}`,
       { endpoint, retryable: statusCode >= 500 || statusCode === 429 || statusCode === 408 },
@@ -141,7 +149,11 @@ export class PlugNMeetDownloadInterruptedError extends PlugNMeetApiError {
 
   constructor(
     message: string,
-    details: { reason: PlugNMeetDownloadInterruptedError['reason']; receivedBytes: number; expectedBytes: number | null },
+    details: {
+      reason: PlugNMeetDownloadInterruptedError['reason'];
+      receivedBytes: number;
+      expectedBytes: number | null;
+    },
     endpoint: PlugNMeetEndpoint = 'GET /download/recording/{token}',
   ) {
     super(message, { endpoint, retryable: true });

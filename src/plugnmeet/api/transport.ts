@@ -53,7 +53,13 @@ export function createTransport(options: PlugNMeetApiOptions) {
   const agent = { http: new http.Agent({ keepAlive: false }), https: new https.Agent({ keepAlive: false }) };
 
   const t = { ...DEFAULT_TIMEOUTS, ...definedOnly(options.timeouts ?? {}) };
-  const connectTimeouts = { lookup: t.lookupMs, connect: t.connectMs, secureConnect: t.connectMs, send: t.responseMs, response: t.responseMs };
+  const connectTimeouts = {
+    lookup: t.lookupMs,
+    connect: t.connectMs,
+    secureConnect: t.connectMs,
+    send: t.responseMs,
+    response: t.responseMs,
+  };
 
   /** Never let the secret into a message, whatever a server echoes. */
   const redact = (text: string) => (apiSecret.length >= 4 ? text.split(apiSecret).join('[redacted]') : text);
@@ -72,10 +78,20 @@ export function createTransport(options: PlugNMeetApiOptions) {
       );
     }
     const reason = redact(String(e?.message ?? error)).replace(/https?:\/\/\S+/g, origin);
-    return new PlugNMeetUnreachableError(endpoint, `PlugNMeet ${endpoint} at ${origin} unreachable: ${code} (${reason})`, code, null);
+    return new PlugNMeetUnreachableError(
+      endpoint,
+      `PlugNMeet ${endpoint} at ${origin} unreachable: ${code} (${reason})`,
+      code,
+      null,
+    );
   }
 
-  async function post(endpoint: PlugNMeetEndpoint, path: string, payload: unknown, call: CallOptions): Promise<Record<string, unknown>> {
+  async function post(
+    endpoint: PlugNMeetEndpoint,
+    path: string,
+    payload: unknown,
+    call: CallOptions,
+  ): Promise<Record<string, unknown>> {
     // Serialized once; these exact bytes are signed and sent.
     const body = Buffer.from(JSON.stringify(payload), 'utf8');
     const signature = createHmac('sha256', apiSecret).update(body).digest('hex');

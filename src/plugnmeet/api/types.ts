@@ -113,7 +113,10 @@ export interface PlugNMeetArtifact {
   room_id?: string;
   type?: string;
   created?: string;
-  metadata?: { file_info?: { file_path?: string; file_size?: number | string; mime_type?: string } | null; [field: string]: unknown } | null;
+  metadata?: {
+    file_info?: { file_path?: string; file_size?: number | string; mime_type?: string } | null;
+    [field: string]: unknown;
+  } | null;
   [field: string]: unknown;
 }
 
