@@ -30,7 +30,7 @@ import { createUrlSigner } from './lib/signed-urls.ts';
 import { createDownloader, type DownloaderOptions } from './recordings/downloader.ts';
 import { createAnalyticsImporter, type AnalyticsImporterOptions } from './engagement/analytics-job.ts';
 import { releaseStaleLeases, type JobOutcome } from './jobs/durable.ts';
-import type { MediaToolPaths } from './recordings/media.ts';
+import type { MediaToolPaths } from './recordings/media-tools.ts';
 import { recordingsDir } from './recordings/storage.ts';
 import { metrics } from './ops/metrics.ts';
 import { applyRetention } from './ops/retention.ts';

@@ -7,8 +7,6 @@
 // know are left out and listed in the report; a malformed or oversized file fails the import with
 // why, and nothing of it is shown.
 import type { Logger } from 'pino';
-import type { Change } from '../attendance/events.ts';
-import { appendChanges } from '../changes/log.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
 import type { PrismaClient } from '../db/types.ts';
 import {
@@ -20,7 +18,8 @@ import {
   type LeasedTable,
 } from '../jobs/durable.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
-import { parseAnalyticsFile, type UserEngagement } from './analytics-file.ts';
+import { parseAnalyticsFile } from './analytics-file.ts';
+import { LostLeaseError, storeAnalytics } from './analytics-store.ts';
 
 export interface AnalyticsImporterOptions extends JobRunnerOptions {
   /** A larger file is not downloaded (the import fails, saying so). */
@@ -77,9 +76,6 @@ class UnusableFileError extends Error {
     super(message);
   }
 }
-
-/** The lease was lost (another runner took the job after ours lapsed): do nothing more. */
-class LostLeaseError extends Error {}
 
 const IMPORTS: LeasedTable = {
   table: 'AnalyticsImport',
@@ -150,85 +146,6 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
       `analytics file ${fileId} is ${over ? 'over ' : ''}${bytes} bytes, more than the ${o.maxFileBytes} allowed (ANALYTICS_MAX_FILE_MB): not imported`,
     );
 
-  /** Writes the file's numbers in one transaction; false when the lease was lost meanwhile. */
-  async function importInto(
-    job: Claimed,
-    sessionId: string,
-    users: UserEngagement[],
-    file: Prisma.InputJsonValue,
-    owner: string,
-  ) {
-    const changes: Change[] = [];
-    const report = await prisma.$transaction(async (tx) => {
-      const session = await tx.liveSession.findUniqueOrThrow({
-        where: { id: sessionId },
-        select: { roomId: true, courseId: true, attendances: { select: { id: true, userId: true } } },
-      });
-      const byUser = new Map(session.attendances.map((a) => [a.userId, a.id]));
-      const known = users.filter((u) => byUser.has(u.userId));
-      const unknownUsers = users.filter((u) => !byUser.has(u.userId)).map((u) => u.userId);
-      const inFile = new Set(users.map((u) => u.userId));
-      const missingUsers = session.attendances.filter((a) => !inFile.has(a.userId)).map((a) => a.userId);
-      const report = {
-        users: known.length,
-        unknownUsers,
-        missingUsers,
-        mediaSpans: known.reduce((n, u) => n + u.media.length, 0),
-      };
-      // first, so that the row lock orders imports and a lost lease writes nothing
-      const { count } = await tx.analyticsImport.updateMany({
-        where: { id: job.id, leaseOwner: owner },
-        data: {
-          status: 'IMPORTED',
-          sessionId,
-          file,
-          report,
-          error: unknownUsers.length ? `users unknown to the session, not imported: ${unknownUsers.join(', ')}` : null,
-          importedAt: new Date(),
-          nextAttemptAt: null,
-          leaseOwner: null,
-          leaseExpiresAt: null,
-        },
-      });
-      if (count !== 1) throw new LostLeaseError();
-      const ids = known.map((u) => byUser.get(u.userId)!);
-      await tx.engagement.deleteMany({ where: { attendanceId: { in: ids } } });
-      await tx.engagement.createMany({
-        data: known.map(({ userId, media: _media, ...numbers }) => ({ attendanceId: byUser.get(userId)!, ...numbers })),
-      });
-      // the file's spans know mutes: they replace the track events' spans of the users it lists
-      await tx.mediaSpan.deleteMany({ where: { attendanceId: { in: ids } } });
-      await tx.mediaSpan.createMany({
-        data: known.flatMap((u) =>
-          u.media.map((m, i) => ({
-            attendanceId: byUser.get(u.userId)!,
-            participantSid: 'analytics',
-            trackSid: `analytics:${m.source}:${i}`,
-            source: m.source,
-            publishedAt: m.from,
-            unpublishedAt: m.to,
-            fromAnalytics: true,
-          })),
-        ),
-      });
-      for (const u of known) {
-        changes.push({
-          type: 'attendance',
-          kind: 'UPDATED',
-          attendanceId: byUser.get(u.userId)!,
-          userId: u.userId,
-          sessionId,
-          roomId: session.roomId,
-          courseId: session.courseId,
-        });
-      }
-      await appendChanges(tx, changes);
-      return report;
-    });
-    deps.changesCommitted();
-    return report;
-  }
-
   const job: DurableJob<Claimed> = {
     name: 'analytics import',
     store: IMPORTS,
@@ -289,7 +206,14 @@ export function createAnalyticsImporter(deps: AnalyticsImporterDeps): JobRunner 
         return 'deferred';
       }
       try {
-        const report = await importInto(job, job.sessionId ?? sessionId!, parsed.users, file, owner);
+        const report = await storeAnalytics(prisma, {
+          importId: job.id,
+          owner,
+          sessionId: job.sessionId ?? sessionId!,
+          users: parsed.users,
+          file,
+        });
+        deps.changesCommitted();
         if (report.unknownUsers.length)
           log.warn(
             { unknownUsers: report.unknownUsers, roomSid: job.roomSid },

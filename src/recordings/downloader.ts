@@ -22,7 +22,8 @@ import {
   type JobRunnerOptions,
   type LeasedTable,
 } from '../jobs/durable.ts';
-import { makeThumbnail, mediaToolsAvailable, probeMedia, type MediaToolPaths } from './media.ts';
+import { makeThumbnail, probeMedia } from './media.ts';
+import { type MediaToolPaths, mediaToolsAvailable } from './media-tools.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
 import { extensionFor, mimeTypeFor } from './storage.ts';
 

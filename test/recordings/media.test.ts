@@ -5,15 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  makeThumbnail,
-  MediaToolError,
-  mediaToolsAvailable,
-  probeMedia,
-  recordingTypeFromStreams,
-  resetMediaToolsCache,
-  type FfprobeStream,
-} from '../../src/recordings/media.ts';
+import { makeThumbnail, probeMedia, recordingTypeFromStreams, type FfprobeStream } from '../../src/recordings/media.ts';
+import { MediaToolError, mediaToolsAvailable, resetMediaToolsCache } from '../../src/recordings/media-tools.ts';
 import {
   createMediaFixtures,
   FIXTURE_DURATION_SECONDS,
