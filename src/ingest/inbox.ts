@@ -47,7 +47,7 @@ export async function markFailed(prisma: PrismaClient, event: InboundEvent, erro
     if (created.count === 0) {
       // never overwrite the result of a concurrent delivery that succeeded
       await prisma.webhookEvent.updateMany({
-        where: { id: event.id, status: { in: ['RECEIVED', 'FAILED'] } },
+        where: { id: event.id, status: 'FAILED' },
         data: { status: 'FAILED', error: message, attempts: { increment: 1 } },
       });
     }

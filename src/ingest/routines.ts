@@ -11,8 +11,8 @@ import { ENGAGEMENT_EVENTS_SQL } from '../engagement/events.sql.ts';
 import { RECORDING_EVENTS_SQL } from '../recordings/events.sql.ts';
 import { VERDICT_SQL } from '../answers/verdict.sql.ts';
 
-// Statuses after which a redelivery is a duplicate. RECEIVED and FAILED events are (re)applied, and
-// so is a REJECTED one: this delivery is usable, and it is what gets stored in its place.
+// Statuses after which a redelivery is a duplicate. A FAILED event is (re)applied, and so is a
+// REJECTED one: this delivery is usable, and it is what gets stored in its place.
 const INBOX_SQL = [
   /* sql */ `
 CREATE OR REPLACE FUNCTION rollcall_ingest_{v}(e jsonb, body text) RETURNS jsonb

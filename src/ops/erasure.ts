@@ -104,7 +104,7 @@ async function redactTable(
       // bring back an attendance of "[erased]"
       const settle =
         spec.table === 'WebhookEvent'
-          ? `, status = CASE WHEN status IN ('FAILED', 'REJECTED', 'RECEIVED') THEN 'IGNORED'::"WebhookEventStatus" ELSE status END`
+          ? `, status = CASE WHEN status IN ('FAILED', 'REJECTED') THEN 'IGNORED'::"WebhookEventStatus" ELSE status END`
           : '';
       await prisma.$executeRawUnsafe(
         `UPDATE "${spec.table}" SET ${sets.join(', ')}${settle} WHERE "${spec.key}"::text = $1`,

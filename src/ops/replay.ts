@@ -1,6 +1,6 @@
 // Replaying a stored webhook: the event read back from its stored body and given to the one ingest
 // path, as if PlugNMeet had delivered it again. The ingest routine decides, under the event's row
-// lock, whether it still needs applying (FAILED, REJECTED, RECEIVED) or was applied already: two
+// lock, whether it still needs applying (FAILED, REJECTED) or was applied already: two
 // replays at once, or a replay racing PlugNMeet's own retry, apply it once.
 import { DomainError } from '../attendance/courses.ts';
 import type { PrismaClient } from '../db/types.ts';
@@ -9,7 +9,7 @@ import { EventNotApplied } from '../ingest/inbox.ts';
 import { interpret, parseBody, storedFields } from '../plugnmeet/webhook-body.ts';
 
 /** The statuses a replay acts on; any other is the event's final word, and a replay changes nothing. */
-const REPLAYABLE = new Set(['FAILED', 'REJECTED', 'RECEIVED']);
+const REPLAYABLE = new Set(['FAILED', 'REJECTED']);
 
 export type ReplayResult = { replayed: boolean; message: string };
 

@@ -55,8 +55,6 @@ export type WebhookEventStatus =
   | 'IGNORED'
   /** Waiting for what it needs (a recording of a run not seen yet). */
   | 'PENDING'
-  /** Stored, not applied yet. */
-  | 'RECEIVED'
   /** Verified but unusable (missing fields); replayable. */
   | 'REJECTED';
 

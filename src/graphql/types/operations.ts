@@ -10,7 +10,6 @@ export const WEBHOOK_EVENT_ORDER = [{ receivedAt: 'desc' as const }, { id: 'desc
 
 export const WebhookEventStatusEnum = builder.enumType('WebhookEventStatus', {
   values: {
-    RECEIVED: { description: 'Stored, not applied yet.' },
     APPLIED: { description: 'Its effects are in the data.' },
     IGNORED: { description: 'An event Rollcall does not act on, or one about a bot.' },
     PENDING: { description: 'Waiting for what it needs (a recording of a run not seen yet).' },
