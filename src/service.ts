@@ -162,6 +162,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
   /** Delivers changes numbered as they were written; has the others numbered. */
   const changesCommitted = (numbered?: readonly SequencedChange[]) =>
     numbered ? bus.announce(stampCommitted(numbered)) : sequencer.kick();
+  const unwatchPool = db.pool ? metrics.watchPool(db.pool) : undefined;
   const prune = periodic(() => pruneChanges(db.prisma, CHANGE_LOG_KEEP_MS), {
     name: 'pruning the change log',
     intervalMs: 3_600_000,
@@ -276,6 +277,7 @@ export async function startService(parts: ServiceParts): Promise<RunningService>
       await prune.stop();
       await sequencer.stop();
       feed.stop();
+      unwatchPool?.();
     },
   };
 }

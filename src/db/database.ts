@@ -9,7 +9,6 @@ import { PrismaClient } from './generated/prisma/client.ts';
 import { lockDataDir } from './lock.ts';
 import { withParsersInstalledOnce } from './pglite-client.ts';
 import { openMigrationEngine } from './migrate.ts';
-import { metrics } from '../ops/metrics.ts';
 import { migrationsPending, missingRoutines, type Query } from './up-to-date.ts';
 
 export type { PrismaClient };
@@ -34,6 +33,8 @@ export interface Database {
   close(): Promise<void>;
   /** The embedded database's PGlite, for snapshots in tests. */
   pglite?: PGlite;
+  /** PostgreSQL's connection pool (its gauges are exported as metrics). */
+  pool?: Pool;
 }
 
 export interface DatabaseOptions {
@@ -110,7 +111,6 @@ async function openPostgres(
   pool.on('connect', (client) => {
     client.on('error', (error) => options.log?.(`postgres connection error: ${error.message}`));
   });
-  const unwatch = metrics.watchPool(pool);
   const adapter = new PrismaPg(
     pool,
     target.preparedStatements === false ? {} : { statementNameGenerator: preparedStatementNames() },
@@ -119,6 +119,7 @@ async function openPostgres(
   return {
     kind: 'postgres',
     prisma,
+    pool,
     async migrate(routines = []) {
       // Several instances may start at once: one applies the migrations, the others wait, then find none.
       const client = new pg.Client({ connectionString: target.url });
@@ -144,7 +145,6 @@ async function openPostgres(
       await pool.query('SELECT 1');
     },
     close: async () => {
-      unwatch();
       await prisma.$disconnect();
       await pool.end();
     },
