@@ -404,13 +404,17 @@ async function joinToDashboard(m: Metrics, s: Sizes) {
     }
   });
   const total = s.joinWarmup + s.joinEvents;
+  // each user joins, turns a camera on and off, and leaves: four changes, each awaited on the dashboard
   const events = Array.from({ length: total }, (_, i) => {
-    const user = `j-${tag}-${i >> 1}`;
-    const joined = i % 2 === 0;
-    return {
-      body: participantBody(joined ? 'participant_joined' : 'participant_left', run, user),
-      markers: [quoted(user), quoted(joined ? 'JOINED' : 'LEFT')],
-    };
+    const user = `j-${tag}-${i >> 2}`;
+    const step = i % 4;
+    const body =
+      step === 0
+        ? participantBody('participant_joined', run, user)
+        : step === 3
+          ? participantBody('participant_left', run, user)
+          : trackBody(step === 1 ? 'track_published' : 'track_unpublished', run, user);
+    return { body, markers: [quoted(user), quoted(step === 3 ? 'LEFT' : 'JOINED')] };
   });
   const signed = await signAll(events.map((e) => e.body));
   const fromSend: number[] = [];

@@ -566,7 +566,7 @@ const SECTIONS: Section[] = [
     title: '2. Join to dashboard',
     scenario: 'join',
     describe: (s) =>
-      `One subscriber on the room (Rollcall: graphql-ws \`attendanceChanged(roomId)\` with the dashboard's selection; baseline: a raw ws subscriber of the room). ${s.joinEvents.toLocaleString('en')} joins and leaves, one at a time, after ${s.joinWarmup} warm-up events. "200 response → message" counts 0 when the message arrives first (both servers publish before they answer; the baseline's message carries everything, so it always arrives first). Targets: p99 within 2× the baseline's from the send, and under 50 ms from the 200 response (SPEC section 6).`,
+      `One subscriber on the room (Rollcall: graphql-ws \`attendanceChanged(roomId)\` with the dashboard's selection; baseline: a raw ws subscriber of the room). ${s.joinEvents.toLocaleString('en')} events of a class, one at a time (each user joins, turns a camera on and off, and leaves), after ${s.joinWarmup} warm-up events. "200 response → message" counts 0 when the message arrives first (both servers publish before they answer; the baseline's message carries everything, so it always arrives first). Targets: p99 within 2× the baseline's from the send, and under 50 ms from the 200 response (SPEC section 6).`,
     rows: () => [
       { label: 'send → message p50', metric: 'join.sendP50', unit: 'ms', better: 'lower' },
       { label: 'send → message p99', metric: 'join.sendP99', unit: 'ms', better: 'lower', check: ratioAtMost(2) },
