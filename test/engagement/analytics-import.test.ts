@@ -6,7 +6,7 @@ import { AnalyticsImportQuery, AttendanceChangedSubscription } from '../support/
 import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
 import { fixture } from '../support/plugnmeet.ts';
 import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
-import { attendancesOf, FAST, importOf, inRun, newRun, playClass, post, serve } from './analytics-support.ts';
+import { attendancesOf, CLASS, FAST, importOf, inRun, newRun, playClass, post, serve } from './analytics-support.ts';
 
 const ROOM = 'algebra-101-20261124090000';
 let plugnmeet: FakePlugNMeet;
@@ -28,18 +28,7 @@ afterAll(async () => {
 
 describe('the analytics import', () => {
   it("imports the fixtures' file: engagement per user, media from the file (mutes known), UPDATED announced, once", async () => {
-    for (const name of [
-      '01-room_created',
-      '02-room_started',
-      '03-participant_joined-moderator',
-      '04-participant_joined-student',
-      '12-track_published-camera',
-      '13-track_unpublished-camera',
-      '14-track_published-microphone',
-      '15-track_unpublished-microphone',
-      '07-participant_left-student',
-      '09-room_finished',
-    ]) {
+    for (const name of CLASS) {
       await post(app, fixture(name));
     }
     const before = await attendancesOf(app, ROOM);

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RecordingsQuery } from '../support/documents.ts';
 import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
-import { fixture, fixtureWith } from '../support/plugnmeet.ts';
+import { fixture } from '../support/plugnmeet.ts';
+import { postRecordingDone } from '../support/recording-webhooks.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 const NO_TOOLS = { ffprobePath: '/nonexistent/ffprobe', ffmpegPath: '/nonexistent/ffmpeg' };
@@ -31,19 +32,6 @@ afterAll(async () => {
   await plugnmeet?.close();
 });
 
-async function record(recordId: string) {
-  for (const [name, suffix] of [
-    ['08-end_recording', 'end'],
-    ['10-recording_proceeded', 'ready'],
-  ] as const) {
-    const body = fixtureWith(name, (e) => {
-      e.id = `${recordId}-${suffix}`;
-      e.recording_info.record_id = recordId;
-    });
-    expect((await app.postWebhook(body)).status).toBe(200);
-  }
-}
-
 async function until(recordId: string, status: string) {
   for (let i = 0; i < 200; i++) {
     const { data } = await app.graphql(RecordingsQuery, { first: 200 });
@@ -57,7 +45,7 @@ async function until(recordId: string, status: string) {
 describe('recording downloads on the shared job runner', () => {
   it('retries after PlugNMeet fails, then stores the file byte-identical', async () => {
     plugnmeet.recordings.set('rec-job-1', { file, failDownloads: 2 });
-    await record('rec-job-1');
+    await postRecordingDone(app, 'rec-job-1');
     const r = await until('rec-job-1', 'READY');
     expect(r).toMatchObject({
       fileSize: bytes.length,
@@ -71,7 +59,7 @@ describe('recording downloads on the shared job runner', () => {
 
   it('fails for good at once when PlugNMeet refuses, with its answer as the error', async () => {
     plugnmeet.recordings.set('rec-job-2', { file, statusFalse: 'requested recording not found' });
-    await record('rec-job-2');
+    await postRecordingDone(app, 'rec-job-2');
     const r = await until('rec-job-2', 'FAILED');
     expect(r.error).toMatch(/requested recording not found/);
     // FAILED is written with the attempt; the runner lets go of its lease right after

@@ -9,7 +9,7 @@ import { RecordingChangedSubscription, RecordingsQuery } from '../support/docume
 import { openTestDatabase } from '../support/database.ts';
 import { startFakePlugNMeet, type FakePlugNMeet } from '../support/fake-plugnmeet.ts';
 import { createMediaFixtures, runMediaTests, type MediaFixtures } from '../support/media-fixtures.ts';
-import { fixtureWith } from '../support/plugnmeet.ts';
+import { postRecordingDone } from '../support/recording-webhooks.ts';
 import { startTestServer, subscribe, type TestServer } from '../support/server.ts';
 
 const FAST = { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 3, pollMs: 100, leaseMs: 3_000 };
@@ -27,19 +27,6 @@ afterAll(async () => {
   await plugnmeet?.close();
   await db?.close();
 });
-
-async function post(app: TestServer, recordId: string) {
-  for (const [name, suffix] of [
-    ['08-end_recording', 'end'],
-    ['10-recording_proceeded', 'ready'],
-  ] as const) {
-    const body = fixtureWith(name, (e) => {
-      e.id = `${recordId}-${suffix}`;
-      e.recording_info.record_id = recordId;
-    });
-    expect((await app.postWebhook(body)).status).toBe(200);
-  }
-}
 
 async function waitFor(app: TestServer, recordId: string, status: string) {
   for (let i = 0; i < 300; i++) {
@@ -60,7 +47,7 @@ describe.runIf(runMediaTests)('recording downloads under restarts and missing to
     const changes = subscribe(first.wsClient(), RecordingChangedSubscription, {});
     await changes.ready();
     const downloadsBefore = plugnmeet.counts.download;
-    await post(first, 'rec-restart');
+    await postRecordingDone(first, 'rec-restart');
     await changes.next(2); // PROCESSING, DOWNLOADING
     await new Promise((resolve) => setTimeout(resolve, 1_000)); // part of the file is on its way
     await first.close();
@@ -85,7 +72,7 @@ describe.runIf(runMediaTests)('recording downloads under restarts and missing to
       downloader: { ...FAST, media: { ffprobePath: '/nonexistent/ffprobe', ffmpegPath: '/nonexistent/ffmpeg' } },
     });
     try {
-      await post(app, 'rec-no-ffmpeg');
+      await postRecordingDone(app, 'rec-no-ffmpeg');
       const r = await waitFor(app, 'rec-no-ffmpeg', 'READY');
       expect(r).toMatchObject({
         durationSeconds: null,
