@@ -64,6 +64,13 @@ export const SessionByIdQuery = graphql(`
   }
 `);
 
+/** Only where a session is: its room's cursor must be read before the session itself. */
+export const SessionRoomQuery = graphql(`
+  query PageSessionRoom($id: ID!) {
+    session(id: $id) { roomId }
+  }
+`);
+
 export const RoomSessionQuery = graphql(`
   query PageRoomSession($roomId: String!) {
     liveSession(roomId: $roomId) { ...SessionDetail }

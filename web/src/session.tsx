@@ -9,6 +9,7 @@ import {
   AttendanceUpdates,
   RoomSessionQuery,
   SessionByIdQuery,
+  SessionRoomQuery,
   SessionsCursorQuery,
   SessionUpdates,
 } from './documents.ts';
@@ -27,7 +28,7 @@ async function load(
   by: By,
 ): Promise<{ session: SessionDetailFragment | null; cursors: { room: string; sessions: string } | null }> {
   // the cursors are read first: the snapshot then holds at least what they point at
-  const roomId = 'roomId' in by ? by.roomId : (await query(SessionByIdQuery, { id: by.id })).session?.roomId;
+  const roomId = 'roomId' in by ? by.roomId : (await query(SessionRoomQuery, { id: by.id })).session?.roomId;
   if (!roomId) return { session: null, cursors: null };
   const [{ attendanceCursor }, { liveSessionCursor }] = await Promise.all([
     query(AttendanceCursorQuery, { roomId }),

@@ -21,6 +21,7 @@ type Documents = {
     "\n  query PageSignIn {\n    me { id name }\n    courses { id slug title }\n  }\n": typeof types.PageSignInDocument,
     "\n  query PageCourseSessions($slug: String!) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      liveSessions(first: 100) { ...SessionSummary }\n    }\n  }\n": typeof types.PageCourseSessionsDocument,
     "\n  query PageSessionById($id: ID!) {\n    session(id: $id) { ...SessionDetail }\n  }\n": typeof types.PageSessionByIdDocument,
+    "\n  query PageSessionRoom($id: ID!) {\n    session(id: $id) { roomId }\n  }\n": typeof types.PageSessionRoomDocument,
     "\n  query PageRoomSession($roomId: String!) {\n    liveSession(roomId: $roomId) { ...SessionDetail }\n  }\n": typeof types.PageRoomSessionDocument,
     "\n  subscription PageAttendanceUpdates($roomId: String!, $after: String) {\n    attendanceChanged(roomId: $roomId, after: $after) {\n      cursor\n      kind\n      session { ...SessionSummary }\n      attendance { ...AttendanceRow }\n    }\n  }\n": typeof types.PageAttendanceUpdatesDocument,
     "\n  subscription PageSessionUpdates($courseId: ID, $after: String) {\n    liveSessionChanged(courseId: $courseId, after: $after) {\n      cursor\n      kind\n      session { ...SessionSummary }\n    }\n  }\n": typeof types.PageSessionUpdatesDocument,
@@ -34,6 +35,7 @@ const documents: Documents = {
     "\n  query PageSignIn {\n    me { id name }\n    courses { id slug title }\n  }\n": types.PageSignInDocument,
     "\n  query PageCourseSessions($slug: String!) {\n    course(slug: $slug) {\n      id\n      slug\n      title\n      liveSessions(first: 100) { ...SessionSummary }\n    }\n  }\n": types.PageCourseSessionsDocument,
     "\n  query PageSessionById($id: ID!) {\n    session(id: $id) { ...SessionDetail }\n  }\n": types.PageSessionByIdDocument,
+    "\n  query PageSessionRoom($id: ID!) {\n    session(id: $id) { roomId }\n  }\n": types.PageSessionRoomDocument,
     "\n  query PageRoomSession($roomId: String!) {\n    liveSession(roomId: $roomId) { ...SessionDetail }\n  }\n": types.PageRoomSessionDocument,
     "\n  subscription PageAttendanceUpdates($roomId: String!, $after: String) {\n    attendanceChanged(roomId: $roomId, after: $after) {\n      cursor\n      kind\n      session { ...SessionSummary }\n      attendance { ...AttendanceRow }\n    }\n  }\n": types.PageAttendanceUpdatesDocument,
     "\n  subscription PageSessionUpdates($courseId: ID, $after: String) {\n    liveSessionChanged(courseId: $courseId, after: $after) {\n      cursor\n      kind\n      session { ...SessionSummary }\n    }\n  }\n": types.PageSessionUpdatesDocument,
@@ -65,6 +67,10 @@ export function graphql(source: "\n  query PageCourseSessions($slug: String!) {\
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query PageSessionById($id: ID!) {\n    session(id: $id) { ...SessionDetail }\n  }\n"): typeof import('./graphql.js').PageSessionByIdDocument;
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PageSessionRoom($id: ID!) {\n    session(id: $id) { roomId }\n  }\n"): typeof import('./graphql.js').PageSessionRoomDocument;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -58,6 +58,13 @@ export type PageSessionByIdQueryVariables = Exact<{
 
 export type PageSessionByIdQuery = { session: { id: string, roomId: string, subject: string | null, isLive: boolean, startedAt: string | null, endedAt: string | null, endInferred: boolean, onlineCount: number, course: { id: string, slug: string, title: string } | null, attendances: Array<{ id: string, isOnline: boolean, attendedSeconds: number, role: AttendanceRole, firstJoinedAt: string, lastLeftAt: string | null, verdict: AttendanceVerdict, user: { id: string, name: string | null }, spans: Array<{ joinedAt: string, leftAt: string | null }>, media: { cameraSeconds: number, microphoneSeconds: number, screenShareSeconds: number }, engagement: { talkSeconds: number, chatMessages: number, raisedHands: number, pollVotes: number, reactions: number } | null }>, absentees: Array<{ id: string, name: string | null }>, recordings: Array<{ id: string, title: string, status: RecordingStatus, durationSeconds: number | null, playbackUrl: string | null, createdAt: string }> } | null };
 
+export type PageSessionRoomQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type PageSessionRoomQuery = { session: { roomId: string } | null };
+
 export type PageRoomSessionQueryVariables = Exact<{
   roomId: string;
 }>;
@@ -319,6 +326,13 @@ fragment SessionDetail on LiveSession {
     createdAt
   }
 }`) as unknown as TypedDocumentString<PageSessionByIdQuery, PageSessionByIdQueryVariables>;
+export const PageSessionRoomDocument = new TypedDocumentString(`
+    query PageSessionRoom($id: ID!) {
+  session(id: $id) {
+    roomId
+  }
+}
+    `) as unknown as TypedDocumentString<PageSessionRoomQuery, PageSessionRoomQueryVariables>;
 export const PageRoomSessionDocument = new TypedDocumentString(`
     query PageRoomSession($roomId: String!) {
   liveSession(roomId: $roomId) {
