@@ -1,6 +1,6 @@
-// The service as users run it: a child process started from the repository root (`node --import tsx
-// src/main.ts`, the sources as `npm run dev` runs them; test/runtime/ starts the compiled `npm start`),
-// configured through its environment, stopped with SIGTERM.
+// The service as users run it: a child process started from the repository root (`node dist/main.js`,
+// the compiled server `npm start` execs; test/runtime/ starts `npm start` itself), configured
+// through its environment, stopped with SIGTERM.
 // Process starts cost seconds each (the first creates the embedded database), so the tests of the
 // "running instance" block share one DATA_DIR and one instance at a time, in order.
 import { existsSync, writeFileSync } from 'node:fs';

@@ -1,6 +1,5 @@
-// Scale-out (issue 4, "How we will know"): several real service processes (`node --import tsx
-// src/main.ts`) sharing one PostgreSQL database and one Redis. Runs only when TEST_DATABASE_URL and
-// TEST_REDIS_URL are set (.ci/run sets both); on a bare machine `npm test` skips it.
+// Scale-out: several real service processes (the compiled `node dist/main.js`) sharing one
+// PostgreSQL database and one Redis. Runs only when TEST_DATABASE_URL and TEST_REDIS_URL are set (.ci/run sets both); on a bare machine `npm test` skips it.
 //
 // One EMPTY database of this file's own (rollcall_scale_<random>, dropped at the end) and a random
 // Redis channel prefix. The three instances of the cluster are started at once by the first test

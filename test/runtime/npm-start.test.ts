@@ -1,9 +1,9 @@
 // `npm start` as a container runtime runs it: npm is PID 1's child (or PID 1 itself) and gets the
 // SIGTERM. npm runs the script through `sh -c`; a shell that stays between npm and node drops the
 // signal and leaves the server holding the data folder. This test starts `npm start` itself, on the
-// compiled dist/ (built first, so it is the code under test), signals the npm process, and checks
+// compiled dist/ (the tests' global setup builds it from the code under test), signals the npm process, and checks
 // that every process of the tree ends, a graphql-ws client sees 1001, and the folder is free again.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import WebSocket from 'ws';
@@ -114,7 +114,6 @@ describe('npm start under a signal', () => {
 
   beforeAll(() => {
     dataDir = tempDataDir();
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: REPO_ROOT, stdio: 'pipe' });
   });
 
   afterAll(() => {

@@ -1,8 +1,11 @@
 // Migrates one template database per run; each test file then starts from a copy of it
-// (a PGlite snapshot, or PostgreSQL's CREATE DATABASE ... TEMPLATE).
+// (a PGlite snapshot, or PostgreSQL's CREATE DATABASE ... TEMPLATE). Builds dist/ first: the tests
+// that start the service as a process run the compiled server, as `npm start` does.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../../src/db/database.ts';
@@ -17,6 +20,7 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'pipe' });
   const TEMPLATE_DATABASE = templateDatabaseName();
   project.provide('templateDatabase', TEMPLATE_DATABASE);
   if (testDatabaseUrl) {

@@ -1,6 +1,5 @@
-// Runs the real service as a child process from its sources (`node --import tsx src/main.ts`: no build
-// step between an edit and a test; test/runtime/ covers the compiled `npm start`),
-// and keeps track of every child so that a test run never leaves one behind.
+// Runs the real service as a child process, compiled as users run it (`node dist/main.js`, which
+// `npm start` execs; the tests' global setup builds dist/ from the sources under test), and keeps track of every child so that a test run never leaves one behind.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -117,11 +116,11 @@ export async function serviceEnv(dataDir: string, extra: Record<string, string |
   };
 }
 
-/** Spawns `node --import tsx src/main.ts` from the repository root. */
+/** Spawns `node dist/main.js` (what `npm start` execs; the tests' global setup builds it) from the repository root. */
 export function spawnService(options: SpawnOptions = {}): ServiceProcess {
   const vars: Record<string, string | undefined> = { HOST: '127.0.0.1', ...options.env };
   const port = Number(vars.PORT);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: REPO_ROOT,
     env: childEnv(vars),
     stdio: ['ignore', 'pipe', 'pipe'],
