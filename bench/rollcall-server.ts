@@ -1,17 +1,13 @@
-// The real Rollcall, started the way src/main.ts starts it (openDatabase + migrate + createBus +
-// startRollcall, which wraps startServer), on an ephemeral 127.0.0.1 port, for one benchmark round. Run by bench/run.ts as a
-// child process with --expose-gc and an IPC channel; it reports its ports over IPC and logs (pino,
+// The real Rollcall, started the way src/main.ts starts it (V8's settings, openDatabase + migrate +
+// createBus + startService), on an ephemeral 127.0.0.1 port, for one benchmark round. Run by
+// bench/run.ts as a child process with --expose-gc and an IPC channel; it reports its ports over IPC and logs (pino,
 // as in production) to its stdout, which the parent points at a file.
 //   BENCH_DATA_DIR       fresh DATA_DIR (the embedded database when no BENCH_DB_URL; recordings)
 //   BENCH_DB_URL         a fresh PostgreSQL database for this round
 //   BENCH_REDIS_URL      Redis for the bus (in-process when unset)
 //   BENCH_COUNT_STATEMENTS=1  count SQL statements (openDatabase's onQuery), served on /statements
 //   BENCH_LOG_LEVEL      default info, as in production
-import { randomBytes } from 'node:crypto';
-import { createBus } from '../src/bus.ts';
-import { openDatabase, type DatabaseTarget } from '../src/db/database.ts';
-import { createLogger } from '../src/logger.ts';
-import { startService } from '../src/service.ts';
+import { applyV8Settings } from '../src/v8-settings.ts';
 import {
   BENCH_ADMIN_TOKEN,
   BENCH_API_KEY,
@@ -19,8 +15,17 @@ import {
   BENCH_DASHBOARD_SECRET,
   type ReadyMessage,
 } from './common.ts';
-import { exitOnStop, startDebugPort } from './debug-port.ts';
-import { ROUTINES } from '../src/ingest/routines.ts';
+import type { DatabaseTarget } from '../src/db/database.ts';
+
+// As src/main.ts does: V8's settings before the service is loaded.
+applyV8Settings();
+const { randomBytes } = await import('node:crypto');
+const { createBus } = await import('../src/bus.ts');
+const { openDatabase } = await import('../src/db/database.ts');
+const { createLogger } = await import('../src/logger.ts');
+const { startService } = await import('../src/service.ts');
+const { ROUTINES } = await import('../src/ingest/routines.ts');
+const { exitOnStop, startDebugPort } = await import('./debug-port.ts');
 
 async function main() {
   const dbUrl = process.env.BENCH_DB_URL;

@@ -1,4 +1,4 @@
-// Start-up: config -> database (lock, migrate) -> bus -> server. SIGTERM/SIGINT -> graceful stop.
+// The service process: config -> database (lock, migrate) -> bus -> server. SIGTERM/SIGINT -> graceful stop.
 import { createBus } from './bus.ts';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/database.ts';
