@@ -14,6 +14,7 @@ type Source = AsyncIterator<ExecutionResult> & { return?(value?: unknown): Promi
 
 interface Cohort {
   key: string;
+  hub: CohortHub;
   members: Set<Member>;
   source: Source;
   /** The number of the change the source last delivered (its context's onDeliver sets it). */
@@ -38,28 +39,33 @@ export interface CohortStats {
 const OPEN = 1; // WebSocket.OPEN
 const DONE: IteratorResult<ExecutionResult> = { done: true, value: undefined };
 
+/** What a member that resumed after a cursor keeps (most members have none). */
+interface Resumed {
+  /** It had every change up to this number from its catch-up. */
+  after: number;
+  /** While catching up: the cohort's messages (change number, payload) held back. */
+  pending?: Array<[seq: number, payload: string]>;
+  /** Its own catch-up execution, while it runs. */
+  catchingUp?: Source;
+}
+
 /**
  * What graphql-ws sees for a multiplexed subscriber: an async iterator that yields nothing (the
  * cohort writes its messages to the socket directly) and ends when the cohort does. A class, so
- * that thousands of idle members share their methods (memory per idle subscriber).
+ * that thousands of idle members share their methods, with as few fields as it needs (memory per
+ * idle subscriber).
  */
 class Member implements AsyncIterableIterator<ExecutionResult> {
   private finish!: (result: IteratorResult<ExecutionResult>) => void;
   private readonly done = new Promise<IteratorResult<ExecutionResult>>((resolve) => {
     this.finish = resolve;
   });
-  /** While catching up: the cohort's messages (change number, payload) held back. */
-  pending?: Array<[seq: number, payload: string]>;
-  /** Its own catch-up execution, while it runs. */
-  catchingUp?: Source;
-  /** A resumed member had every change up to this number from its catch-up. */
-  resumedAfter = 0;
+  resumed?: Resumed;
 
   constructor(
     readonly id: string,
     readonly socket: WebSocket,
     private readonly cohort: Cohort,
-    private readonly hub: CohortHub,
   ) {}
 
   next() {
@@ -68,14 +74,14 @@ class Member implements AsyncIterableIterator<ExecutionResult> {
 
   /** graphql-ws ends the subscription (complete, or the socket closed). */
   async return() {
-    this.hub.leave(this.cohort, this);
+    this.cohort.hub.leave(this.cohort, this);
     this.end();
-    void this.catchingUp?.return?.();
+    void this.resumed?.catchingUp?.return?.();
     return DONE;
   }
 
   async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
-    this.hub.leave(this.cohort, this);
+    this.cohort.hub.leave(this.cohort, this);
     this.end();
     throw error;
   }
@@ -125,6 +131,7 @@ export class CohortHub {
       } else {
         cohort = {
           key,
+          hub: this,
           members: new Set(),
           source: (result as AsyncIterable<ExecutionResult>)[Symbol.asyncIterator](),
           delivered,
@@ -134,15 +141,14 @@ export class CohortHub {
       }
     }
     // the member keeps the cohort (and its one copy of the key), not this subscriber's copy
-    const entry = new Member(member.id, member.socket, cohort, this);
+    const entry = new Member(member.id, member.socket, cohort);
     if (!member.resume || !operations.catchUp) {
       cohort.members.add(entry);
       return entry;
     }
     // Everything numbered up to `until` comes from the log, the cohort's messages after it follow.
     const until = operations.head();
-    entry.pending = [];
-    entry.resumedAfter = until;
+    entry.resumed = { after: until, pending: [] };
     cohort.members.add(entry);
     let catchUp: AsyncIterable<ExecutionResult> | ExecutionResult;
     try {
@@ -161,7 +167,8 @@ export class CohortHub {
 
   /** Sends a resumed member its catch-up, then what the cohort held back for it, then it goes live. */
   private async catchUp(member: Member, source: Source) {
-    member.catchingUp = source;
+    const resumed = member.resumed as Resumed;
+    resumed.catchingUp = source;
     try {
       for (;;) {
         const { done, value } = await source.next();
@@ -172,10 +179,10 @@ export class CohortHub {
       member.end(); // its stream broke: graphql-ws completes it, and the client resubscribes
       return;
     }
-    const held = member.pending ?? [];
-    member.pending = undefined;
-    member.catchingUp = undefined;
-    for (const [seq, payload] of held) if (seq > member.resumedAfter) member.send(payload);
+    const held = resumed.pending ?? [];
+    resumed.pending = undefined;
+    resumed.catchingUp = undefined;
+    for (const [seq, payload] of held) if (seq > resumed.after) member.send(payload);
   }
 
   /** @internal A member's subscription ended; the last one stops the cohort's source. */
@@ -193,8 +200,9 @@ export class CohortHub {
         const seq = cohort.delivered.seq;
         const payload = JSON.stringify(value);
         for (const member of cohort.members) {
-          if (member.pending) member.pending.push([seq, payload]);
-          else if (seq > member.resumedAfter) member.send(payload);
+          const resumed = member.resumed;
+          if (resumed?.pending) resumed.pending.push([seq, payload]);
+          else if (seq > (resumed?.after ?? 0)) member.send(payload);
         }
       }
     } catch {
