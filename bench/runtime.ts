@@ -1,11 +1,14 @@
 // The runtime figures of SPEC section 12, measured on the compiled server (`node dist/main.js`, what
 // `npm start` execs), built first so that the figures are of the current code:
-//   - ready after a restart: spawn to the first 200 from /health, on an existing embedded data folder
+//   - ready after a restart: spawn to the first 200 from /ready (the database answers), on an existing
+//     embedded data folder
 //   - idle RSS on the embedded database, and on PostgreSQL (BENCH_DATABASE_URL, its own database)
-//   npm run bench:runtime [-- --quick]
+//   npm run bench:runtime [-- --quick] [--against=<git ref>]
+// --against builds that commit too (a git worktree sharing node_modules) and measures both in the
+// same run, alternating, so that "before" and "after" see the same machine.
 // Prints a markdown table; exits 1 when a target is missed, except with --quick (CI checks that it runs).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -18,12 +21,33 @@ const restarts = quick ? 1 : 5;
 /** How long the server sits idle before its RSS is read (timers, GC and lazy work settle). */
 const idleMs = quick ? 2_000 : 15_000;
 const postgresUrl = process.env.BENCH_DATABASE_URL;
+const againstRef = process.argv.find((a) => a.startsWith('--against='))?.slice('--against='.length);
+
+/** A build to measure: this checkout, or a previous commit built in a worktree. */
+interface Build {
+  label: string;
+  dir: string;
+}
 
 interface Row {
   scenario: string;
-  figure: string;
+  /** The figure of each build, in the order of `builds`. */
+  figures: string[];
   target: string;
+  /** Whether this checkout's figure meets the target (null: no target). */
   pass: boolean | null;
+}
+
+/** Builds `ref` in a worktree of its own that shares this checkout's node_modules. */
+function buildRef(ref: string): Build {
+  const dir = mkdtempSync(path.join(tmpdir(), 'rollcall-bench-ref-'));
+  rmSync(dir, { recursive: true });
+  execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: root, stdio: 'ignore' });
+  symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+  execFileSync(process.execPath, ['scripts/prisma.mjs', 'generate'], { cwd: dir, stdio: 'ignore' });
+  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, stdio: 'ignore' });
+  const commit = execFileSync('git', ['rev-parse', '--short', ref], { cwd: root, encoding: 'utf8' }).trim();
+  return { label: `${ref} (${commit})`, dir };
 }
 
 async function freePort(): Promise<number> {
@@ -45,12 +69,12 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/main.js` and resolves once /health answers 200. */
-async function startServer(env: Record<string, string>): Promise<Server> {
+/** Starts `node dist/main.js` of `build` and resolves once /ready answers 200. */
+async function startServer(build: Build, env: Record<string, string>): Promise<Server> {
   const port = await freePort();
   const startedAt = performance.now();
   const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: root,
+    cwd: build.dir,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
@@ -65,7 +89,7 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   child.stderr!.on('data', (chunk) => (stderr += chunk));
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}): ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then(
+    const ok = await fetch(`http://127.0.0.1:${port}/ready`).then(
       (r) => r.ok,
       () => false,
     );
@@ -88,93 +112,117 @@ async function startServer(env: Record<string, string>): Promise<Server> {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-async function embedded(rows: Row[]) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'rollcall-bench-runtime-'));
+async function embedded(builds: Build[], rows: Row[]) {
+  const dataDirs = builds.map(() => mkdtempSync(path.join(tmpdir(), 'rollcall-bench-runtime-')));
   try {
-    const env = { DATA_DIR: dataDir };
-    const first = await startServer(env); // creates and migrates the data folder
-    await first.stop();
-    const readies: number[] = [];
-    let rss = 0;
-    for (let i = 0; i < restarts; i++) {
-      const server = await startServer(env);
-      readies.push(server.readyMs);
-      if (i === restarts - 1) {
-        await sleep(idleMs);
-        rss = server.rssMb();
+    // each build creates and migrates its own data folder first
+    for (const [i, build] of builds.entries()) await (await startServer(build, { DATA_DIR: dataDirs[i]! })).stop();
+    const readies: number[][] = builds.map(() => []);
+    const rss: number[] = builds.map(() => 0);
+    for (let round = 0; round < restarts; round++) {
+      // alternate which build goes first
+      const order = builds.map((_, i) => i);
+      if (round % 2) order.reverse();
+      for (const i of order) {
+        const server = await startServer(builds[i]!, { DATA_DIR: dataDirs[i]! });
+        readies[i]!.push(server.readyMs);
+        if (round === restarts - 1) {
+          await sleep(idleMs);
+          rss[i] = server.rssMb();
+        }
+        await server.stop();
       }
-      await server.stop();
     }
-    const ready = median(readies);
+    const ready = readies.map(median);
     rows.push({
       scenario: `ready after a restart, embedded (median of ${restarts})`,
-      figure: `${Math.round(ready)} ms`,
+      figures: ready.map((ms) => `${Math.round(ms)} ms`),
       target: '< 2000 ms',
-      pass: ready < 2_000,
+      pass: ready.at(-1)! < 2_000,
     });
-    rows.push({ scenario: 'idle RSS, embedded', figure: `${Math.round(rss)} MB`, target: '< 250 MB', pass: rss < 250 });
+    rows.push({
+      scenario: 'idle RSS, embedded',
+      figures: rss.map((mb) => `${Math.round(mb)} MB`),
+      target: '< 250 MB',
+      pass: rss.at(-1)! < 250,
+    });
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
   }
 }
 
-async function postgres(rows: Row[]) {
+async function postgres(builds: Build[], rows: Row[]) {
   if (!postgresUrl) {
     rows.push({
       scenario: 'idle RSS, PostgreSQL',
-      figure: 'skipped (BENCH_DATABASE_URL unset)',
+      figures: builds.map(() => 'skipped (BENCH_DATABASE_URL unset)'),
       target: '< 150 MB',
       pass: null,
     });
     return;
   }
-  // a database of its own, so that the server's migrations touch nothing else
-  const name = `rollcall_bench_runtime_${process.pid}`;
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'rollcall-bench-runtime-'));
+  const readies: number[] = [];
+  const rss: number[] = [];
   try {
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(postgresUrl);
-    url.pathname = `/${name}`;
-    const env = { DATA_DIR: dataDir, DATABASE_URL: url.toString() };
-    await (await startServer(env)).stop(); // migrates
-    const server = await startServer(env);
-    await sleep(idleMs);
-    const rss = server.rssMb();
-    await server.stop();
+    for (const [i, build] of builds.entries()) {
+      // a database of its own, so that the server's migrations touch nothing else
+      const name = `rollcall_bench_runtime_${process.pid}_${i}`;
+      await admin.query(`CREATE DATABASE ${name}`);
+      try {
+        const url = new URL(postgresUrl);
+        url.pathname = `/${name}`;
+        const env = { DATA_DIR: dataDir, DATABASE_URL: url.toString() };
+        await (await startServer(build, env)).stop(); // migrates
+        const server = await startServer(build, env);
+        await sleep(idleMs);
+        rss.push(server.rssMb());
+        readies.push(server.readyMs);
+        await server.stop();
+      } finally {
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
+      }
+    }
     rows.push({
       scenario: 'ready after a restart, PostgreSQL',
-      figure: `${Math.round(server.readyMs)} ms`,
+      figures: readies.map((ms) => `${Math.round(ms)} ms`),
       target: '',
       pass: null,
     });
     rows.push({
       scenario: 'idle RSS, PostgreSQL',
-      figure: `${Math.round(rss)} MB`,
+      figures: rss.map((mb) => `${Math.round(mb)} MB`),
       target: '< 150 MB',
-      pass: rss < 150,
+      pass: rss.at(-1)! < 150,
     });
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => {});
     await admin.end();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
 execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'ignore' });
+const builds: Build[] = [{ label: 'this checkout', dir: root }];
+if (againstRef) builds.unshift(buildRef(againstRef));
 const rows: Row[] = [];
-await embedded(rows);
-await postgres(rows);
+try {
+  await embedded(builds, rows);
+  await postgres(builds, rows);
+} finally {
+  if (againstRef)
+    execFileSync('git', ['worktree', 'remove', '--force', builds[0]!.dir], { cwd: root, stdio: 'ignore' });
+}
 
 console.log(
   `\nRuntime, \`node dist/main.js\` (Node ${process.version}${quick ? ', --quick' : ''}, idle ${idleMs / 1000} s before RSS)\n`,
 );
-console.log('| scenario | figure | target | result |');
-console.log('|---|---:|---|---|');
+console.log(`| scenario | ${builds.map((b) => b.label).join(' | ')} | target | result |`);
+console.log(`|---|${builds.map(() => '---:|').join('')}---|---|`);
 for (const row of rows) {
   console.log(
-    `| ${row.scenario} | ${row.figure} | ${row.target} | ${row.pass === null ? '' : row.pass ? 'pass' : '**FAIL**'} |`,
+    `| ${row.scenario} | ${row.figures.join(' | ')} | ${row.target} | ${row.pass === null ? '' : row.pass ? 'pass' : '**FAIL**'} |`,
   );
 }
 const failed = rows.some((row) => row.pass === false);
