@@ -20,7 +20,10 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject) {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: fileURLToPath(new URL('../..', import.meta.url)), stdio: 'pipe' });
+  execFileSync(process.execPath, ['scripts/build.mjs'], {
+    cwd: fileURLToPath(new URL('../..', import.meta.url)),
+    stdio: 'pipe',
+  });
   const TEMPLATE_DATABASE = templateDatabaseName();
   project.provide('templateDatabase', TEMPLATE_DATABASE);
   if (testDatabaseUrl) {
