@@ -1,20 +1,10 @@
-// The analytics import, a durable job (jobs/durable.ts) on the AnalyticsImport row that
-// analytics_proceeded or artifact_created queued: find the run's artifact if the event had no file
-// id, check it is that run's and not too large, download it through the artifact API, check the whole
-// file, then write every known user's Engagement and media spans in one transaction with the row
-// marked IMPORTED and attendanceChanged UPDATED in the change log. A file whose run Rollcall has no
-// session of is kept (NO_SESSION) and imported when the session appears; users the session does not
-// know are left out and listed in the report; a malformed or oversized file fails the import with
-// why, and nothing of it is shown.
-import type { Logger } from 'pino';
 import type { Prisma } from '../db/generated/prisma/client.ts';
-import type { PrismaClient } from '../db/types.ts';
 import {
   createJobRunner,
   type DurableJob,
-  type JobOutcome,
   type JobRunner,
   type JobRunnerOptions,
+  type JobServiceDeps,
   type LeasedTable,
 } from '../jobs/durable.ts';
 import type { PlugNMeetApi } from '../plugnmeet/api/client.ts';
@@ -44,13 +34,9 @@ export const DEFAULT_ANALYTICS_OPTIONS: AnalyticsImporterOptions = {
   waitForEndMs: 15 * 60_000,
 };
 
-export interface AnalyticsImporterDeps {
-  prisma: PrismaClient;
+export interface AnalyticsImporterDeps extends JobServiceDeps {
   api: PlugNMeetApi;
-  changesCommitted: () => void;
-  logger: Logger;
   options?: Partial<AnalyticsImporterOptions>;
-  onOutcome?: (kind: string, outcome: JobOutcome) => void;
 }
 
 interface Claimed {

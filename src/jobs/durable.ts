@@ -28,6 +28,16 @@ export interface JobRunnerOptions {
  */
 export type JobOutcome = 'succeeded' | 'deferred' | 'retrying' | 'failed' | 'aborted';
 
+/** What every durable job of the service is given (each adds its own, such as PlugNMeet's API). */
+export interface JobServiceDeps {
+  prisma: PrismaClient;
+  /** Changes were committed to the change log: number and deliver them. */
+  changesCommitted: () => void;
+  logger: Logger;
+  /** Called once per attempt with the job's kind and its outcome (metrics). */
+  onOutcome?: (kind: string, outcome: JobOutcome) => void;
+}
+
 /** A table whose rows are jobs: columns id, attempts, "nextAttemptAt", "leaseOwner", "leaseExpiresAt", "updatedAt". */
 export interface LeasedTable {
   /** The table's name, as quoted in SQL ("Recording"). A constant, never input. */

@@ -8,18 +8,16 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Logger } from 'pino';
 import type { Change, RecordingStatus } from '../attendance/events.ts';
 import { appendChanges } from '../changes/log.ts';
 import type { Prisma } from '../db/generated/prisma/client.ts';
-import type { PrismaClient } from '../db/types.ts';
 import {
   backoffDelay,
   createJobRunner,
   type DurableJob,
-  type JobOutcome,
   type JobRunner,
   type JobRunnerOptions,
+  type JobServiceDeps,
   type LeasedTable,
 } from '../jobs/durable.ts';
 import { makeThumbnail, probeMedia } from './media.ts';
@@ -40,16 +38,11 @@ export const DEFAULT_DOWNLOADER_OPTIONS: DownloaderOptions = {
   concurrency: 2,
 };
 
-export interface DownloaderDeps {
-  prisma: PrismaClient;
+export interface DownloaderDeps extends JobServiceDeps {
   /** Folder of the stored files (DATA_DIR/recordings). */
   dir: string;
   api: PlugNMeetApi;
-  /** Changes were committed to the change log: number and deliver them. */
-  changesCommitted: () => void;
-  logger: Logger;
   options?: Partial<DownloaderOptions>;
-  onOutcome?: (kind: string, outcome: JobOutcome) => void;
 }
 
 interface Claimed {
