@@ -496,7 +496,9 @@ interface Section {
 const ratioAtLeast = (r: number): Check => ({ text: `≥ ${r.toFixed(2)}×`, pass: (_v, ratio) => ratio >= r });
 const ratioAtMost = (r: number): Check => ({ text: `≤ ${r}×`, pass: (_v, ratio) => ratio <= r });
 const under50: Check = { text: '< 50 ms', pass: (v) => v < 50 };
-const memoryTarget: Check = { text: '< 10 KB', pass: (v) => v < 10 };
+/** RSS per subscriber moves with page reuse: a looser bound than the JS heap's. */
+const rssPerSubscriberTarget: Check = { text: '< 10 KB', pass: (v) => v < 10 };
+const heapPerSubscriberTarget: Check = { text: '< 6 KB', pass: (v) => v < 6 };
 
 const fanRows = (scope: 'room' | 'course' | 'viewers', s: Sizes): RowSpec[] =>
   (scope === 'viewers' ? s.fanoutSubscribers.slice(-1) : s.fanoutSubscribers).flatMap((n) => {
@@ -529,14 +531,14 @@ const fanRows = (scope: 'room' | 'course' | 'viewers', s: Sizes): RowSpec[] =>
               metric: `${key}.bytesPerSubscriber`,
               unit: 'KB',
               better: 'lower',
-              check: memoryTarget,
+              check: rssPerSubscriberTarget,
             },
             {
               label: `${n.toLocaleString('en')} subscribers: memory per idle subscriber (JS heap)`,
               metric: `${key}.heapBytesPerSubscriber`,
               unit: 'KB',
               better: 'lower',
-              check: memoryTarget,
+              check: heapPerSubscriberTarget,
             },
           ] satisfies RowSpec[])
         : []),
@@ -579,7 +581,7 @@ const SECTIONS: Section[] = [
     title: '3a. Fan-out: one room',
     scenario: 'fanout',
     describe: (s) =>
-      `${s.fanoutSubscribers.map((n) => n.toLocaleString('en')).join(' and ')} subscribers on one room, all with the admin token (Rollcall: graphql-ws \`attendanceChanged(roomId)\` with the dashboard's selection, so they form one subscription cohort; baseline: raw ws), opened in batches of 250; up to ${s.fanoutEvents} joins sent one at a time (at most ${s.fanoutMaxMs / 1000} s of events per size and round); the time from sending the webhook until the last subscriber has the event. Memory (at the largest size, measured first on a fresh server): the server's RSS after a forced GC with the subscribers connected and idle, minus its RSS before they connected (after a warm-up with one subscriber), per subscriber; and the same for the JS heap (heapUsed). RSS, which the issue asks for, can come out below the JS heap's growth when the server reuses pages it had freed; the JS heap is the steadier figure, and the target is checked on both. CPU: the server's user+system CPU per event.`,
+      `${s.fanoutSubscribers.map((n) => n.toLocaleString('en')).join(' and ')} subscribers on one room, all with the admin token (Rollcall: graphql-ws \`attendanceChanged(roomId)\` with the dashboard's selection, so they form one subscription cohort; baseline: raw ws), opened in batches of 250; up to ${s.fanoutEvents} joins sent one at a time (at most ${s.fanoutMaxMs / 1000} s of events per size and round); the time from sending the webhook until the last subscriber has the event. Memory (at the largest size, measured first on a fresh server): the server's RSS after a forced GC with the subscribers connected and idle, minus its RSS before they connected (after a warm-up with one subscriber), per subscriber; and the same for the JS heap (heapUsed). RSS can come out below the JS heap's growth when the server reuses pages it had freed, or above it when it maps new ones; the JS heap is the steadier figure and carries the 6 KB target (the baseline needs ~3 KB there), RSS a 10 KB bound. CPU: the server's user+system CPU per event.`,
     rows: (s) => fanRows('room', s),
     count: `fanout.room.${SIZES.fanoutSubscribers.at(-1)}.events`,
   },
@@ -685,7 +687,8 @@ function backendReport(r: BackendResult): { text: string; verdicts: Verdict[] } 
       const ratio = row.unit === 'ms' && Math.abs(b) < 0.5 ? Number.NaN : rc / b;
       let result = '';
       if (row.check) {
-        const absolute = row.check === under50 || row.check === memoryTarget;
+        const absolute =
+          row.check === under50 || row.check === rssPerSubscriberTarget || row.check === heapPerSubscriberTarget;
         const pass =
           Number.isFinite(rc) && (absolute || Number.isFinite(b))
             ? row.check.pass(row.unit === 'KB' ? rc / 1024 : rc, ratio)
