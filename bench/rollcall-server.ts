@@ -7,7 +7,7 @@
 //   BENCH_REDIS_URL      Redis for the bus (in-process when unset)
 //   BENCH_COUNT_STATEMENTS=1  count SQL statements (openDatabase's onQuery), served on /statements
 //   BENCH_LOG_LEVEL      default info, as in production
-import { applyV8Settings } from '../src/v8-settings.ts';
+import { applyServingV8Settings, applyStartUpV8Settings } from '../src/v8-settings.ts';
 import {
   BENCH_ADMIN_TOKEN,
   BENCH_API_KEY,
@@ -17,8 +17,8 @@ import {
 } from './common.ts';
 import type { DatabaseTarget } from '../src/db/database.ts';
 
-// As src/main.ts does: V8's settings before the service is loaded.
-applyV8Settings();
+// As src/main.ts does: V8's start-up settings before the service is loaded, its serving ones after.
+applyStartUpV8Settings();
 const { randomBytes } = await import('node:crypto');
 const { createBus } = await import('../src/bus.ts');
 const { openDatabase } = await import('../src/db/database.ts');
@@ -65,6 +65,7 @@ async function main() {
     logger,
     listen: { port: 0, host: '127.0.0.1' },
   });
+  applyServingV8Settings();
   const server = app;
   const debugPort = await startDebugPort(
     counting ? { statements: () => statements, recentStatements: () => recent } : {},

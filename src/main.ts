@@ -1,6 +1,6 @@
 // The entry point (`npm start`, `node dist/main.js`): V8's settings first, then the service process,
 // loaded afterwards so that loading it is already done under those settings.
-import { applyV8Settings } from './v8-settings.ts';
+import { applyStartUpV8Settings } from './v8-settings.ts';
 
-applyV8Settings();
+applyStartUpV8Settings();
 await import('./server-process.ts');

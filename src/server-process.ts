@@ -7,6 +7,7 @@ import { createLogger } from './logger.ts';
 import { ListenError } from './http/listener.ts';
 import { startService } from './service.ts';
 import { ROUTINES } from './ingest/routines.ts';
+import { applyServingV8Settings } from './v8-settings.ts';
 
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -70,6 +71,7 @@ async function main() {
       fail(error.message);
     },
   );
+  applyServingV8Settings();
   logger.info({ url: `${app.url}/graphql` }, `Rollcall is serving GraphQL (and GraphiQL) at ${app.url}/graphql`);
 
   let stopping = false;
