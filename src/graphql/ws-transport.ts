@@ -16,6 +16,11 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws';
 
 /** Pings every socket this often; one whose pong has not come by the next round is dropped. */
 const KEEP_ALIVE_MS = 12_000;
+/**
+ * The round is spread over this many ticks, each pinging the sockets of its slot: pinging thousands
+ * of sockets at once held up whatever event arrived meanwhile (the fan-out's tail latency).
+ */
+const KEEP_ALIVE_SLOTS = 12;
 /** How long a socket has to send connection_init (graphql-ws's default). */
 const CONNECTION_INIT_WAIT_MS = 3_000;
 
@@ -36,6 +41,8 @@ export class Connection {
   initWait: NodeJS.Timeout | undefined = undefined;
   /** Pinged by the keep-alive, and no pong since. */
   awaitingPong = false;
+  /** The keep-alive tick that pings this socket. */
+  keepAliveSlot = 0;
 
   constructor(readonly socket: WebSocket) {}
 
@@ -152,8 +159,10 @@ export function serveGraphQLOverWebSocket<C extends Connection>(
     for (const socket of sockets) socket.close(CloseCode.InternalServerError, closeReason(error));
   });
 
+  let connected = 0;
   wss.on('connection', (socket: TransportSocket) => {
     const connection = createConnection(socket);
+    connection.keepAliveSlot = connected++ % KEEP_ALIVE_SLOTS;
     socket.connection = connection;
     sockets.add(socket);
     socket.on('error', onSocketError);
@@ -168,17 +177,19 @@ export function serveGraphQLOverWebSocket<C extends Connection>(
 
   // A peer that stopped answering is dropped (its close may never come); pings also keep proxies
   // from closing an idle socket.
+  let tick = 0;
   const keepAlive = setInterval(() => {
+    tick = (tick + 1) % KEEP_ALIVE_SLOTS;
     for (const socket of sockets) {
       const connection = socket.connection;
-      if (!connection) continue;
+      if (!connection || connection.keepAliveSlot !== tick) continue;
       if (connection.awaitingPong) socket.terminate();
       else if (socket.readyState === WebSocket.OPEN) {
         connection.awaitingPong = true;
         socket.ping();
       }
     }
-  }, KEEP_ALIVE_MS);
+  }, KEEP_ALIVE_MS / KEEP_ALIVE_SLOTS);
   keepAlive.unref();
 
   return {
