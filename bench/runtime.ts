@@ -44,8 +44,8 @@ function buildRef(ref: string): Build {
   rmSync(dir, { recursive: true });
   execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: root, stdio: 'ignore' });
   symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
-  execFileSync(process.execPath, ['scripts/prisma.mjs', 'generate'], { cwd: dir, stdio: 'ignore' });
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: dir, stdio: 'ignore' });
+  // what `npm install` runs there: its own Prisma client and its own build of dist/
+  execFileSync(process.execPath, ['scripts/postinstall.mjs'], { cwd: dir, stdio: 'ignore' });
   const commit = execFileSync('git', ['rev-parse', '--short', ref], { cwd: root, encoding: 'utf8' }).trim();
   return { label: `${ref} (${commit})`, dir };
 }
